@@ -1,0 +1,226 @@
+//! Host values → board literal text, and parsed board literals → host objects.
+
+use rustpython_vm::builtins::{
+    PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyStr, PyTuple,
+};
+use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::literal::Literal;
+
+/// Deepest container nesting sent to a board.
+const MAX_SEND_DEPTH: usize = 100;
+
+/// Write `obj` as MicroPython source text that evaluates to an equal value.
+pub fn to_literal(obj: &PyObject, vm: &VirtualMachine) -> PyResult<String> {
+    let mut out = String::new();
+    write_literal(obj, &mut out, vm, 0)?;
+    Ok(out)
+}
+
+fn write_literal(obj: &PyObject, out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+    if depth > MAX_SEND_DEPTH {
+        return Err(vm.new_value_error(format!(
+            "value nested deeper than {MAX_SEND_DEPTH} levels (or containing itself) cannot be sent to the board"
+        )));
+    }
+    let ctx = &vm.ctx;
+    if vm.is_none(obj) {
+        out.push_str("None");
+    } else if obj.class().is(ctx.types.bool_type) {
+        out.push_str(if obj.is(&ctx.true_value) { "True" } else { "False" });
+    } else if let Some(i) = obj.downcast_ref::<PyInt>() {
+        out.push_str(&i.as_bigint().to_string());
+    } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
+        write_float(f.to_f64(), out);
+    } else if let Some(s) = obj.downcast_ref::<PyStr>() {
+        let text = s.to_str().ok_or_else(|| {
+            vm.new_value_error("a str with lone surrogates cannot be sent to the board")
+        })?;
+        write_str(text, out);
+    } else if let Some(b) = obj.downcast_ref::<PyBytes>() {
+        write_bytes(b.as_bytes(), out);
+    } else if let Some(b) = obj.downcast_ref::<PyByteArray>() {
+        out.push_str("bytearray(");
+        write_bytes(&b.borrow_buf(), out);
+        out.push(')');
+    } else if let Some(t) = obj.downcast_ref::<PyTuple>() {
+        let items = t.as_slice();
+        out.push('(');
+        write_items(items, out, vm, depth)?;
+        if items.len() == 1 {
+            out.push(',');
+        }
+        out.push(')');
+    } else if let Some(l) = obj.downcast_ref::<PyList>() {
+        let items: Vec<PyObjectRef> = l.borrow_vec().to_vec();
+        out.push('[');
+        write_items(&items, out, vm, depth)?;
+        out.push(']');
+    } else if let Some(d) = obj.downcast_ref::<PyDict>() {
+        out.push('{');
+        for (n, (k, v)) in d.items_vec().iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_literal(k, out, vm, depth + 1)?;
+            out.push_str(": ");
+            write_literal(v, out, vm, depth + 1)?;
+        }
+        out.push('}');
+    } else if let Some(s) = obj.downcast_ref::<PySet>() {
+        write_set(&s.elements(), "set()", out, vm, depth)?;
+    } else if let Some(s) = obj.downcast_ref::<PyFrozenSet>() {
+        out.push_str("frozenset(");
+        write_set(&s.elements(), "", out, vm, depth)?;
+        out.push(')');
+    } else {
+        return Err(vm.new_type_error(format!(
+            "cannot send a '{}' to the board: arguments must be Python literals \
+             (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set)",
+            obj.class().name()
+        )));
+    }
+    Ok(())
+}
+
+fn write_items(items: &[PyObjectRef], out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write_literal(item, out, vm, depth + 1)?;
+    }
+    Ok(())
+}
+
+fn write_set(items: &[PyObjectRef], empty: &str, out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+    if items.is_empty() {
+        out.push_str(empty);
+        return Ok(());
+    }
+    out.push('{');
+    write_items(items, out, vm, depth)?;
+    out.push('}');
+    Ok(())
+}
+
+fn write_float(f: f64, out: &mut String) {
+    if f.is_nan() {
+        out.push_str("float('nan')");
+    } else if f.is_infinite() {
+        out.push_str(if f > 0.0 { "float('inf')" } else { "float('-inf')" });
+    } else {
+        // Shortest text that reads back as the same double (Python's repr).
+        out.push_str(&rustpython_vm::literal::float::to_string(f));
+    }
+}
+
+/// A str literal: printable text as is (UTF-8 included), quotes, backslashes and control
+/// characters escaped.
+pub fn write_str(text: &str, out: &mut String) {
+    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// A bytes literal: printable ASCII as is, everything else as `\xNN`.
+pub fn write_bytes(data: &[u8], out: &mut String) {
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') { b'"' } else { b'\'' };
+    out.reserve(data.len() + 3);
+    out.push('b');
+    out.push(quote as char);
+    for &b in data {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\x");
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+    out.push(quote as char);
+}
+
+/// Build the host object for a parsed literal.
+pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+    let ctx = &vm.ctx;
+    Ok(match lit {
+        Literal::None => ctx.none(),
+        Literal::Bool(b) => ctx.new_bool(b).into(),
+        Literal::Int(i) => ctx.new_int(i).into(),
+        Literal::BigInt(digits) => {
+            // Not through int(str): that is capped by sys.get_int_max_str_digits().
+            let big: malachite_bigint::BigInt = digits
+                .parse()
+                .map_err(|_| vm.new_value_error(format!("malformed integer from the board: {digits}")))?;
+            ctx.new_bigint(&big).into()
+        }
+        Literal::Float(f) => ctx.new_float(f).into(),
+        Literal::Str(s) => ctx.new_str(s).into(),
+        Literal::Bytes(b) => ctx.new_bytes(b).into(),
+        Literal::Tuple(items) => ctx.new_tuple(to_py_items(items, vm)?).into(),
+        Literal::List(items) => ctx.new_list(to_py_items(items, vm)?).into(),
+        Literal::Set(items) => {
+            let list = ctx.new_list(to_py_items(items, vm)?);
+            ctx.types.set_type.as_object().call((list,), vm)?
+        }
+        Literal::Dict(pairs) => {
+            let dict = ctx.new_dict();
+            for (k, v) in pairs {
+                dict.set_item(&*to_py(k, vm)?, to_py(v, vm)?, vm)?;
+            }
+            dict.into()
+        }
+    })
+}
+
+fn to_py_items(items: Vec<Literal>, vm: &VirtualMachine) -> PyResult<Vec<PyObjectRef>> {
+    items.into_iter().map(|l| to_py(l, vm)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn str_literals() {
+        let mut s = String::new();
+        write_str("a'b\\c\n\x00é", &mut s);
+        assert_eq!(s, "\"a'b\\\\c\\n\\x00é\"");
+        let mut s = String::new();
+        write_str("x\"y'", &mut s);
+        assert_eq!(s, "'x\"y\\''");
+    }
+
+    #[test]
+    fn bytes_literals_round_trip_through_the_parser() {
+        let all: Vec<u8> = (0..=255).collect();
+        let mut s = String::new();
+        write_bytes(&all, &mut s);
+        assert_eq!(crate::literal::parse_literal(s.as_bytes()).unwrap(), Literal::Bytes(all));
+    }
+}

@@ -1,0 +1,22 @@
+//! belay-pymodule: the `belay` Python module for RustPython, written in Rust.
+//!
+//! It knows nothing about serial ports: everything that touches a board goes through
+//! `belay_transport`'s protocol thread.
+
+mod convert;
+mod device;
+mod executer;
+pub mod literal;
+mod module;
+mod output;
+mod session;
+mod snippets;
+pub mod source;
+pub mod traceback;
+
+pub use device::set_default_port;
+
+/// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
+pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {
+    module::belay::module_def(ctx)
+}

@@ -1,0 +1,209 @@
+//! A connected board as the Python side sees it: run code, stream its output, turn the reply into
+//! a host value and board exceptions into `PyboardException` with host-mapped tracebacks.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use belay_transport::{Connection, ExecEvent, TransportError};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use rustpython_vm::builtins::PyBaseExceptionRef;
+use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
+
+use crate::convert;
+use crate::literal::parse_literal;
+use crate::module::belay;
+use crate::output::Forwarder;
+use crate::source::SourceCache;
+use crate::traceback::{CodeMap, Origin, remap};
+
+/// How long a call waits between checks for Ctrl-C on the host.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+/// After Ctrl-C, how long to wait for the interrupted board call to wind down.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
+pub struct Session {
+    conn: Connection,
+    /// Printed by the board right before a call's result; contains a per-connection secret.
+    marker: String,
+    code_map: Mutex<CodeMap>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("port", &self.conn.description()).finish()
+    }
+}
+
+/// Where a call's printed output goes.
+pub enum Output {
+    /// The interpreter's `sys.stdout` at call time.
+    Stdout,
+    /// A given file-like object, or nothing (`None`).
+    Stream(Option<PyObjectRef>),
+}
+
+/// Extra knowledge for mapping a failed command's traceback.
+pub struct Context<'a> {
+    /// The command is a setup/teardown body from this origin, after `prologue` argument lines.
+    pub module: Option<(&'a Origin, usize)>,
+}
+
+impl Session {
+    pub fn new(conn: Connection, marker: String) -> Session {
+        Session {
+            conn,
+            marker,
+            code_map: Mutex::new(CodeMap::default()),
+        }
+    }
+
+    pub fn marker(&self) -> &str {
+        &self.marker
+    }
+
+    pub fn port(&self) -> &str {
+        self.conn.description()
+    }
+
+    /// Remember that function `name` on the board was defined from `origin`.
+    pub fn define(&self, name: &str, origin: Origin) {
+        self.code_map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .functions
+            .insert(name.to_string(), origin);
+    }
+
+    /// Run `code`; return the reply text printed after the marker, if any.
+    pub fn run(
+        &self,
+        vm: &VirtualMachine,
+        code: String,
+        output: Output,
+        ctx: &Context<'_>,
+    ) -> PyResult<Option<Vec<u8>>> {
+        let mut forward = match output {
+            Output::Stdout => Forwarder::stdout(vm)?,
+            Output::Stream(s) => Forwarder::new(s),
+        };
+        let rx = self
+            .conn
+            .exec(code.into_bytes(), Some(self.marker.as_bytes().to_vec()));
+        let (reply, stderr) = self.wait(vm, &rx, &mut forward)?;
+        if !stderr.is_empty() {
+            let text = String::from_utf8_lossy(&stderr);
+            let map = self.code_map.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let cache = SourceCache::global();
+            let mapped = remap(&text, &map, ctx.module, &|file, line| {
+                cache.line(Path::new(file), line)
+            });
+            return Err(vm.new_exception_msg(belay::pyboard_exception(vm), mapped.into()));
+        }
+        Ok(reply)
+    }
+
+    /// Run `expr` on the board and return its value, parsed as a Python literal (or, with
+    /// `trusted`, evaluated on the host: unsafe, the board can then run code on the host).
+    pub fn eval(
+        &self,
+        vm: &VirtualMachine,
+        expr: &str,
+        output: Output,
+        trusted: bool,
+        ctx: &Context<'_>,
+    ) -> PyResult {
+        let reply = self.run(vm, crate::snippets::wrap_result(expr), output, ctx)?;
+        let Some(text) = reply else {
+            return Err(vm.new_exception_msg(
+                belay::not_belay_response_error(vm),
+                "the board finished without printing a result".into(),
+            ));
+        };
+        parse_reply(vm, &text, trusted)
+    }
+
+    /// Forward events until the call ends; Ctrl-C on the host interrupts the board.
+    fn wait(
+        &self,
+        vm: &VirtualMachine,
+        rx: &Receiver<ExecEvent>,
+        forward: &mut Forwarder,
+    ) -> PyResult<(Option<Vec<u8>>, Vec<u8>)> {
+        loop {
+            if let Err(exc) = vm.check_signals() {
+                self.interrupted(vm, rx, forward);
+                return Err(exc);
+            }
+            match vm.allow_threads(|| rx.recv_timeout(SIGNAL_POLL)) {
+                Ok(ExecEvent::Stdout(bytes)) => forward.write(&bytes, vm)?,
+                Ok(ExecEvent::Done { reply, stderr }) => {
+                    forward.finish(vm)?;
+                    return Ok((reply, stderr));
+                }
+                Ok(ExecEvent::Failed(e)) => {
+                    forward.finish(vm)?;
+                    return Err(transport_error(vm, e));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(transport_error(vm, TransportError::Closed));
+                }
+            }
+        }
+    }
+
+    /// Interrupt the board and let the call finish, so the next call starts clean.
+    fn interrupted(&self, vm: &VirtualMachine, rx: &Receiver<ExecEvent>, forward: &mut Forwarder) {
+        if self.conn.interrupt().is_err() {
+            return;
+        }
+        let deadline = Instant::now() + INTERRUPT_GRACE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match vm.allow_threads(|| rx.recv_timeout(left)) {
+                Ok(ExecEvent::Stdout(bytes)) => {
+                    let _ = forward.write(&bytes, vm);
+                }
+                _ => break,
+            }
+        }
+        let _ = forward.finish(vm);
+    }
+
+    pub fn close(&self) {
+        self.conn.close(Duration::from_secs(2));
+    }
+}
+
+/// Turn reply text into a host value.
+pub fn parse_reply(vm: &VirtualMachine, text: &[u8], trusted: bool) -> PyResult {
+    if trusted {
+        let source = String::from_utf8_lossy(text).into_owned();
+        let eval = vm.builtins.get_attr("eval", vm)?;
+        return eval.call((source,), vm);
+    }
+    match parse_literal(text) {
+        Ok(lit) => convert::to_py(lit, vm),
+        Err(e) => {
+            let shown = belay_transport::error::show_bytes(text, 200);
+            Err(vm.new_exception_msg(
+                belay::unparsable_result_error(vm),
+                format!(
+                    "the board returned {shown}, which is not a Python literal ({e}); \
+                     return literals (None, bool, int, float, str, bytes, tuple, list, dict, set)"
+                )
+                .into(),
+            ))
+        }
+    }
+}
+
+/// Map a transport failure to the matching `belay` exception.
+pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptionRef {
+    let kind = match &e {
+        TransportError::Open { .. } | TransportError::BadPort { .. } => belay::connection_failed_error(vm),
+        TransportError::ConnectionLost(_) | TransportError::Closed => belay::connection_lost(vm),
+        TransportError::Timeout { .. } | TransportError::Protocol { .. } => belay::pyboard_error(vm),
+    };
+    vm.new_exception_msg(kind, e.to_string().into())
+}

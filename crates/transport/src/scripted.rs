@@ -1,0 +1,154 @@
+//! A scripted board for protocol tests: each step waits for exact bytes from the host, then
+//! answers with the given bytes. Used by unit tests here and by callers' tests.
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::fdio::{ReadOutcome, TimedRead};
+use crate::port::Port;
+
+#[derive(Default)]
+struct State {
+    steps: VecDeque<(Vec<u8>, Vec<u8>)>,
+    /// Host bytes not yet matched against a step.
+    received: Vec<u8>,
+    /// Every byte the host wrote, for assertions.
+    log: Vec<u8>,
+    outbox: VecDeque<u8>,
+    /// Hang up once the script is done and the outbox is drained.
+    hang_up_at_end: bool,
+    /// Host bytes that matched no step.
+    unexpected: Option<String>,
+    /// Number of write calls the host made.
+    writes: usize,
+}
+
+/// The board's side of a scripted conversation.
+#[derive(Clone, Default)]
+pub struct ScriptedBoard {
+    state: Arc<(Mutex<State>, Condvar)>,
+}
+
+impl ScriptedBoard {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Bytes the board sends before the host writes anything (noise, banners).
+    pub fn preface(self, reply: &[u8]) -> Self {
+        self.state.0.lock().unwrap().outbox.extend(reply);
+        self
+    }
+
+    /// When the host has written exactly `expect` (since the previous step), send `reply`.
+    pub fn step(self, expect: &[u8], reply: &[u8]) -> Self {
+        self.state
+            .0
+            .lock()
+            .unwrap()
+            .steps
+            .push_back((expect.to_vec(), reply.to_vec()));
+        self
+    }
+
+    /// Close the line (EOF) once all steps ran and their replies were read.
+    pub fn hang_up_at_end(self) -> Self {
+        self.state.0.lock().unwrap().hang_up_at_end = true;
+        self
+    }
+
+    /// A port whose far end is this board.
+    pub fn port(&self) -> Port {
+        Port::from_parts(Box::new(Reader(self.clone())), Box::new(Writer(self.clone())))
+    }
+
+    /// Everything the host wrote.
+    pub fn written(&self) -> Vec<u8> {
+        self.state.0.lock().unwrap().log.clone()
+    }
+
+    /// How many write calls the host made so far.
+    pub fn write_calls(&self) -> usize {
+        self.state.0.lock().unwrap().writes
+    }
+
+    /// Steps that never ran, and host bytes that matched nothing.
+    pub fn leftovers(&self) -> (usize, Option<String>) {
+        let s = self.state.0.lock().unwrap();
+        (s.steps.len(), s.unexpected.clone())
+    }
+}
+
+struct Reader(ScriptedBoard);
+struct Writer(ScriptedBoard);
+
+impl TimedRead for Reader {
+    fn read_timeout(&mut self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadOutcome> {
+        let (lock, cv) = &*self.0.state;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut s = lock.lock().unwrap();
+        loop {
+            if !s.outbox.is_empty() {
+                let n = buf.len().min(s.outbox.len());
+                for (i, b) in s.outbox.drain(..n).enumerate() {
+                    buf[i] = b;
+                }
+                return Ok(ReadOutcome::Data(n));
+            }
+            if s.hang_up_at_end && s.steps.is_empty() {
+                return Ok(ReadOutcome::Closed);
+            }
+            match deadline {
+                None => s = cv.wait(s).unwrap(),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Ok(ReadOutcome::TimedOut);
+                    }
+                    s = cv.wait_timeout(s, d - now).unwrap().0;
+                }
+            }
+        }
+    }
+}
+
+impl io::Write for Writer {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let (lock, cv) = &*self.0.state;
+        let mut s = lock.lock().unwrap();
+        s.log.extend_from_slice(data);
+        s.writes += 1;
+        s.received.extend_from_slice(data);
+        loop {
+            let Some((expect, _)) = s.steps.front() else {
+                if !s.received.is_empty() && s.unexpected.is_none() {
+                    s.unexpected = Some(crate::error::show_bytes(&s.received, 200));
+                }
+                break;
+            };
+            if s.received.len() < expect.len() {
+                if !expect.starts_with(&s.received) && s.unexpected.is_none() {
+                    s.unexpected = Some(crate::error::show_bytes(&s.received, 200));
+                }
+                break;
+            }
+            if !s.received.starts_with(expect) {
+                if s.unexpected.is_none() {
+                    s.unexpected = Some(crate::error::show_bytes(&s.received, 200));
+                }
+                break;
+            }
+            let (expect, reply) = s.steps.pop_front().unwrap();
+            s.received.drain(..expect.len());
+            s.outbox.extend(reply);
+        }
+        cv.notify_all();
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

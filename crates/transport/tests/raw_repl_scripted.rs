@@ -1,0 +1,167 @@
+//! The raw-REPL state machine against scripted byte streams (real boards are in the workspace's
+//! integration tests; these pin the exact bytes on the wire and the error paths).
+
+use std::time::{Duration, Instant};
+
+use belay_transport::link::Link;
+use belay_transport::scripted::ScriptedBoard;
+use belay_transport::{PasteMode, RawRepl, ReplOptions, TransportError};
+
+const ENTER: &[u8] = b"\r\x03\x03\r\x02";
+const BANNER: &[u8] = b"\r\n>>> \r\nMicroPython v1.29.0 on 2026-11-23; test\r\nType \"help()\" for more information.\r\n>>> ";
+const RAW: &[u8] = b"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>";
+
+fn opts(soft_reset: bool) -> ReplOptions {
+    ReplOptions {
+        soft_reset,
+        timeout: Duration::from_millis(300),
+    }
+}
+
+fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
+    RawRepl::enter(Link::new(board.port()), opts(soft_reset)).expect("enter raw REPL")
+}
+
+fn exec(repl: &mut RawRepl, code: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let mut out = Vec::new();
+    let err = repl.exec(code, &mut |b| out.extend_from_slice(b)).expect("exec");
+    (out, err)
+}
+
+fn assert_all_steps_ran(board: &ScriptedBoard) {
+    let (left, unexpected) = board.leftovers();
+    assert_eq!(unexpected, None, "host sent bytes the script did not expect");
+    assert_eq!(left, 0, "script steps left");
+}
+
+#[test]
+fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
+    let board = ScriptedBoard::new()
+        .preface(b"noise from a boot\r\nhalf a li")
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x04", b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>")
+        // First call: ask, learn the window, then send.
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"print(1)\x04", b"\x04")
+        .step(b"", b"1\r\n\x04\x04>")
+        // Second call: request, data and end byte in one write.
+        .step(b"\x05A\x01x=2\x04", b"R\x01\x80\x00\x01\x04\x04\x04>");
+    let mut repl = entered(board.clone(), true);
+    assert_eq!(exec(&mut repl, b"print(1)"), (b"1\r\n".to_vec(), vec![]));
+    assert_eq!(repl.paste_mode(), PasteMode::Paste { window: 128 });
+    let writes_before = board.write_calls();
+    assert_eq!(exec(&mut repl, b"x=2"), (vec![], vec![]));
+    assert_eq!(board.write_calls() - writes_before, 1, "a short call is a single write");
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn stderr_is_returned_separately() {
+    let tb = b"Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\nNameError: name 'y' isn't defined\r\n";
+    let mut reply = b"\x04partial\x04".to_vec();
+    reply.extend_from_slice(tb);
+    reply.extend_from_slice(b"\x04>");
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"print('partial',end='');y\x04", &reply);
+    let mut repl = entered(board.clone(), false);
+    let (out, err) = exec(&mut repl, b"print('partial',end='');y");
+    assert_eq!(out, b"partial");
+    assert_eq!(err, tb);
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn refused_raw_paste_falls_back_to_plain_raw_mode() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x00")
+        .step(b"1+1\x04", b"OK2\n\x04\x04>")
+        // Later calls go straight to plain mode.
+        .step(b"2+2\x04", b"OK4\n\x04\x04>");
+    let mut repl = entered(board.clone(), false);
+    assert_eq!(exec(&mut repl, b"1+1").0, b"2\n");
+    assert_eq!(repl.paste_mode(), PasteMode::Plain);
+    assert_eq!(exec(&mut repl, b"2+2").0, b"4\n");
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn firmware_without_raw_paste_is_detected() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        // Old firmware: \x05 and A go into the line, \x01 resets the raw REPL.
+        .step(b"\x05A\x01", b"\r\nraw REPL; CTRL-B to exit\r\n>")
+        .step(b"7\x04", b"OK7\n\x04\x04>");
+    let mut repl = entered(board.clone(), false);
+    assert_eq!(exec(&mut repl, b"7").0, b"7\n");
+    assert_eq!(repl.paste_mode(), PasteMode::Plain);
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn long_command_follows_the_flow_control_window() {
+    let code: Vec<u8> = (0..20).map(|i| b'a' + i).collect();
+    // Window of 8: the announcement frees one window, each \x01 one more.
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x08\x00")
+        .step(&code[..8], b"\x01")
+        .step(&code[8..16], b"\x01")
+        .step(&code[16..], b"")
+        .step(b"\x04", b"\x04done\x04\x04>");
+    let mut repl = entered(board.clone(), false);
+    assert_eq!(exec(&mut repl, &code).0, b"done");
+    assert_all_steps_ran(&board);
+    // Once the window is known, a command longer than it still uses flow control.
+    assert_eq!(repl.paste_mode(), PasteMode::Paste { window: 8 });
+}
+
+#[test]
+fn missing_prompt_times_out_with_what_was_received() {
+    let board = ScriptedBoard::new().step(ENTER, b"garbage without a prompt");
+    let t0 = Instant::now();
+    let err = RawRepl::enter(Link::new(board.port()), opts(false))
+        .err()
+        .expect("must time out");
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    let msg = err.to_string();
+    assert!(matches!(err, TransportError::Timeout { .. }), "{msg}");
+    assert!(msg.contains(">>>"), "{msg}");
+    assert!(msg.contains("garbage without a prompt"), "{msg}");
+}
+
+#[test]
+fn board_vanishing_mid_call_is_connection_lost() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"run()\x04", b"\x04half the out")
+        .hang_up_at_end();
+    let mut repl = entered(board, false);
+    let mut out = Vec::new();
+    let err = repl.exec(b"run()", &mut |b| out.extend_from_slice(b)).unwrap_err();
+    assert!(matches!(err, TransportError::ConnectionLost(_)), "{err}");
+    assert_eq!(out, b"half the out", "output received before the loss is delivered");
+}
+
+#[test]
+fn unexpected_bytes_during_raw_paste_are_a_protocol_error() {
+    let code = vec![b'x'; 20];
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x08\x00")
+        .step(&code[..8], b"?");
+    let mut repl = entered(board, false);
+    let err = repl.exec(&code, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, TransportError::Protocol { .. }), "{err}");
+    assert!(err.to_string().contains("?"), "{err}");
+}

