@@ -48,6 +48,9 @@ class Board:
         self.workdir = workdir
         self.raw = False
         self.proc = None
+        # Between a raw-REPL command's end (Ctrl-D) and the board's "\x04>" answer.
+        self.busy = False
+        self.tail = b""
 
     def command(self):
         if self.kind == "unix":
@@ -71,6 +74,18 @@ class Board:
                 self.raw = True
             elif b == 2:
                 self.raw = False
+            elif b == 4 and self.raw:
+                self.busy = True
+            elif b == 3 and self.busy and self.kind == "unix":
+                # A board's UART interrupt raises KeyboardInterrupt in running code; the unix
+                # port only reacts to SIGINT (and dies of it while idle, hence `busy`).
+                self.proc.send_signal(signal.SIGINT)
+
+    def saw_output(self, data):
+        """A raw-REPL command is over once the board sent its final `\x04>`."""
+        self.tail = (self.tail + data)[-2:]
+        if b"\x04>" in data or self.tail == b"\x04>":
+            self.busy = False
 
     def soft_reboot(self, emit):
         """The unix port exited: start it again and show what a rebooting board shows."""
@@ -144,7 +159,11 @@ def main():
     sel.register(host_in, selectors.EVENT_READ, "host")
     sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
     if control is not None:
-        sel.register(control, selectors.EVENT_READ, "control")
+        try:
+            sel.register(control, selectors.EVENT_READ, "control")
+        except PermissionError:
+            pass  # stdin is a regular file or /dev/null: run until killed
+
     try:
         while True:
             for key, _ in sel.select():
@@ -162,11 +181,13 @@ def main():
                     if data is None:
                         continue
                     if data:
+                        board.saw_output(data)
                         emit(data)
                         continue
                     if args.kind != "unix":
                         sys.exit("board.py: the wasm board exited")
                     sel.unregister(board.proc.stdout)
+                    board.busy = False
                     board.soft_reboot(emit)
                     sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
                 elif key.data == "control":

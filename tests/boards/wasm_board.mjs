@@ -17,6 +17,20 @@ const machineSource = machineIdx >= 0 ? readFileSync(args[machineIdx + 1]) : nul
 const RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>";
 let out = [];
 let mp = null;
+// Output goes out at each newline (and when 256 bytes pile up), so text printed by long-running
+// code reaches the host while it runs, as from a board's UART.
+// While a fresh VM boots after a soft reset its output is captured here instead.
+let capture = null;
+function collect(bytes) {
+  if (capture !== null) {
+    capture.push(...bytes);
+    return;
+  }
+  for (const b of bytes) {
+    out.push(b);
+    if (b === 10 || b === 4 || out.length >= 256) flush();
+  }
+}
 let rawMode = false;
 // Bytes of a possible raw-paste request seen so far.
 let pasteRequest = [];
@@ -29,7 +43,7 @@ function flush() {
 }
 
 async function boot() {
-  mp = await loadMicroPython({ stdout: (bytes) => out.push(...bytes), linebuffer: false });
+  mp = await loadMicroPython({ stdout: collect, linebuffer: false });
   if (machineSource !== null) {
     try { mp.FS.mkdir("/lib"); } catch (e) { /* exists */ }
     mp.FS.writeFile("/lib/machine.py", machineSource);
@@ -47,17 +61,17 @@ async function feed(byte) {
 async function softReboot() {
   flush();
   const wasRaw = rawMode;
+  capture = [];
   await boot();
-  // The fresh VM printed its friendly banner; a board coming back from a raw-REPL reset
-  // shows the raw banner instead.
-  const banner = out;
-  out = [];
+  const banner = capture;
   process.stdout.write("MPY: soft reboot\r\n");
   if (wasRaw) {
+    // The fresh VM starts in the friendly REPL; a board reset from the raw REPL returns to it.
     await mp.replProcessCharWithAsyncify(0x01);
-    out = [];
+    capture = null;
     process.stdout.write(RAW_BANNER);
   } else {
+    capture = null;
     process.stdout.write(Buffer.from(banner));
   }
 }

@@ -17,7 +17,12 @@ pub fn to_literal(obj: &PyObject, vm: &VirtualMachine) -> PyResult<String> {
     Ok(out)
 }
 
-fn write_literal(obj: &PyObject, out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+fn write_literal(
+    obj: &PyObject,
+    out: &mut String,
+    vm: &VirtualMachine,
+    depth: usize,
+) -> PyResult<()> {
     if depth > MAX_SEND_DEPTH {
         return Err(vm.new_value_error(format!(
             "value nested deeper than {MAX_SEND_DEPTH} levels (or containing itself) cannot be sent to the board"
@@ -27,7 +32,11 @@ fn write_literal(obj: &PyObject, out: &mut String, vm: &VirtualMachine, depth: u
     if vm.is_none(obj) {
         out.push_str("None");
     } else if obj.class().is(ctx.types.bool_type) {
-        out.push_str(if obj.is(&ctx.true_value) { "True" } else { "False" });
+        out.push_str(if obj.is(&ctx.true_value) {
+            "True"
+        } else {
+            "False"
+        });
     } else if let Some(i) = obj.downcast_ref::<PyInt>() {
         out.push_str(&i.as_bigint().to_string());
     } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
@@ -83,7 +92,12 @@ fn write_literal(obj: &PyObject, out: &mut String, vm: &VirtualMachine, depth: u
     Ok(())
 }
 
-fn write_items(items: &[PyObjectRef], out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+fn write_items(
+    items: &[PyObjectRef],
+    out: &mut String,
+    vm: &VirtualMachine,
+    depth: usize,
+) -> PyResult<()> {
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
             out.push_str(", ");
@@ -93,7 +107,13 @@ fn write_items(items: &[PyObjectRef], out: &mut String, vm: &VirtualMachine, dep
     Ok(())
 }
 
-fn write_set(items: &[PyObjectRef], empty: &str, out: &mut String, vm: &VirtualMachine, depth: usize) -> PyResult<()> {
+fn write_set(
+    items: &[PyObjectRef],
+    empty: &str,
+    out: &mut String,
+    vm: &VirtualMachine,
+    depth: usize,
+) -> PyResult<()> {
     if items.is_empty() {
         out.push_str(empty);
         return Ok(());
@@ -108,7 +128,11 @@ fn write_float(f: f64, out: &mut String) {
     if f.is_nan() {
         out.push_str("float('nan')");
     } else if f.is_infinite() {
-        out.push_str(if f > 0.0 { "float('inf')" } else { "float('-inf')" });
+        out.push_str(if f > 0.0 {
+            "float('inf')"
+        } else {
+            "float('-inf')"
+        });
     } else {
         // Shortest text that reads back as the same double (Python's repr).
         out.push_str(&rustpython_vm::literal::float::to_string(f));
@@ -118,7 +142,11 @@ fn write_float(f: f64, out: &mut String) {
 /// A str literal: printable text as is (UTF-8 included), quotes, backslashes and control
 /// characters escaped.
 pub fn write_str(text: &str, out: &mut String) {
-    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     out.push(quote);
     for c in text.chars() {
         match c {
@@ -139,7 +167,11 @@ pub fn write_str(text: &str, out: &mut String) {
 
 /// A bytes literal: printable ASCII as is, everything else as `\xNN`.
 pub fn write_bytes(data: &[u8], out: &mut String) {
-    let quote = if data.contains(&b'\'') && !data.contains(&b'"') { b'"' } else { b'\'' };
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
     out.reserve(data.len() + 3);
     out.push('b');
     out.push(quote as char);
@@ -174,9 +206,9 @@ pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
         Literal::Int(i) => ctx.new_int(i).into(),
         Literal::BigInt(digits) => {
             // Not through int(str): that is capped by sys.get_int_max_str_digits().
-            let big: malachite_bigint::BigInt = digits
-                .parse()
-                .map_err(|_| vm.new_value_error(format!("malformed integer from the board: {digits}")))?;
+            let big: malachite_bigint::BigInt = digits.parse().map_err(|_| {
+                vm.new_value_error(format!("malformed integer from the board: {digits}"))
+            })?;
             ctx.new_bigint(&big).into()
         }
         Literal::Float(f) => ctx.new_float(f).into(),
@@ -221,6 +253,9 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         let mut s = String::new();
         write_bytes(&all, &mut s);
-        assert_eq!(crate::literal::parse_literal(s.as_bytes()).unwrap(), Literal::Bytes(all));
+        assert_eq!(
+            crate::literal::parse_literal(s.as_bytes()).unwrap(),
+            Literal::Bytes(all)
+        );
     }
 }

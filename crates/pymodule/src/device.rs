@@ -8,7 +8,9 @@ use rustpython_vm::builtins::PyStr;
 use rustpython_vm::common::lock::{PyMutex, PyRwLock};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Constructor, DefaultConstructor, Initializer, Representable};
-use rustpython_vm::{AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{
+    AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
+};
 
 use crate::executer::{Executer, Kind};
 use crate::module::belay;
@@ -41,7 +43,14 @@ const ARCHITECTURES: [Option<&str>; 13] = [
 ];
 
 /// Belay's `Pyboard` parameters, in positional order.
-const PYBOARD_PARAMS: [&str; 6] = ["device", "baudrate", "user", "password", "attempts", "exclusive"];
+const PYBOARD_PARAMS: [&str; 6] = [
+    "device",
+    "baudrate",
+    "user",
+    "password",
+    "attempts",
+    "exclusive",
+];
 /// `Device`'s own keyword-only parameters.
 const DEVICE_KEYWORDS: [&str; 3] = ["startup", "attempts", "auto_sync_time"];
 
@@ -55,7 +64,9 @@ pub struct Device {
 
 impl std::fmt::Debug for Device {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Device").field("session", &*self.session.read()).finish()
+        f.debug_struct("Device")
+            .field("session", &*self.session.read())
+            .finish()
     }
 }
 
@@ -93,15 +104,24 @@ fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceA
         }
         match PYBOARD_PARAMS.iter().find(|p| **p == key) {
             Some(p) if named.iter().any(|(n, _)| n == p) => {
-                return Err(vm.new_type_error(format!("Device() got multiple values for argument '{key}'")));
+                return Err(
+                    vm.new_type_error(format!("Device() got multiple values for argument '{key}'"))
+                );
             }
             Some(p) => named.push((p, value)),
             None => {
-                return Err(vm.new_type_error(format!("Device() got an unexpected keyword argument '{key}'")));
+                return Err(vm.new_type_error(format!(
+                    "Device() got an unexpected keyword argument '{key}'"
+                )));
             }
         }
     }
-    let get = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+    let get = |name: &str| {
+        named
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
     let baudrate = match get("baudrate") {
         Some(b) => b.try_into_value::<u32>(vm)?,
         None => 115_200,
@@ -113,7 +133,11 @@ fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceA
     let startup = match startup {
         None => None,
         Some(s) if vm.is_none(&s) => None,
-        Some(s) => Some(s.downcast::<PyStr>().map_err(|_| vm.new_type_error("startup must be a str or None"))?.to_string()),
+        Some(s) => Some(
+            s.downcast::<PyStr>()
+                .map_err(|_| vm.new_type_error("startup must be a str or None"))?
+                .to_string(),
+        ),
     };
     Ok(DeviceArgs {
         port: get("device").filter(|p| !vm.is_none(p)),
@@ -134,7 +158,9 @@ fn resolve_port(port: Option<PyObjectRef>, vm: &VirtualMachine) -> PyResult<Stri
         };
     }
     let from_cli = DEFAULT_PORT.get().cloned().flatten();
-    let from_env = std::env::var("BELAY_DEVICE").ok().filter(|s| !s.trim().is_empty());
+    let from_env = std::env::var("BELAY_DEVICE")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     match from_cli.or(from_env) {
         Some(p) if p.trim_start().starts_with('{') => Err(vm.new_exception_msg(
             belay::connection_failed_error(vm),
@@ -237,7 +263,10 @@ impl Device {
     }
 }
 
-#[pyclass(with(Constructor, Initializer, Callable, Representable), flags(BASETYPE, HAS_DICT))]
+#[pyclass(
+    with(Constructor, Initializer, Callable, Representable),
+    flags(BASETYPE, HAS_DICT)
+)]
 impl Device {
     /// Close the connection (idempotent). Also registered with `atexit`.
     #[pymethod]
@@ -247,7 +276,9 @@ impl Device {
             vm.allow_threads(|| session.close());
         }
         if let Some(hook) = zelf.atexit_hook.lock().take() {
-            vm.import("atexit", 0)?.get_attr("unregister", vm)?.call((hook,), vm)?;
+            vm.import("atexit", 0)?
+                .get_attr("unregister", vm)?
+                .call((hook,), vm)?;
         }
         Ok(())
     }
@@ -265,7 +296,10 @@ impl Device {
     /// Name, version, platform and architecture of the board's firmware.
     #[pygetset]
     fn implementation(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.implementation.read().clone().unwrap_or_else(|| vm.ctx.none())
+        zelf.implementation
+            .read()
+            .clone()
+            .unwrap_or_else(|| vm.ctx.none())
     }
 
     /// The port this device is connected to (None once closed).
@@ -296,7 +330,9 @@ impl Callable for Device {
     /// `device("1 + 2")` → 3; `device("x = 1")` → None.
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let [cmd] = args.args.as_slice() else {
-            return Err(vm.new_type_error("device(cmd) takes exactly one positional argument, the code to run"));
+            return Err(vm.new_type_error(
+                "device(cmd) takes exactly one positional argument, the code to run",
+            ));
         };
         let cmd = cmd
             .downcast_ref::<PyStr>()
@@ -307,7 +343,9 @@ impl Callable for Device {
         for (key, value) in &args.kwargs {
             let key = key.to_string();
             match key.as_str() {
-                "stream_out" => output = Output::Stream((!vm.is_none(value)).then(|| value.clone())),
+                "stream_out" => {
+                    output = Output::Stream((!vm.is_none(value)).then(|| value.clone()))
+                }
                 "trusted" => trusted = value.clone().try_to_bool(vm)?,
                 "proxy" | "return_time" if value.clone().try_to_bool(vm)? => {
                     return Err(vm.new_not_implemented_error(format!(
@@ -315,7 +353,11 @@ impl Callable for Device {
                     )));
                 }
                 k if CALL_KEYWORDS.contains(&k) => {}
-                _ => return Err(vm.new_type_error(format!("device() got an unexpected keyword argument '{key}'"))),
+                _ => {
+                    return Err(vm.new_type_error(format!(
+                        "device() got an unexpected keyword argument '{key}'"
+                    )));
+                }
             }
         }
         let session = zelf.session(vm)?;

@@ -6,7 +6,9 @@ use std::path::Path;
 use rustpython_vm::builtins::PyStr;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Representable};
-use rustpython_vm::{AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{
+    AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
+};
 
 use crate::convert::to_literal;
 use crate::device::Device;
@@ -85,7 +87,9 @@ impl Executer {
         let info = FunctionInfo::of(&func, vm)?;
         let source = SourceCache::global()
             .function(Path::new(&info.file), &info.name, info.first_line)
-            .map_err(|e| vm.new_os_error(format!("cannot get the source of {}(): {e}", info.name)))?;
+            .map_err(|e| {
+                vm.new_os_error(format!("cannot get the source of {}(): {e}", info.name))
+            })?;
         if zelf.opts.register {
             check_name(&info.name, vm)?;
         }
@@ -118,7 +122,10 @@ impl Executer {
             }
             Kind::Setup => {
                 if info.flags & CO_GENERATOR != 0 {
-                    return Err(vm.new_value_error(format!("setup function {}() cannot be a generator", info.name)));
+                    return Err(vm.new_value_error(format!(
+                        "setup function {}() cannot be a generator",
+                        info.name
+                    )));
                 }
                 Setup {
                     device: zelf.device.clone(),
@@ -205,7 +212,10 @@ impl Representable for Executer {
 
 /// Names a board function may not be registered under (belay-spec §1.4).
 fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
-    if name.starts_with("_belay") || name.starts_with("__belay") || (name.starts_with("__") && name.ends_with("__")) {
+    if name.starts_with("_belay")
+        || name.starts_with("__belay")
+        || (name.starts_with("__") && name.ends_with("__"))
+    {
         return Err(vm.new_exception_msg(
             belay::special_function_name_error(vm),
             format!("'{name}' is reserved: board functions may not be named __dunder__ or start with _belay").into(),
@@ -234,9 +244,12 @@ impl FunctionInfo {
         let code = func.get_attr("__code__", vm).map_err(|_| not_function())?;
         let name = func.get_attr("__name__", vm)?.str(vm)?.to_string();
         if name == "<lambda>" {
-            return Err(vm.new_type_error("a lambda cannot be a board function: give it a name with def"));
+            return Err(
+                vm.new_type_error("a lambda cannot be a board function: give it a name with def")
+            );
         }
-        let int = |attr: &'static str| -> PyResult<u64> { code.get_attr(attr, vm)?.try_into_value(vm) };
+        let int =
+            |attr: &'static str| -> PyResult<u64> { code.get_attr(attr, vm)?.try_into_value(vm) };
         let file = code.get_attr("co_filename", vm)?.str(vm)?.to_string();
         let flags = int("co_flags")? as u32;
         Ok(FunctionInfo {
@@ -302,7 +315,13 @@ impl Callable for Task {
         }
         let expr = format!("{}({})", zelf.name, parts.join(", "));
         let session = zelf.device.session(vm)?;
-        session.eval(vm, &expr, Output::Stdout, zelf.trusted, &Context { module: None })
+        session.eval(
+            vm,
+            &expr,
+            Output::Stdout,
+            zelf.trusted,
+            &Context { module: None },
+        )
     }
 }
 
@@ -336,7 +355,9 @@ impl Setup {
             return Ok(Vec::new());
         }
         let inspect = vm.import("inspect", 0)?;
-        let signature = inspect.get_attr("signature", vm)?.call((self.func.clone(),), vm)?;
+        let signature = inspect
+            .get_attr("signature", vm)?
+            .call((self.func.clone(),), vm)?;
         let bound = signature.get_attr("bind", vm)?.call(args, vm)?;
         vm.call_method(&bound, "apply_defaults", ())?;
         let arguments = bound.get_attr("arguments", vm)?;
@@ -346,7 +367,9 @@ impl Setup {
             let pair: Vec<PyObjectRef> = item.try_into_value(vm)?;
             let [k, v] = <[PyObjectRef; 2]>::try_from(pair)
                 .map_err(|_| vm.new_type_error("BoundArguments.arguments items must be pairs"))?;
-            let k = k.downcast::<PyStr>().map_err(|_| vm.new_type_error("argument name"))?;
+            let k = k
+                .downcast::<PyStr>()
+                .map_err(|_| vm.new_type_error("argument name"))?;
             lines.push(format!("{k} = {}", to_literal(&v, vm)?));
         }
         Ok(lines)
@@ -389,7 +412,9 @@ impl Callable for Setup {
         };
         match session.run(vm, code, Output::Stdout, &ctx) {
             Ok(_) => Ok(vm.ctx.none()),
-            Err(e) if zelf.ignore_errors && e.fast_isinstance(&belay::pyboard_exception(vm)) => Ok(vm.ctx.none()),
+            Err(e) if zelf.ignore_errors && e.fast_isinstance(&belay::pyboard_exception(vm)) => {
+                Ok(vm.ctx.none())
+            }
             Err(e) => Err(e),
         }
     }

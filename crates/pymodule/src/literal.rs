@@ -235,7 +235,11 @@ impl Parser<'_> {
         if matches!(self.peek(), Some(c) if c.is_ascii_alphabetic()) {
             let name = self.ident();
             return match name {
-                "inf" => Ok(Literal::Float(if negative { f64::NEG_INFINITY } else { f64::INFINITY })),
+                "inf" => Ok(Literal::Float(if negative {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                })),
                 "nan" => Ok(Literal::Float(f64::NAN)),
                 _ => {
                     self.i = start;
@@ -348,7 +352,10 @@ impl Parser<'_> {
                         return Err(bad("truncated escape"));
                     }
                     let v = u32::from_str_radix(&hex, 16).map_err(|_| bad("bad hex escape"))?;
-                    out.push(char::from_u32(v).ok_or_else(|| bad("escape is not a Unicode scalar value"))?);
+                    out.push(
+                        char::from_u32(v)
+                            .ok_or_else(|| bad("escape is not a Unicode scalar value"))?,
+                    );
                 }
                 '0'..='7' => {
                     let mut v = e.to_digit(8).expect("octal digit");
@@ -364,7 +371,14 @@ impl Parser<'_> {
                     }
                     out.push(char::from_u32(v).ok_or_else(|| bad("bad octal escape"))?);
                 }
-                other => out.push(simple_escape(other).ok_or_else(|| bad("unknown escape"))? as char),
+                // Python keeps unknown escapes as they are.
+                other => match simple_escape(other) {
+                    Some(b) => out.push(b as char),
+                    None => {
+                        out.push('\\');
+                        out.push(other);
+                    }
+                },
             }
         }
         Ok(out)
@@ -412,7 +426,10 @@ impl Parser<'_> {
                     }
                     out.push(u8::try_from(v).map_err(|_| bad("octal escape out of range"))?);
                 }
-                other => out.push(simple_escape(other as char).ok_or_else(|| bad("unknown escape"))?),
+                other => match simple_escape(other as char) {
+                    Some(b) => out.push(b),
+                    None => out.extend_from_slice(&[b'\\', other]),
+                },
             }
         }
         Ok(out)
@@ -431,7 +448,6 @@ fn simple_escape(c: char) -> Option<u8> {
         'b' => 0x08,
         'f' => 0x0c,
         'v' => 0x0b,
-        '\n' => return None,
         _ => return None,
     })
 }
@@ -465,8 +481,14 @@ mod tests {
 
     #[test]
     fn big_ints_keep_every_digit() {
-        assert_eq!(p("1180591620717411303424"), BigInt("1180591620717411303424".into()));
-        assert_eq!(p("-9223372036854775809"), BigInt("-9223372036854775809".into()));
+        assert_eq!(
+            p("1180591620717411303424"),
+            BigInt("1180591620717411303424".into())
+        );
+        assert_eq!(
+            p("-9223372036854775809"),
+            BigInt("-9223372036854775809".into())
+        );
         assert_eq!(p("-9223372036854775808"), Int(i64::MIN));
     }
 
@@ -474,7 +496,10 @@ mod tests {
     fn strings_and_escapes() {
         assert_eq!(p("'a'"), Str("a".into()));
         assert_eq!(p(r#""it's""#), Str("it's".into()));
-        assert_eq!(p(r"'\xe9\x00\x7f\u2028\U0001f600\n\t\\\''"), Str("é\0\x7f\u{2028}😀\n\t\\'".into()));
+        assert_eq!(
+            p(r"'\xe9\x00\x7f\u2028\U0001f600\n\t\\\''"),
+            Str("é\0\x7f\u{2028}😀\n\t\\'".into())
+        );
         assert_eq!(p("'é'"), Str("é".into()));
         assert_eq!(p(r"'\101'"), Str("A".into()));
     }
@@ -491,18 +516,47 @@ mod tests {
         assert_eq!(p("()"), Tuple(vec![]));
         assert_eq!(p("(1,)"), Tuple(vec![Int(1)]));
         assert_eq!(p("(1)"), Int(1));
-        assert_eq!(p("[1, [2, (3, 'x')], {}]"), List(vec![Int(1), List(vec![Int(2), Tuple(vec![Int(3), Str("x".into())])]), Dict(vec![])]));
-        assert_eq!(p("{'a': 1, 2: None,}"), Dict(vec![(Str("a".into()), Int(1)), (Int(2), None)]));
+        assert_eq!(
+            p("[1, [2, (3, 'x')], {}]"),
+            List(vec![
+                Int(1),
+                List(vec![Int(2), Tuple(vec![Int(3), Str("x".into())])]),
+                Dict(vec![])
+            ])
+        );
+        assert_eq!(
+            p("{'a': 1, 2: None,}"),
+            Dict(vec![(Str("a".into()), Int(1)), (Int(2), None)])
+        );
         assert_eq!(p("{1, 2}"), Set(vec![Int(1), Int(2)]));
         assert_eq!(p("set()"), Set(vec![]));
-        assert_eq!(p("dict_keys(['a', 'b'])"), List(vec![Str("a".into()), Str("b".into())]));
+        assert_eq!(
+            p("dict_keys(['a', 'b'])"),
+            List(vec![Str("a".into()), Str("b".into())])
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_literal() {
         for s in [
-            "object()", "<object>", "__import__('os')", "1 + 2", "bytearray(b'ab')", "x", "", "(1, 2", "'abc",
-            "[1 2]", "{1: 2, 3}", "07", "-", "1.2.3e", "b'\u{e9}'", "'''x'''", "range(3)", "inf(1)",
+            "object()",
+            "<object>",
+            "__import__('os')",
+            "1 + 2",
+            "bytearray(b'ab')",
+            "x",
+            "",
+            "(1, 2",
+            "'abc",
+            "[1 2]",
+            "{1: 2, 3}",
+            "07",
+            "-",
+            "1.2.3e",
+            "b'\u{e9}'",
+            "'''x'''",
+            "range(3)",
+            "inf(1)",
         ] {
             bad(s);
         }

@@ -1,17 +1,17 @@
 //! The `belay` Python module: exception classes and the public names.
 
-
 #[rustpython_vm::pymodule]
 pub(crate) mod belay {
+    use rustpython_vm::VirtualMachine;
     use rustpython_vm::builtins::PyTypeRef;
     use rustpython_vm::class::PyClassImpl;
-    use rustpython_vm::VirtualMachine;
 
     #[pyattr(name = "__version__")]
     const VERSION: &str = env!("CARGO_PKG_VERSION");
 
     fn exc(vm: &VirtualMachine, name: &str, base: Option<PyTypeRef>) -> PyTypeRef {
-        vm.ctx.new_exception_type("belay", name, base.map(|b| vec![b]))
+        vm.ctx
+            .new_exception_type("belay", name, base.map(|b| vec![b]))
     }
 
     #[pyattr(once, name = "BelayException")]
@@ -106,5 +106,15 @@ pub(crate) mod belay {
     #[pyattr(name = "Executer", once)]
     fn executer_type(_vm: &VirtualMachine) -> PyTypeRef {
         crate::executer::Executer::make_static_type()
+    }
+
+    #[pyattr(name = "Task", once)]
+    fn task_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::executer::Task::make_static_type()
+    }
+
+    #[pyattr(name = "Setup", once)]
+    fn setup_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::executer::Setup::make_static_type()
     }
 }

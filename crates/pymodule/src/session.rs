@@ -31,7 +31,9 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("port", &self.conn.description()).finish()
+        f.debug_struct("Session")
+            .field("port", &self.conn.description())
+            .finish()
     }
 }
 
@@ -93,7 +95,11 @@ impl Session {
         let (reply, stderr) = self.wait(vm, &rx, &mut forward)?;
         if !stderr.is_empty() {
             let text = String::from_utf8_lossy(&stderr);
-            let map = self.code_map.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let map = self
+                .code_map
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
             let cache = SourceCache::global();
             let mapped = remap(&text, &map, ctx.module, &|file, line| {
                 cache.line(Path::new(file), line)
@@ -201,9 +207,13 @@ pub fn parse_reply(vm: &VirtualMachine, text: &[u8], trusted: bool) -> PyResult 
 /// Map a transport failure to the matching `belay` exception.
 pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptionRef {
     let kind = match &e {
-        TransportError::Open { .. } | TransportError::BadPort { .. } => belay::connection_failed_error(vm),
+        TransportError::Open { .. } | TransportError::BadPort { .. } => {
+            belay::connection_failed_error(vm)
+        }
         TransportError::ConnectionLost(_) | TransportError::Closed => belay::connection_lost(vm),
-        TransportError::Timeout { .. } | TransportError::Protocol { .. } => belay::pyboard_error(vm),
+        TransportError::Timeout { .. } | TransportError::Protocol { .. } => {
+            belay::pyboard_error(vm)
+        }
     };
     vm.new_exception_msg(kind, e.to_string().into())
 }

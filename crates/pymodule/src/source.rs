@@ -33,7 +33,11 @@ pub enum SourceError {
     #[error("{path} does not parse: {reason}")]
     Syntax { path: String, reason: String },
     #[error("no function `{name}` starts at line {line} of {path}")]
-    NotFound { path: String, name: String, line: usize },
+    NotFound {
+        path: String,
+        name: String,
+        line: usize,
+    },
 }
 
 /// One parsed source file.
@@ -72,7 +76,9 @@ impl SourceFile {
         let mut fstring_start = 0usize;
         for tok in tokens.iter() {
             match tok.kind() {
-                TokenKind::String => strings.push(tok.range().start().to_usize()..tok.range().end().to_usize()),
+                TokenKind::String => {
+                    strings.push(tok.range().start().to_usize()..tok.range().end().to_usize())
+                }
                 TokenKind::FStringStart | TokenKind::TStringStart => {
                     if fstring_depth == 0 {
                         fstring_start = tok.range().start().to_usize();
@@ -88,9 +94,7 @@ impl SourceFile {
                 _ => {}
             }
         }
-        let mut finder = Finder {
-            defs: Vec::new(),
-        };
+        let mut finder = Finder { defs: Vec::new() };
         finder.visit_body(&parsed.syntax().body);
         let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
         let functions = finder
@@ -114,7 +118,10 @@ impl SourceFile {
                     first_line: line_of(start),
                     def_start,
                     end: f.range.end().to_usize(),
-                    body_start: f.body.first().map_or(f.range.end().to_usize(), |s| s.range().start().to_usize()),
+                    body_start: f
+                        .body
+                        .first()
+                        .map_or(f.range.end().to_usize(), |s| s.range().start().to_usize()),
                 }
             })
             .collect();
@@ -135,14 +142,24 @@ impl SourceFile {
     }
 
     fn in_string(&self, offset: usize) -> bool {
-        self.strings.iter().any(|r| r.start < offset && offset < r.end)
+        self.strings
+            .iter()
+            .any(|r| r.start < offset && offset < r.end)
     }
 
-    fn function(&self, path: &str, name: &str, first_line: usize) -> Result<FunctionSource, SourceError> {
+    fn function(
+        &self,
+        path: &str,
+        name: &str,
+        first_line: usize,
+    ) -> Result<FunctionSource, SourceError> {
         let f = self
             .functions
             .iter()
-            .find(|f| f.name == name && (f.first_line == first_line || self.line_of(f.def_start) == first_line))
+            .find(|f| {
+                f.name == name
+                    && (f.first_line == first_line || self.line_of(f.def_start) == first_line)
+            })
             .ok_or_else(|| SourceError::NotFound {
                 path: path.to_string(),
                 name: name.to_string(),
@@ -225,7 +242,12 @@ impl SourceCache {
             reason: e.to_string(),
         };
         let mtime = std::fs::metadata(path).map_err(unreadable)?.modified().ok();
-        if let Some((m, f)) = self.files.lock().unwrap_or_else(|p| p.into_inner()).get(path) {
+        if let Some((m, f)) = self
+            .files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(path)
+        {
             if *m == mtime {
                 return Ok(f.clone());
             }
@@ -240,8 +262,14 @@ impl SourceCache {
     }
 
     /// The function `name` whose code object starts at `first_line` (`co_firstlineno`) of `path`.
-    pub fn function(&self, path: &Path, name: &str, first_line: usize) -> Result<FunctionSource, SourceError> {
-        self.file(path)?.function(&path.display().to_string(), name, first_line)
+    pub fn function(
+        &self,
+        path: &Path,
+        name: &str,
+        first_line: usize,
+    ) -> Result<FunctionSource, SourceError> {
+        self.file(path)?
+            .function(&path.display().to_string(), name, first_line)
     }
 
     /// Line `line` (1-based) of `path`, without its line ending.
@@ -249,7 +277,11 @@ impl SourceCache {
         let f = self.file(path).ok()?;
         let start = *f.line_starts.get(line.checked_sub(1)?)?;
         let end = f.line_starts.get(line).copied().unwrap_or(f.text.len());
-        Some(f.text[start..end].trim_end_matches(['\n', '\r']).to_string())
+        Some(
+            f.text[start..end]
+                .trim_end_matches(['\n', '\r'])
+                .to_string(),
+        )
     }
 }
 
@@ -385,12 +417,18 @@ def setup(pin=25):
     #[test]
     fn wrong_line_is_not_found() {
         let f = SourceFile::parse("t.py", FILE.to_string()).unwrap();
-        assert!(matches!(f.function("t.py", "plain", 20), Err(SourceError::NotFound { .. })));
+        assert!(matches!(
+            f.function("t.py", "plain", 20),
+            Err(SourceError::NotFound { .. })
+        ));
     }
 
     #[test]
     fn dedent_like_textwrap() {
-        assert_eq!(dedent("  x = 1\n  if x:\n    y = 2\n\n"), "x = 1\nif x:\n  y = 2\n\n");
+        assert_eq!(
+            dedent("  x = 1\n  if x:\n    y = 2\n\n"),
+            "x = 1\nif x:\n  y = 2\n\n"
+        );
         assert_eq!(dedent("1+2"), "1+2");
         assert_eq!(dedent("\tA\n\tB"), "A\nB");
     }

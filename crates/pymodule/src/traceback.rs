@@ -44,7 +44,10 @@ pub fn remap(
         match target {
             Some((origin, delta)) => {
                 let host_line = origin.first_line + delta;
-                out.push_str(&format!("  File \"{}\", line {host_line}, in {func}{ending}", origin.file));
+                out.push_str(&format!(
+                    "  File \"{}\", line {host_line}, in {func}{ending}",
+                    origin.file
+                ));
                 if let Some(src) = source_line(&origin.file, host_line) {
                     out.push_str(&format!("    {}{ending}", src.trim()));
                 }
@@ -87,8 +90,16 @@ mod tests {
         // belay tests/test_device.py: src_lineno=2, name="foo".
         let text = "Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n  File \"<stdin>\", line 4, in belay_interface\r\n  File \"<stdin>\", line 3, in foo\r\nException: This is raised on-device.\r\n";
         let mut map = CodeMap::default();
-        map.functions.insert("foo".into(), Origin { file: "host.py".into(), first_line: 2 });
-        let out = remap(text, &map, None, &|_, _| Some("raise Exception(\"This is raised on-device.\")".into()));
+        map.functions.insert(
+            "foo".into(),
+            Origin {
+                file: "host.py".into(),
+                first_line: 2,
+            },
+        );
+        let out = remap(text, &map, None, &|_, _| {
+            Some("raise Exception(\"This is raised on-device.\")".into())
+        });
         assert_eq!(
             out,
             "Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n  File \"<stdin>\", line 4, in belay_interface\r\n  File \"host.py\", line 4, in foo\r\n    raise Exception(\"This is raised on-device.\")\r\nException: This is raised on-device.\r\n"
@@ -98,7 +109,10 @@ mod tests {
     #[test]
     fn setup_body_frames_map_past_the_argument_lines() {
         let text = "Traceback (most recent call last):\n  File \"<stdin>\", line 3, in <module>\nNameError: name 'x' isn't defined\n";
-        let origin = Origin { file: "main.py".into(), first_line: 10 };
+        let origin = Origin {
+            file: "main.py".into(),
+            first_line: 10,
+        };
         let out = remap(text, &CodeMap::default(), Some((&origin, 2)), &src);
         assert_eq!(
             out,

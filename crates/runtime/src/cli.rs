@@ -21,6 +21,10 @@ pub struct Cli {
     pub script: PathBuf,
 
     /// Arguments passed to the script (sys.argv[1:]).
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub args: Vec<String>,
 }

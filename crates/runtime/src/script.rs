@@ -61,7 +61,10 @@ pub fn run(script: &Path, args: &[String]) -> Result<ExitCode, ScriptError> {
 
 fn run_main(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
     // Like CPython: the script's folder comes first on sys.path.
-    let dir = path.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
     vm.insert_sys_path(vm.new_pyobj(dir))?;
     let scope = vm.new_scope_with_main()?;
     vm.run_script(scope, &path.to_string_lossy())

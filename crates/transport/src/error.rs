@@ -10,7 +10,10 @@ pub enum TransportError {
     Open { port: String, reason: String },
 
     /// The board did not send what the protocol expected in time.
-    #[error("timed out after {:.1?} waiting for {expected}; received {received}", timeout)]
+    #[error(
+        "timed out after {:.1?} waiting for {expected}; received {received}",
+        timeout
+    )]
     Timeout {
         expected: String,
         timeout: Duration,

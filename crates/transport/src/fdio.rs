@@ -23,13 +23,19 @@ pub enum ReadOutcome {
 /// A byte source whose reads can time out.
 pub trait TimedRead: Send {
     /// Read into `buf`, waiting at most `timeout` (`None`: wait as long as it takes).
-    fn read_timeout(&mut self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadOutcome>;
+    fn read_timeout(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+    ) -> io::Result<ReadOutcome>;
 }
 
 /// Wait until `fd` is readable or `timeout` passes. Returns false on timeout.
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> io::Result<bool> {
     let ts = match timeout {
-        Some(t) => Some(Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?),
+        Some(t) => {
+            Some(Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?)
+        }
         None => None,
     };
     loop {
@@ -44,7 +50,11 @@ pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> io::Resul
 }
 
 /// Read once from a readable file descriptor, mapping end-of-file and device errors to `Closed`.
-fn read_fd(fd: BorrowedFd<'_>, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadOutcome> {
+fn read_fd(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    timeout: Option<Duration>,
+) -> io::Result<ReadOutcome> {
     if !wait_readable(fd, timeout)? {
         return Ok(ReadOutcome::TimedOut);
     }
@@ -68,7 +78,11 @@ fn read_fd(fd: BorrowedFd<'_>, buf: &mut [u8], timeout: Option<Duration>) -> io:
 pub struct FdReader<T: AsFd + Send>(pub T);
 
 impl<T: AsFd + Send> TimedRead for FdReader<T> {
-    fn read_timeout(&mut self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadOutcome> {
+    fn read_timeout(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+    ) -> io::Result<ReadOutcome> {
         read_fd(self.0.as_fd(), buf, timeout)
     }
 }
@@ -85,14 +99,22 @@ mod tests {
         let mut reader = FdReader(r);
         let mut buf = [0u8; 16];
         let t0 = Instant::now();
-        let out = reader.read_timeout(&mut buf, Some(Duration::from_millis(30))).unwrap();
+        let out = reader
+            .read_timeout(&mut buf, Some(Duration::from_millis(30)))
+            .unwrap();
         assert_eq!(out, ReadOutcome::TimedOut);
         assert!(t0.elapsed() >= Duration::from_millis(25));
         let mut w = w;
         w.write_all(b"abc").unwrap();
-        assert_eq!(reader.read_timeout(&mut buf, None).unwrap(), ReadOutcome::Data(3));
+        assert_eq!(
+            reader.read_timeout(&mut buf, None).unwrap(),
+            ReadOutcome::Data(3)
+        );
         assert_eq!(&buf[..3], b"abc");
         drop(w);
-        assert_eq!(reader.read_timeout(&mut buf, None).unwrap(), ReadOutcome::Closed);
+        assert_eq!(
+            reader.read_timeout(&mut buf, None).unwrap(),
+            ReadOutcome::Closed
+        );
     }
 }

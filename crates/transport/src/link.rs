@@ -187,7 +187,11 @@ pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 struct Nothing;
 
 impl TimedRead for Nothing {
-    fn read_timeout(&mut self, _buf: &mut [u8], _t: Option<Duration>) -> std::io::Result<ReadOutcome> {
+    fn read_timeout(
+        &mut self,
+        _buf: &mut [u8],
+        _t: Option<Duration>,
+    ) -> std::io::Result<ReadOutcome> {
         Ok(ReadOutcome::Closed)
     }
 }

@@ -205,8 +205,14 @@ mod tests {
 
     #[test]
     fn parses_port_forms() {
-        assert_eq!(PortSpec::parse("/dev/ttyACM0").unwrap(), PortSpec::Serial("/dev/ttyACM0".into()));
-        assert_eq!(PortSpec::parse("exec:micropython -i").unwrap(), PortSpec::Exec("micropython -i".into()));
+        assert_eq!(
+            PortSpec::parse("/dev/ttyACM0").unwrap(),
+            PortSpec::Serial("/dev/ttyACM0".into())
+        );
+        assert_eq!(
+            PortSpec::parse("exec:micropython -i").unwrap(),
+            PortSpec::Exec("micropython -i".into())
+        );
         assert!(PortSpec::parse("exec:  ").is_err());
         assert!(PortSpec::parse("").is_err());
     }

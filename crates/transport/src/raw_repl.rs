@@ -99,8 +99,11 @@ impl RawRepl {
         self.link.discard_input()?;
         // Ctrl-C twice stops a running program (main.py loops included); Ctrl-B leaves raw mode.
         self.link.write(b"\r\x03\x03\r\x02")?;
-        self.link
-            .read_until(FRIENDLY_PROMPT, wait, "the friendly REPL prompt `>>>` after Ctrl-C, Ctrl-B")?;
+        self.link.read_until(
+            FRIENDLY_PROMPT,
+            wait,
+            "the friendly REPL prompt `>>>` after Ctrl-C, Ctrl-B",
+        )?;
         self.link.write(b"\r\x01")?;
         self.link
             .read_until(RAW_PROMPT, wait, "the raw REPL banner after Ctrl-A")?;
@@ -121,8 +124,11 @@ impl RawRepl {
     pub fn exec(&mut self, code: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>> {
         if self.prompt_pending {
             let wait = self.wait();
-            self.link
-                .read_until(b">", wait, "the raw REPL prompt `>` after the previous command")?;
+            self.link.read_until(
+                b">",
+                wait,
+                "the raw REPL prompt `>` after the previous command",
+            )?;
             self.prompt_pending = false;
         }
         self.send(code)?;
@@ -184,9 +190,11 @@ impl RawRepl {
 
     fn paste_answer(&mut self) -> Result<PasteAnswer> {
         let wait = self.wait();
-        let answer = self
-            .link
-            .read_exact(2, wait, "the answer to the raw-paste request (`R\\x01` or `R\\x00`)")?;
+        let answer = self.link.read_exact(
+            2,
+            wait,
+            "the answer to the raw-paste request (`R\\x01` or `R\\x00`)",
+        )?;
         match answer.as_slice() {
             b"R\x01" => {
                 let w = self

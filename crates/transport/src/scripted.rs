@@ -61,7 +61,10 @@ impl ScriptedBoard {
 
     /// A port whose far end is this board.
     pub fn port(&self) -> Port {
-        Port::from_parts(Box::new(Reader(self.clone())), Box::new(Writer(self.clone())))
+        Port::from_parts(
+            Box::new(Reader(self.clone())),
+            Box::new(Writer(self.clone())),
+        )
     }
 
     /// Everything the host wrote.
@@ -85,7 +88,11 @@ struct Reader(ScriptedBoard);
 struct Writer(ScriptedBoard);
 
 impl TimedRead for Reader {
-    fn read_timeout(&mut self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadOutcome> {
+    fn read_timeout(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+    ) -> io::Result<ReadOutcome> {
         let (lock, cv) = &*self.0.state;
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut s = lock.lock().unwrap();

@@ -102,7 +102,11 @@ impl Connection {
     }
 
     /// Start the protocol thread over an already open port (scripted tests, custom transports).
-    pub fn start_with_port(description: String, port: Port, repl: ReplOptions) -> PendingConnection {
+    pub fn start_with_port(
+        description: String,
+        port: Port,
+        repl: ReplOptions,
+    ) -> PendingConnection {
         Self::spawn(description, move || RawRepl::enter(Link::new(port), repl))
     }
 
@@ -181,7 +185,11 @@ impl Connection {
 
     /// Send Ctrl-C to the board now, even while a command runs.
     pub fn interrupt(&self) -> Result<()> {
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         match writer {
             Some(w) => write_all(&w, b"\x03\x03")
                 .map_err(|e| TransportError::ConnectionLost(format!("sending Ctrl-C failed: {e}"))),
@@ -193,7 +201,11 @@ impl Connection {
     /// command that is still running on the board (it is interrupted first).
     pub fn close(&self, timeout: Duration) {
         let (done_tx, done_rx) = bounded(1);
-        if self.commands.send(Command::Close { done: done_tx }).is_err() {
+        if self
+            .commands
+            .send(Command::Close { done: done_tx })
+            .is_err()
+        {
             return;
         }
         if done_rx.recv_timeout(timeout).is_err() {
@@ -237,7 +249,9 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
                 events,
             } => {
                 if let Some(why) = &lost {
-                    let _ = events.send(ExecEvent::Failed(TransportError::ConnectionLost(why.clone())));
+                    let _ = events.send(ExecEvent::Failed(TransportError::ConnectionLost(
+                        why.clone(),
+                    )));
                     continue;
                 }
                 if resync {

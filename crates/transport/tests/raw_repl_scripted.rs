@@ -24,13 +24,18 @@ fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
 
 fn exec(repl: &mut RawRepl, code: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let mut out = Vec::new();
-    let err = repl.exec(code, &mut |b| out.extend_from_slice(b)).expect("exec");
+    let err = repl
+        .exec(code, &mut |b| out.extend_from_slice(b))
+        .expect("exec");
     (out, err)
 }
 
 fn assert_all_steps_ran(board: &ScriptedBoard) {
     let (left, unexpected) = board.leftovers();
-    assert_eq!(unexpected, None, "host sent bytes the script did not expect");
+    assert_eq!(
+        unexpected, None,
+        "host sent bytes the script did not expect"
+    );
     assert_eq!(left, 0, "script steps left");
 }
 
@@ -40,7 +45,10 @@ fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
         .preface(b"noise from a boot\r\nhalf a li")
         .step(ENTER, BANNER)
         .step(b"\r\x01", RAW)
-        .step(b"\x04", b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>")
+        .step(
+            b"\x04",
+            b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        )
         // First call: ask, learn the window, then send.
         .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
         .step(b"print(1)\x04", b"\x04")
@@ -52,7 +60,11 @@ fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
     assert_eq!(repl.paste_mode(), PasteMode::Paste { window: 128 });
     let writes_before = board.write_calls();
     assert_eq!(exec(&mut repl, b"x=2"), (vec![], vec![]));
-    assert_eq!(board.write_calls() - writes_before, 1, "a short call is a single write");
+    assert_eq!(
+        board.write_calls() - writes_before,
+        1,
+        "a short call is a single write"
+    );
     assert_all_steps_ran(&board);
 }
 
@@ -147,9 +159,14 @@ fn board_vanishing_mid_call_is_connection_lost() {
         .hang_up_at_end();
     let mut repl = entered(board, false);
     let mut out = Vec::new();
-    let err = repl.exec(b"run()", &mut |b| out.extend_from_slice(b)).unwrap_err();
+    let err = repl
+        .exec(b"run()", &mut |b| out.extend_from_slice(b))
+        .unwrap_err();
     assert!(matches!(err, TransportError::ConnectionLost(_)), "{err}");
-    assert_eq!(out, b"half the out", "output received before the loss is delivered");
+    assert_eq!(
+        out, b"half the out",
+        "output received before the loss is delivered"
+    );
 }
 
 #[test]

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Build belay-run, start a real MicroPython test board behind a pty and run an example on it.
+#
+#   bash examples/run.sh [--board unix|wasm] [EXAMPLE] [EXAMPLE ARGS...]
+#   bash examples/run.sh 01_blink_led --count 5
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+board=unix
+if [ "${1:-}" = "--board" ]; then board="$2"; shift 2; fi
+example="${1:-01_blink_led}"
+[ $# -gt 0 ] && shift
+
+bash tests/boards/install.sh >/dev/null
+cargo build --ignore-rust-version --bin belay-run
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/belay-run"
+
+# The board lives as long as this script: its wrapper stops when our pipe to it closes.
+coproc BOARD { tests/boards/.venv/bin/python tests/boards/board.py "$board"; }
+read -r port <&"${BOARD[0]}"
+echo "board: MicroPython $board port on $port" >&2
+"$bin" --port "$port" "examples/$example/main.py" "$@"

@@ -1,0 +1,135 @@
+//! The `belay-run` command line around the script: argv, __file__, sys.path, exit status,
+//! tracebacks, missing files and syntax errors. No board needed.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{belay_run, root, run_with_limit};
+
+fn scripts() -> std::path::PathBuf {
+    root().join("tests/scripts")
+}
+
+/// From an empty folder, with no Python reachable on PATH.
+fn isolated() -> std::process::Command {
+    let empty = std::env::temp_dir().join(format!("belay-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut cmd = belay_run();
+    cmd.current_dir(&empty)
+        .env_clear()
+        .env("PATH", "/nonexistent");
+    cmd
+}
+
+#[test]
+fn runs_a_script_with_arguments_from_an_empty_folder() {
+    let mut cmd = isolated();
+    cmd.arg(scripts().join("host_basics.py"))
+        .args(["one", "--two", "3"]);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    assert_eq!(run.stdout, "host ok\n");
+}
+
+#[test]
+fn exit_status_comes_from_system_exit() {
+    let mut cmd = isolated();
+    cmd.env("EXIT_WITH", "3")
+        .arg(scripts().join("host_basics.py"))
+        .args(["one", "--two", "3"]);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(3), "{run:?}");
+}
+
+#[test]
+fn uncaught_exception_prints_a_traceback_and_exits_1() {
+    let mut cmd = isolated();
+    cmd.arg(scripts().join("uncaught.py"));
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(
+        run.stderr.starts_with("Traceback (most recent call last):"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("uncaught.py\", line 2, in inner"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("ValueError: boom on the host"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_script_is_a_clear_error() {
+    let mut cmd = isolated();
+    cmd.arg("no_such_script.py");
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(2));
+    assert!(
+        run.stderr.contains("can't open file 'no_such_script.py'"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("No such file or directory"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn syntax_error_points_at_the_line() {
+    let dir = std::env::temp_dir().join(format!("belay-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("broken.py");
+    std::fs::write(&script, "x = 1\ndef f(:\n    pass\n").unwrap();
+    let mut cmd = isolated();
+    cmd.arg(&script);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(1));
+    assert!(run.stderr.contains("broken.py:2:7"), "{}", run.stderr);
+    assert!(run.stderr.contains("def f(:"), "{}", run.stderr);
+}
+
+#[test]
+fn device_without_any_port_explains_what_to_do() {
+    let dir = std::env::temp_dir().join(format!("belay-noport-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("noport.py");
+    std::fs::write(&script, "import belay\ntry:\n    belay.Device()\nexcept belay.ConnectionFailedError as e:\n    print(e)\n").unwrap();
+    let mut cmd = isolated();
+    cmd.arg(&script);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    assert!(run.stdout.contains("--port"), "{}", run.stdout);
+}
+
+#[test]
+fn bad_port_is_a_connection_error() {
+    let dir = std::env::temp_dir().join(format!("belay-badport-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("badport.py");
+    std::fs::write(
+        &script,
+        "import belay\ntry:\n    belay.Device('/dev/does-not-exist')\nexcept belay.ConnectionFailedError as e:\n    print('failed:', e)\n",
+    )
+    .unwrap();
+    let mut cmd = isolated();
+    cmd.arg(&script);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("failed: could not connect to /dev/does-not-exist"),
+        "{}",
+        run.stdout
+    );
+}

@@ -1,0 +1,30 @@
+"""device(...) evaluates expressions and executes statements."""
+import sys
+
+import belay
+
+device = belay.Device(sys.argv[1])
+
+assert device("1+2") == 3
+assert device("x = 1") is None
+assert device("x") == 1
+assert device(
+    """
+    def triple(a):
+        return a * 3
+    """
+) is None
+assert device("triple(4)") == 12
+assert device("  [i for i in range(3)]  ") == [0, 1, 2]
+assert device("(1,\n 2)") == (1, 2)
+assert device("'it' 's'") == "its"
+assert device("'-'.join(['a', 'b'])") == "a-b"
+assert device("x  # a trailing comment") == 1
+assert device("print('shown')") is None
+try:
+    device("object()")
+except belay.BelayException as e:
+    assert "not a Python literal" in str(e), str(e)
+else:
+    raise AssertionError("an object's repr must not parse as a value")
+print("eval ok")

@@ -1,0 +1,64 @@
+"""Board output reaches the host's stdout as it is printed, exactly, never glued to results."""
+import sys
+import time
+
+import belay
+
+device = belay.Device(sys.argv[1])
+
+
+@device.task
+def chatty(n):
+    for i in range(n):
+        print("line", i)
+    print("no newline", end="")
+    print(" -- continued", end="")
+    return n
+
+
+@device.task
+def partial_then_result():
+    print("tail without newline", end="")
+    return 7
+
+
+@device.task
+def slow():
+    print("early")
+    start = time.ticks_ms()
+    while time.ticks_diff(time.ticks_ms(), start) < 800:
+        pass
+    return "late"
+
+
+print("[begin]")
+print("[result]", chatty(2))
+print("[result]", partial_then_result())
+assert device("print('from device()', end='')") is None
+print("[end]")
+
+
+class Recorder:
+    def __init__(self):
+        self.events = []
+
+    def write(self, text):
+        self.events.append((time.monotonic(), text))
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+recorder = Recorder()
+real_stdout, sys.stdout = sys.stdout, recorder
+t0 = time.monotonic()
+result = slow()
+t1 = time.monotonic()
+sys.stdout = real_stdout
+assert result == "late", result
+early = [t for t, text in recorder.events if "early" in text]
+assert early, recorder.events
+# "early" was shown while the board was still busy, not with the result.
+assert t1 - early[0] > 0.4, (early[0] - t0, t1 - t0)
+print("[streamed]")

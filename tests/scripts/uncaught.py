@@ -1,0 +1,5 @@
+def inner():
+    raise ValueError("boom on the host")
+
+
+inner()

