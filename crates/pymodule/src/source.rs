@@ -223,10 +223,13 @@ impl<'a> StatementVisitor<'a> for Finder<'a> {
     }
 }
 
+/// A parsed file and the modification time it was read at.
+type Cached = (Option<SystemTime>, Arc<SourceFile>);
+
 /// Parsed files, reused while the file on disk is unchanged.
 #[derive(Default)]
 pub struct SourceCache {
-    files: Mutex<HashMap<PathBuf, (Option<SystemTime>, Arc<SourceFile>)>>,
+    files: Mutex<HashMap<PathBuf, Cached>>,
 }
 
 impl SourceCache {
@@ -242,15 +245,15 @@ impl SourceCache {
             reason: e.to_string(),
         };
         let mtime = std::fs::metadata(path).map_err(unreadable)?.modified().ok();
-        if let Some((m, f)) = self
+        let cached = self
             .files
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(path)
-        {
-            if *m == mtime {
-                return Ok(f.clone());
-            }
+            .filter(|(m, _)| *m == mtime)
+            .map(|(_, f)| f.clone());
+        if let Some(f) = cached {
+            return Ok(f);
         }
         let text = std::fs::read_to_string(path).map_err(unreadable)?;
         let file = Arc::new(SourceFile::parse(&shown, text)?);

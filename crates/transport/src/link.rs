@@ -95,10 +95,7 @@ impl Link {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        let timeout = match deadline {
-            Some(d) => Some(d.saturating_duration_since(Instant::now())),
-            None => None,
-        };
+        let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let old = self.buf.len();
         self.buf.resize(old + READ_CHUNK, 0);
         let res = self.reader.read_timeout(&mut self.buf[old..], timeout);

@@ -17,19 +17,10 @@ use crate::reply::ReplySplitter;
 const EVENT_BACKLOG: usize = 64;
 
 /// Everything needed to connect.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
     pub serial: SerialOptions,
     pub repl: ReplOptions,
-}
-
-impl Default for ConnectOptions {
-    fn default() -> Self {
-        ConnectOptions {
-            serial: SerialOptions::default(),
-            repl: ReplOptions::default(),
-        }
-    }
 }
 
 /// What a call produces, in order: any number of `Stdout`, then `Done` or `Failed`.
@@ -213,10 +204,9 @@ impl Connection {
             let _ = self.interrupt();
             let _ = done_rx.recv_timeout(timeout);
         }
-        if let Some(t) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            if t.is_finished() {
-                let _ = t.join();
-            }
+        let thread = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(t) = thread.filter(|t| t.is_finished()) {
+            let _ = t.join();
         }
     }
 }

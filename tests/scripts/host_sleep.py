@@ -1,0 +1,7 @@
+import time
+
+print("sleeping", flush=True)
+try:
+    time.sleep(30)
+except KeyboardInterrupt:
+    print("caught KeyboardInterrupt")
