@@ -136,27 +136,10 @@ fn bad_port_is_a_connection_error() {
 
 #[test]
 fn ctrl_c_raises_keyboard_interrupt_in_the_script() {
-    use std::io::{BufRead, BufReader, Read};
-    use std::process::Stdio;
-    let mut child = belay_run()
-        .arg(scripts().join("host_sleep.py"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert_eq!(line, "sleeping\n");
-    let t0 = std::time::Instant::now();
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert!(t0.elapsed() < Duration::from_secs(5));
+    let mut cmd = belay_run();
+    cmd.arg(scripts().join("host_sleep.py"));
+    let (rest, status, took) = support::interrupt_after(cmd, "sleeping");
     assert_eq!(rest, "caught KeyboardInterrupt\n");
     assert!(status.success(), "{status:?}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 }

@@ -3,11 +3,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::{Board, Kind, belay_run, root, run_script, run_with_limit};
+use support::{Board, Kind, belay_run, interrupt_after, root, run_script, run_with_limit};
 
 /// One test per board kind for a script that asserts on its own and prints `expect`.
 macro_rules! on_both_boards {
@@ -122,30 +120,11 @@ fn default_port_from_option_and_environment() {
 #[test]
 fn ctrl_c_interrupts_the_board_call_and_the_next_call_works() {
     let board = Board::start(Kind::Unix);
-    let mut child = belay_run()
-        .arg(root().join("tests/scripts/interrupt.py"))
-        .arg(&board.port)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert_eq!(line, "started\n");
-    let t0 = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert!(
-        t0.elapsed() < Duration::from_secs(5),
-        "interrupt took {:?}",
-        t0.elapsed()
-    );
+    let mut cmd = belay_run();
+    cmd.arg(root().join("tests/scripts/interrupt.py"))
+        .arg(&board.port);
+    let (rest, status, took) = interrupt_after(cmd, "started");
     assert_eq!(rest, "interrupted\nafter 2\n");
     assert!(status.success(), "{status:?}");
+    assert!(took < Duration::from_secs(5), "interrupt took {took:?}");
 }

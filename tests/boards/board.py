@@ -29,7 +29,23 @@ import time
 import tty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# BELAY_BOARD_LOG=FILE: append a trace of everything the wrapper does (debugging test boards).
+_LOG = open(os.environ["BELAY_BOARD_LOG"], "a") if os.environ.get("BELAY_BOARD_LOG") else None
+
+
+def log(*parts):
+    if _LOG:
+        _LOG.write("%.6f %d %s\n" % (time.monotonic(), os.getpid(), " ".join(str(p) for p in parts)))
+        _LOG.flush()
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
+
+
+def die_with_parent():
+    """In the board process: get SIGKILL when this wrapper dies, however it dies."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def micropython_binary():
@@ -48,9 +64,14 @@ class Board:
         self.workdir = workdir
         self.raw = False
         self.proc = None
-        # Between a raw-REPL command's end (Ctrl-D) and the board's "\x04>" answer.
-        self.busy = False
-        self.tail = b""
+        # Raw-REPL commands sent (Ctrl-D) whose final "\x04>" has not come back yet. A count, not
+        # a flag: the prompt of one command may arrive after the next command went out.
+        self.in_flight = 0
+        self.last = b""
+        # The unix port exits if a second SIGINT comes before it handled the first, so one
+        # interrupt burst (the host sends Ctrl-C twice) is one signal per command.
+        self.commands = 0
+        self.signalled = -1
 
     def command(self):
         if self.kind == "unix":
@@ -64,7 +85,9 @@ class Board:
 
     def start(self):
         cmd, cwd = self.command()
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.proc = subprocess.Popen(
+            cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, preexec_fn=die_with_parent
+        )
         os.set_blocking(self.proc.stdout.fileno(), False)
 
     def track(self, data):
@@ -75,17 +98,20 @@ class Board:
             elif b == 2:
                 self.raw = False
             elif b == 4 and self.raw:
-                self.busy = True
-            elif b == 3 and self.busy and self.kind == "unix":
+                self.in_flight += 1
+                self.commands += 1
+            elif b == 3 and self.in_flight and self.kind == "unix" and self.signalled != self.commands:
+                self.signalled = self.commands
+                log("SIGINT to", self.proc.pid, "in_flight", self.in_flight)
                 # A board's UART interrupt raises KeyboardInterrupt in running code; the unix
-                # port only reacts to SIGINT (and dies of it while idle, hence `busy`).
+                # port only reacts to SIGINT (and dies of it while idle, hence the count).
                 self.proc.send_signal(signal.SIGINT)
 
     def saw_output(self, data):
         """A raw-REPL command is over once the board sent its final `\x04>`."""
-        self.tail = (self.tail + data)[-2:]
-        if b"\x04>" in data or self.tail == b"\x04>":
-            self.busy = False
+        done = (self.last + data).count(b"\x04>")
+        self.last = data[-1:]
+        self.in_flight = max(0, self.in_flight - done)
 
     def soft_reboot(self, emit):
         """The unix port exited: start it again and show what a rebooting board shows."""
@@ -171,6 +197,7 @@ def main():
                     data = os.read(host_in, 65536)
                     if not data:
                         return
+                    log("host>", repr(data[:200]), "in_flight", board.in_flight)
                     board.track(data)
                     try:
                         board.proc.stdin.write(data)
@@ -181,13 +208,15 @@ def main():
                     if data is None:
                         continue
                     if data:
+                        log("board<", repr(data[:200]))
                         board.saw_output(data)
                         emit(data)
                         continue
                     if args.kind != "unix":
                         sys.exit("board.py: the wasm board exited")
                     sel.unregister(board.proc.stdout)
-                    board.busy = False
+                    log("board exited with", board.proc.poll())
+                    board.in_flight = 0
                     board.soft_reboot(emit)
                     sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
                 elif key.data == "control":

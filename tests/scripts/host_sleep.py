@@ -1,7 +1,7 @@
 import time
 
-print("sleeping", flush=True)
 try:
+    print("sleeping", flush=True)
     time.sleep(30)
 except KeyboardInterrupt:
     print("caught KeyboardInterrupt")

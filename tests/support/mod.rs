@@ -127,8 +127,10 @@ impl Board {
 
 impl Drop for Board {
     fn drop(&mut self) {
+        // Closing its stdin stops the wrapper cleanly; kill it if it does not stop soon.
         drop(self.control.take());
-        self.kill();
+        let _guard = watchdog(self.child.id(), Duration::from_secs(5));
+        let _ = self.child.wait();
     }
 }
 
@@ -196,4 +198,44 @@ pub fn run_script(script: &str, args: &[&str]) -> Run {
     cmd.arg(root().join("tests/scripts").join(script))
         .args(args);
     run_with_limit(cmd, Duration::from_secs(60))
+}
+
+/// Kill process `pid` after `limit` unless `done` is dropped first: keeps a hung child from
+/// hanging the test run.
+pub fn watchdog(pid: u32, limit: Duration) -> mpsc::Sender<()> {
+    let (done, rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
+    });
+    done
+}
+
+/// Start `cmd` with piped output, wait for `ready` on its stdout, send it SIGINT, and return the
+/// rest of its stdout, its exit status and how long it took to end after the signal.
+pub fn interrupt_after(
+    mut cmd: Command,
+    ready: &str,
+) -> (String, std::process::ExitStatus, Duration) {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let _guard = watchdog(child.id(), Duration::from_secs(30));
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line.trim_end(), ready);
+    let t0 = std::time::Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    (rest, status, t0.elapsed())
 }

@@ -211,8 +211,33 @@ impl Initializer for Device {
         let conn = connect(&port, &args, vm)?;
         let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
         let session = Arc::new(Session::new(conn, marker));
-        let no_map = Context { module: None };
+        *zelf.session.write() = Some(session.clone());
+        if let Err(e) = Self::start_up(zelf, &session, args.startup.as_deref(), vm) {
+            // Do not leave a half-initialised connection open.
+            zelf.session.write().take();
+            vm.allow_threads(|| session.close());
+            return Err(e);
+        }
 
+        let obj = zelf.as_object();
+        let close = obj.get_attr("close", vm)?;
+        vm.import("atexit", 0)?
+            .get_attr("register", vm)?
+            .call((close.clone(),), vm)?;
+        *zelf.atexit_hook.lock() = Some(close);
+        Ok(())
+    }
+}
+
+impl Device {
+    /// Helpers, implementation detection, start-up code and the executers.
+    fn start_up(
+        zelf: &Py<Self>,
+        session: &Session,
+        startup: Option<&str>,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let no_map = Context { module: None };
         // Helpers, and the implementation in the same round trip.
         let helpers = snippets::HELPERS.replace("@MARKER@", session.marker());
         let reply = session.run(vm, helpers, Output::Stdout, &no_map)?;
@@ -225,9 +250,8 @@ impl Initializer for Device {
         let implementation = Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
         let impl_name = implementation.name.clone();
         *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx).into());
-        *zelf.session.write() = Some(session.clone());
 
-        match args.startup.as_deref() {
+        match startup {
             None => {
                 if let Some(code) = snippets::convenience_imports(&impl_name) {
                     session.run(vm, code.to_string(), Output::Stdout, &no_map)?;
@@ -244,17 +268,9 @@ impl Initializer for Device {
             let executer = Executer::new(zelf.to_owned(), kind).into_ref(&vm.ctx);
             obj.set_attr(kind.attr_name(), executer, vm)?;
         }
-
-        let close = obj.get_attr("close", vm)?;
-        vm.import("atexit", 0)?
-            .get_attr("register", vm)?
-            .call((close.clone(),), vm)?;
-        *zelf.atexit_hook.lock() = Some(close);
         Ok(())
     }
-}
 
-impl Device {
     /// The live session, or `ConnectionLost` when the device was closed.
     pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
         self.session.read().clone().ok_or_else(|| {

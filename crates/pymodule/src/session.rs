@@ -129,7 +129,9 @@ impl Session {
         parse_reply(vm, &text, trusted)
     }
 
-    /// Forward events until the call ends; Ctrl-C on the host interrupts the board.
+    /// Forward events until the call ends. If anything raises while the board is still running
+    /// the call (Ctrl-C on the host, a failing output stream), the board is interrupted and the
+    /// call wound down before the exception propagates, so the next call starts clean.
     fn wait(
         &self,
         vm: &VirtualMachine,
@@ -137,12 +139,20 @@ impl Session {
         forward: &mut Forwarder,
     ) -> PyResult<(Option<Vec<u8>>, Vec<u8>)> {
         loop {
-            if let Err(exc) = vm.check_signals() {
-                self.interrupted(vm, rx, forward);
-                return Err(exc);
-            }
-            match vm.allow_threads(|| rx.recv_timeout(SIGNAL_POLL)) {
-                Ok(ExecEvent::Stdout(bytes)) => forward.write(&bytes, vm)?,
+            let event = match vm.check_signals() {
+                Ok(()) => vm.allow_threads(|| rx.recv_timeout(SIGNAL_POLL)),
+                Err(exc) => {
+                    self.interrupted(vm, rx, forward);
+                    return Err(exc);
+                }
+            };
+            match event {
+                Ok(ExecEvent::Stdout(bytes)) => {
+                    if let Err(exc) = forward.write(&bytes, vm) {
+                        self.interrupted(vm, rx, forward);
+                        return Err(exc);
+                    }
+                }
                 Ok(ExecEvent::Done { reply, stderr }) => {
                     forward.finish(vm)?;
                     return Ok((reply, stderr));

@@ -134,9 +134,11 @@ impl RawRepl {
         self.send(code)?;
         self.prompt_pending = true;
         self.follow(on_stdout)?;
+        // The error text follows the end of the program's output at once.
+        let wait = self.wait();
         let mut stderr =
             self.link
-                .read_until(&[EOT], Wait::Forever, "the end of the error output (\\x04)")?;
+                .read_until(&[EOT], wait, "the end of the error output (\\x04)")?;
         stderr.pop();
         Ok(stderr)
     }
