@@ -46,6 +46,7 @@ on_both_boards!(
 on_both_boards!(eval_and_exec, "eval_exec.py", "eval ok");
 on_both_boards!(nested_and_method_tasks, "nested_method.py", "nested ok");
 on_both_boards!(close_and_reconnect, "reconnect.py", "reconnect ok");
+on_both_boards!(bulk_data, "bulk.py", "bulk ok");
 
 fn print_forwarding(kind: Kind) {
     let board = Board::start(kind);

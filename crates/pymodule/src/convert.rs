@@ -9,119 +9,153 @@ use crate::literal::Literal;
 
 /// Deepest container nesting sent to a board.
 const MAX_SEND_DEPTH: usize = 100;
+/// Bytes shorter than this are always sent as a literal.
+const BASE64_MIN: usize = 48;
 
-/// Write `obj` as MicroPython source text that evaluates to an equal value.
-pub fn to_literal(obj: &PyObject, vm: &VirtualMachine) -> PyResult<String> {
-    let mut out = String::new();
-    write_literal(obj, &mut out, vm, 0)?;
-    Ok(out)
+/// Writes host values as MicroPython source text, for one particular board.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Encoder {
+    /// The board has `binascii.a2b_base64` (as `__belay_a2b`): long binary data goes as base64.
+    pub base64: bool,
 }
 
-fn write_literal(
-    obj: &PyObject,
-    out: &mut String,
-    vm: &VirtualMachine,
-    depth: usize,
-) -> PyResult<()> {
-    if depth > MAX_SEND_DEPTH {
-        return Err(vm.new_value_error(format!(
-            "value nested deeper than {MAX_SEND_DEPTH} levels (or containing itself) cannot be sent to the board"
-        )));
+impl Encoder {
+    /// `obj` as source text that evaluates to an equal value on the board. Separators carry no
+    /// spaces: every byte sent costs flow-control round trips.
+    pub fn to_literal(self, obj: &PyObject, vm: &VirtualMachine) -> PyResult<String> {
+        let mut out = String::new();
+        self.write(obj, &mut out, vm, 0)?;
+        Ok(out)
     }
-    let ctx = &vm.ctx;
-    if vm.is_none(obj) {
-        out.push_str("None");
-    } else if obj.class().is(ctx.types.bool_type) {
-        out.push_str(if obj.is(&ctx.true_value) {
-            "True"
-        } else {
-            "False"
-        });
-    } else if let Some(i) = obj.downcast_ref::<PyInt>() {
-        out.push_str(&i.as_bigint().to_string());
-    } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
-        write_float(f.to_f64(), out);
-    } else if let Some(s) = obj.downcast_ref::<PyStr>() {
-        let text = s.to_str().ok_or_else(|| {
-            vm.new_value_error("a str with lone surrogates cannot be sent to the board")
-        })?;
-        write_str(text, out);
-    } else if let Some(b) = obj.downcast_ref::<PyBytes>() {
-        write_bytes(b.as_bytes(), out);
-    } else if let Some(b) = obj.downcast_ref::<PyByteArray>() {
-        out.push_str("bytearray(");
-        write_bytes(&b.borrow_buf(), out);
-        out.push(')');
-    } else if let Some(t) = obj.downcast_ref::<PyTuple>() {
-        let items = t.as_slice();
-        out.push('(');
-        write_items(items, out, vm, depth)?;
-        if items.len() == 1 {
-            out.push(',');
+
+    fn write(
+        self,
+        obj: &PyObject,
+        out: &mut String,
+        vm: &VirtualMachine,
+        depth: usize,
+    ) -> PyResult<()> {
+        if depth > MAX_SEND_DEPTH {
+            return Err(vm.new_value_error(format!(
+                "value nested deeper than {MAX_SEND_DEPTH} levels (or containing itself) cannot be sent to the board"
+            )));
         }
-        out.push(')');
-    } else if let Some(l) = obj.downcast_ref::<PyList>() {
-        let items: Vec<PyObjectRef> = l.borrow_vec().to_vec();
-        out.push('[');
-        write_items(&items, out, vm, depth)?;
-        out.push(']');
-    } else if let Some(d) = obj.downcast_ref::<PyDict>() {
-        out.push('{');
-        for (n, (k, v)) in d.items_vec().iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
+        let ctx = &vm.ctx;
+        if vm.is_none(obj) {
+            out.push_str("None");
+        } else if obj.class().is(ctx.types.bool_type) {
+            out.push_str(if obj.is(&ctx.true_value) {
+                "True"
+            } else {
+                "False"
+            });
+        } else if let Some(i) = obj.downcast_ref::<PyInt>() {
+            out.push_str(&i.as_bigint().to_string());
+        } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
+            write_float(f.to_f64(), out);
+        } else if let Some(s) = obj.downcast_ref::<PyStr>() {
+            let text = s.to_str().ok_or_else(|| {
+                vm.new_value_error("a str with lone surrogates cannot be sent to the board")
+            })?;
+            write_str(text, out);
+        } else if let Some(b) = obj.downcast_ref::<PyBytes>() {
+            self.write_bytes(b.as_bytes(), out);
+        } else if let Some(b) = obj.downcast_ref::<PyByteArray>() {
+            out.push_str("bytearray(");
+            self.write_bytes(&b.borrow_buf(), out);
+            out.push(')');
+        } else if let Some(t) = obj.downcast_ref::<PyTuple>() {
+            let items = t.as_slice();
+            out.push('(');
+            self.write_items(items, out, vm, depth)?;
+            if items.len() == 1 {
+                out.push(',');
             }
-            write_literal(k, out, vm, depth + 1)?;
-            out.push_str(": ");
-            write_literal(v, out, vm, depth + 1)?;
+            out.push(')');
+        } else if let Some(l) = obj.downcast_ref::<PyList>() {
+            let items: Vec<PyObjectRef> = l.borrow_vec().to_vec();
+            out.push('[');
+            self.write_items(&items, out, vm, depth)?;
+            out.push(']');
+        } else if let Some(d) = obj.downcast_ref::<PyDict>() {
+            out.push('{');
+            for (n, (k, v)) in d.items_vec().iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                self.write(k, out, vm, depth + 1)?;
+                out.push(':');
+                self.write(v, out, vm, depth + 1)?;
+            }
+            out.push('}');
+        } else if let Some(s) = obj.downcast_ref::<PySet>() {
+            self.write_set(&s.elements(), "set()", out, vm, depth)?;
+        } else if let Some(s) = obj.downcast_ref::<PyFrozenSet>() {
+            out.push_str("frozenset(");
+            self.write_set(&s.elements(), "", out, vm, depth)?;
+            out.push(')');
+        } else {
+            return Err(vm.new_type_error(format!(
+                "cannot send a '{}' to the board: arguments must be Python literals \
+                 (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set)",
+                obj.class().name()
+            )));
         }
+        Ok(())
+    }
+
+    fn write_items(
+        self,
+        items: &[PyObjectRef],
+        out: &mut String,
+        vm: &VirtualMachine,
+        depth: usize,
+    ) -> PyResult<()> {
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            self.write(item, out, vm, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn write_set(
+        self,
+        items: &[PyObjectRef],
+        empty: &str,
+        out: &mut String,
+        vm: &VirtualMachine,
+        depth: usize,
+    ) -> PyResult<()> {
+        if items.is_empty() {
+            out.push_str(empty);
+            return Ok(());
+        }
+        out.push('{');
+        self.write_items(items, out, vm, depth)?;
         out.push('}');
-    } else if let Some(s) = obj.downcast_ref::<PySet>() {
-        write_set(&s.elements(), "set()", out, vm, depth)?;
-    } else if let Some(s) = obj.downcast_ref::<PyFrozenSet>() {
-        out.push_str("frozenset(");
-        write_set(&s.elements(), "", out, vm, depth)?;
-        out.push(')');
-    } else {
-        return Err(vm.new_type_error(format!(
-            "cannot send a '{}' to the board: arguments must be Python literals \
-             (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set)",
-            obj.class().name()
-        )));
+        Ok(())
     }
-    Ok(())
-}
 
-fn write_items(
-    items: &[PyObjectRef],
-    out: &mut String,
-    vm: &VirtualMachine,
-    depth: usize,
-) -> PyResult<()> {
-    for (n, item) in items.iter().enumerate() {
-        if n > 0 {
-            out.push_str(", ");
+    /// Bytes as the shorter of a bytes literal and a base64 decode on the board.
+    fn write_bytes(self, data: &[u8], out: &mut String) {
+        if self.base64 && data.len() >= BASE64_MIN {
+            let literal_len: usize = data
+                .iter()
+                .map(|&b| if (0x20..0x7f).contains(&b) { 1 } else { 4 })
+                .sum();
+            let base64_len = data.len().div_ceil(3) * 4 + "__belay_a2b(b'')".len();
+            if base64_len < literal_len {
+                use base64::Engine;
+                out.push_str("__belay_a2b(b'");
+                base64::engine::general_purpose::STANDARD.encode_string(data, out);
+                out.push_str("')");
+                return;
+            }
         }
-        write_literal(item, out, vm, depth + 1)?;
+        write_bytes(data, out);
     }
-    Ok(())
-}
-
-fn write_set(
-    items: &[PyObjectRef],
-    empty: &str,
-    out: &mut String,
-    vm: &VirtualMachine,
-    depth: usize,
-) -> PyResult<()> {
-    if items.is_empty() {
-        out.push_str(empty);
-        return Ok(());
-    }
-    out.push('{');
-    write_items(items, out, vm, depth)?;
-    out.push('}');
-    Ok(())
 }
 
 fn write_float(f: f64, out: &mut String) {
@@ -214,6 +248,11 @@ pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
         Literal::Float(f) => ctx.new_float(f).into(),
         Literal::Str(s) => ctx.new_str(s).into(),
         Literal::Bytes(b) => ctx.new_bytes(b).into(),
+        Literal::ByteArray(b) => ctx
+            .types
+            .bytearray_type
+            .as_object()
+            .call((ctx.new_bytes(b),), vm)?,
         Literal::Tuple(items) => ctx.new_tuple(to_py_items(items, vm)?).into(),
         Literal::List(items) => ctx.new_list(to_py_items(items, vm)?).into(),
         Literal::Set(items) => {

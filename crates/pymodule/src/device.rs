@@ -247,7 +247,9 @@ impl Device {
                 "the board did not answer the start-up helpers".into(),
             ));
         };
-        let implementation = Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
+        let (implementation, base64) =
+            Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
+        session.set_base64(base64);
         let impl_name = implementation.name.clone();
         *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx).into());
 
@@ -413,8 +415,8 @@ pub struct Implementation {
 }
 
 impl Implementation {
-    /// From the board's `(name, version, platform, _mpy)` tuple.
-    fn from_reply(value: PyObjectRef, vm: &VirtualMachine) -> PyResult<Implementation> {
+    /// From the helpers' `(name, version, platform, _mpy, has_base64)` tuple.
+    fn from_reply(value: PyObjectRef, vm: &VirtualMachine) -> PyResult<(Implementation, bool)> {
         let bad = || {
             vm.new_exception_msg(
                 belay::internal_error(vm),
@@ -422,7 +424,7 @@ impl Implementation {
             )
         };
         let items: Vec<PyObjectRef> = value.try_to_value(vm).map_err(|_| bad())?;
-        let [name, version, platform, mpy] = items.as_slice() else {
+        let [name, version, platform, mpy, base64] = items.as_slice() else {
             return Err(bad());
         };
         let arch = if vm.is_none(mpy) {
@@ -434,12 +436,13 @@ impl Implementation {
                 .and_then(|i| ARCHITECTURES.get(i).copied())
                 .flatten()
         };
-        Ok(Implementation {
+        let implementation = Implementation {
             name: name.str(vm)?.to_string(),
             version: version.clone(),
             platform: platform.str(vm)?.to_string(),
             arch,
-        })
+        };
+        Ok((implementation, base64.clone().try_to_bool(vm)?))
     }
 }
 

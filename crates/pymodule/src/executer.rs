@@ -10,7 +10,7 @@ use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
 };
 
-use crate::convert::to_literal;
+use crate::convert::Encoder;
 use crate::device::Device;
 use crate::module::belay;
 use crate::session::{Context, Output};
@@ -306,15 +306,16 @@ impl Callable for Task {
     type Args = FuncArgs;
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        let session = zelf.device.session(vm)?;
+        let encoder = session.encoder();
         let mut parts = Vec::with_capacity(args.args.len() + args.kwargs.len());
         for a in &args.args {
-            parts.push(to_literal(a, vm)?);
+            parts.push(encoder.to_literal(a, vm)?);
         }
         for (k, v) in &args.kwargs {
-            parts.push(format!("{k}={}", to_literal(v, vm)?));
+            parts.push(format!("{k}={}", encoder.to_literal(v, vm)?));
         }
-        let expr = format!("{}({})", zelf.name, parts.join(", "));
-        let session = zelf.device.session(vm)?;
+        let expr = format!("{}({})", zelf.name, parts.join(","));
         session.eval(
             vm,
             &expr,
@@ -347,7 +348,12 @@ pub struct Setup {
 
 impl Setup {
     /// `name = value` lines for the call's arguments, defaults applied.
-    fn argument_lines(&self, args: FuncArgs, vm: &VirtualMachine) -> PyResult<Vec<String>> {
+    fn argument_lines(
+        &self,
+        args: FuncArgs,
+        encoder: Encoder,
+        vm: &VirtualMachine,
+    ) -> PyResult<Vec<String>> {
         if !self.takes_arguments {
             if !args.args.is_empty() || !args.kwargs.is_empty() {
                 return Err(vm.new_type_error(format!("{}() takes no arguments", self.name)));
@@ -370,7 +376,7 @@ impl Setup {
             let k = k
                 .downcast::<PyStr>()
                 .map_err(|_| vm.new_type_error("argument name"))?;
-            lines.push(format!("{k} = {}", to_literal(&v, vm)?));
+            lines.push(format!("{k}={}", encoder.to_literal(&v, vm)?));
         }
         Ok(lines)
     }
@@ -396,7 +402,8 @@ impl Callable for Setup {
     type Args = FuncArgs;
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-        let lines = zelf.argument_lines(args, vm)?;
+        let session = zelf.device.session(vm)?;
+        let lines = zelf.argument_lines(args, session.encoder(), vm)?;
         let mut code = lines.join("\n");
         if !code.is_empty() {
             code.push('\n');
@@ -406,7 +413,6 @@ impl Callable for Setup {
             file: zelf.file.clone(),
             first_line: zelf.source.body_line,
         };
-        let session = zelf.device.session(vm)?;
         let ctx = Context {
             module: Some((&origin, lines.len())),
         };

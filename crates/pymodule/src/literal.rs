@@ -22,6 +22,8 @@ pub enum Literal {
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
+    /// `bytearray(b'...')`, how MicroPython shows a bytearray.
+    ByteArray(Vec<u8>),
     Tuple(Vec<Literal>),
     List(Vec<Literal>),
     Dict(Vec<(Literal, Literal)>),
@@ -202,6 +204,23 @@ impl Parser<'_> {
                 self.expect(b'(')?;
                 self.expect(b')')?;
                 Ok(Literal::Set(Vec::new()))
+            }
+            "bytearray" => {
+                self.expect(b'(')?;
+                if self.eat(b')') {
+                    return Ok(Literal::ByteArray(Vec::new()));
+                }
+                self.skip_ws();
+                if !matches!(self.peek(), Some(b'b' | b'B')) {
+                    return Err(self.err("bytearray(...) must hold a bytes literal"));
+                }
+                self.i += 1;
+                if !matches!(self.peek(), Some(b'\'' | b'"')) {
+                    return Err(self.err("bytearray(...) must hold a bytes literal"));
+                }
+                let data = self.bytes()?;
+                self.expect(b')')?;
+                Ok(Literal::ByteArray(data))
             }
             "dict_keys" => {
                 self.expect(b'(')?;
@@ -543,7 +562,8 @@ mod tests {
             "<object>",
             "__import__('os')",
             "1 + 2",
-            "bytearray(b'ab')",
+            "bytearray('ab')",
+            "bytearray(1)",
             "x",
             "",
             "(1, 2",

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use belay_transport::{Connection, ExecEvent, TransportError};
@@ -11,7 +12,7 @@ use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::convert;
-use crate::literal::parse_literal;
+use crate::literal::{Literal, parse_literal};
 use crate::module::belay;
 use crate::output::Forwarder;
 use crate::source::SourceCache;
@@ -27,6 +28,8 @@ pub struct Session {
     /// Printed by the board right before a call's result; contains a per-connection secret.
     marker: String,
     code_map: Mutex<CodeMap>,
+    /// The board can decode base64 (`__belay_a2b`).
+    base64: AtomicBool,
 }
 
 impl std::fmt::Debug for Session {
@@ -57,7 +60,20 @@ impl Session {
             conn,
             marker,
             code_map: Mutex::new(CodeMap::default()),
+            base64: AtomicBool::new(false),
         }
+    }
+
+    /// How to write values for this board.
+    pub fn encoder(&self) -> convert::Encoder {
+        convert::Encoder {
+            base64: self.base64.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Record whether the board has the base64 helpers.
+    pub fn set_base64(&self, available: bool) {
+        self.base64.store(available, Ordering::Relaxed);
     }
 
     pub fn marker(&self) -> &str {
@@ -191,8 +207,26 @@ impl Session {
     }
 }
 
-/// Turn reply text into a host value.
+/// Turn reply text into a host value: a Python literal, or `B`/`A` + base64 for long
+/// bytes/bytearray.
 pub fn parse_reply(vm: &VirtualMachine, text: &[u8], trusted: bool) -> PyResult {
+    if let Some((&tag @ (b'B' | b'A'), encoded)) = text.split_first() {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim_ascii())
+            .map_err(|e| {
+                vm.new_exception_msg(
+                    belay::unparsable_result_error(vm),
+                    format!("bad base64 reply from the board: {e}").into(),
+                )
+            })?;
+        let literal = if tag == b'B' {
+            Literal::Bytes(bytes)
+        } else {
+            Literal::ByteArray(bytes)
+        };
+        return convert::to_py(literal, vm);
+    }
     if trusted {
         let source = String::from_utf8_lossy(text).into_owned();
         let eval = vm.builtins.get_attr("eval", vm)?;

@@ -1,4 +1,17 @@
 import os, sys, time
+try:
+    import binascii
+    if hasattr(binascii, '__file__'):
+        raise ImportError  # a module written in Python: slower than repr()
+    from binascii import a2b_base64 as __belay_a2b, b2a_base64 as __belay_b2a
+    if __belay_a2b(b'YmVsYXk=') != b'belay' or __belay_b2a(b'belay').strip() != b'YmVsYXk=':
+        raise ImportError
+except ImportError:
+    __belay_a2b = __belay_b2a = None
 def __belay_r(v):
-    print('@MARKER@', repr(v), sep='', end='')
-__belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None)))
+    t = type(v)
+    if __belay_b2a and (t is bytes or t is bytearray) and len(v) > 48:
+        print('@MARKER@', 'B' if t is bytes else 'A', __belay_b2a(v).decode().strip(), sep='', end='')
+    else:
+        print('@MARKER@', repr(v), sep='', end='')
+__belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None), __belay_a2b is not None))
