@@ -51,8 +51,8 @@ const PYBOARD_PARAMS: [&str; 6] = [
     "attempts",
     "exclusive",
 ];
-/// `Device`'s own keyword-only parameters.
-const DEVICE_KEYWORDS: [&str; 3] = ["startup", "attempts", "auto_sync_time"];
+/// `Device`'s own keyword-only parameters (`timeout` is belay-run's: the longest a call may run).
+const DEVICE_KEYWORDS: [&str; 4] = ["startup", "attempts", "auto_sync_time", "timeout"];
 
 #[pyclass(module = "belay", name = "Device")]
 #[derive(Default, PyPayload)]
@@ -78,6 +78,7 @@ struct DeviceArgs {
     baudrate: u32,
     exclusive: bool,
     startup: Option<String>,
+    timeout: Option<Duration>,
 }
 
 fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceArgs> {
@@ -94,11 +95,22 @@ fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceA
         .zip(std::mem::take(&mut args.args))
         .collect();
     let mut startup = None;
+    let mut timeout = None;
     for (key, value) in args.kwargs {
         let key = key.to_string();
         if DEVICE_KEYWORDS.contains(&key.as_str()) {
-            if key == "startup" {
-                startup = Some(value);
+            match key.as_str() {
+                "startup" => startup = Some(value),
+                "timeout" if !vm.is_none(&value) => {
+                    let secs: f64 = value.try_into_value(vm)?;
+                    if !(secs > 0.0 && secs.is_finite()) {
+                        return Err(vm.new_value_error(
+                            "timeout must be a positive number of seconds or None",
+                        ));
+                    }
+                    timeout = Some(Duration::from_secs_f64(secs));
+                }
+                _ => {}
             }
             continue;
         }
@@ -144,6 +156,7 @@ fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceA
         baudrate,
         exclusive,
         startup,
+        timeout,
     })
 }
 
@@ -210,7 +223,7 @@ impl Initializer for Device {
         let port = resolve_port(args.port.clone(), vm)?;
         let conn = connect(&port, &args, vm)?;
         let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
-        let session = Arc::new(Session::new(conn, marker));
+        let session = Arc::new(Session::new(conn, marker, args.timeout));
         *zelf.session.write() = Some(session.clone());
         if let Err(e) = Self::start_up(zelf, &session, args.startup.as_deref(), vm) {
             // Do not leave a half-initialised connection open.

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use belay_transport::{Connection, ExecEvent, TransportError};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use belay_transport::{Connection, ExecEvent, ExecHandle, TransportError};
+use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
@@ -30,6 +30,8 @@ pub struct Session {
     code_map: Mutex<CodeMap>,
     /// The board can decode base64 (`__belay_a2b`).
     base64: AtomicBool,
+    /// Longest a call may run (None: no limit).
+    call_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Session {
@@ -55,12 +57,13 @@ pub struct Context<'a> {
 }
 
 impl Session {
-    pub fn new(conn: Connection, marker: String) -> Session {
+    pub fn new(conn: Connection, marker: String, call_timeout: Option<Duration>) -> Session {
         Session {
             conn,
             marker,
             code_map: Mutex::new(CodeMap::default()),
             base64: AtomicBool::new(false),
+            call_timeout,
         }
     }
 
@@ -105,10 +108,10 @@ impl Session {
             Output::Stdout => Forwarder::stdout(vm)?,
             Output::Stream(s) => Forwarder::new(s),
         };
-        let rx = self
+        let handle = self
             .conn
             .exec(code.into_bytes(), Some(self.marker.as_bytes().to_vec()));
-        let (reply, stderr) = self.wait(vm, &rx, &mut forward)?;
+        let (reply, stderr) = self.wait(vm, &handle, &mut forward)?;
         if !stderr.is_empty() {
             let text = String::from_utf8_lossy(&stderr);
             let map = self
@@ -146,26 +149,32 @@ impl Session {
     }
 
     /// Forward events until the call ends. If anything raises while the board is still running
-    /// the call (Ctrl-C on the host, a failing output stream), the board is interrupted and the
-    /// call wound down before the exception propagates, so the next call starts clean.
+    /// the call (Ctrl-C on the host, a failing output stream, the call timeout), the board is
+    /// interrupted and the call wound down before the exception propagates, so the next call
+    /// starts clean.
     fn wait(
         &self,
         vm: &VirtualMachine,
-        rx: &Receiver<ExecEvent>,
+        handle: &ExecHandle,
         forward: &mut Forwarder,
     ) -> PyResult<(Option<Vec<u8>>, Vec<u8>)> {
+        let deadline = self.call_timeout.map(|t| Instant::now() + t);
         loop {
-            let event = match vm.check_signals() {
-                Ok(()) => vm.allow_threads(|| rx.recv_timeout(SIGNAL_POLL)),
-                Err(exc) => {
-                    self.interrupted(vm, rx, forward);
-                    return Err(exc);
-                }
+            if let Err(exc) = vm.check_signals() {
+                self.interrupted(vm, handle, forward);
+                return Err(exc);
+            }
+            let poll = match deadline {
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) => left.min(SIGNAL_POLL),
+                    None => return Err(self.timed_out(vm, handle, forward)),
+                },
+                None => SIGNAL_POLL,
             };
-            match event {
+            match vm.allow_threads(|| handle.events.recv_timeout(poll)) {
                 Ok(ExecEvent::Stdout(bytes)) => {
                     if let Err(exc) = forward.write(&bytes, vm) {
-                        self.interrupted(vm, rx, forward);
+                        self.interrupted(vm, handle, forward);
                         return Err(exc);
                     }
                 }
@@ -185,21 +194,54 @@ impl Session {
         }
     }
 
-    /// Interrupt the board and let the call finish, so the next call starts clean.
-    fn interrupted(&self, vm: &VirtualMachine, rx: &Receiver<ExecEvent>, forward: &mut Forwarder) {
-        if self.conn.interrupt().is_err() {
-            return;
-        }
-        let deadline = Instant::now() + INTERRUPT_GRACE;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match vm.allow_threads(|| rx.recv_timeout(left)) {
-                Ok(ExecEvent::Stdout(bytes)) => {
-                    let _ = forward.write(&bytes, vm);
+    /// The call ran past the device's `timeout`.
+    fn timed_out(
+        &self,
+        vm: &VirtualMachine,
+        handle: &ExecHandle,
+        forward: &mut Forwarder,
+    ) -> PyBaseExceptionRef {
+        let limit = self.call_timeout.unwrap_or_default();
+        let how = if self.interrupted(vm, handle, forward) {
+            "it was interrupted on the board"
+        } else {
+            "the board did not answer the interrupt either; the connection will be re-synchronised"
+        };
+        vm.new_exception_msg(
+            belay::pyboard_error(vm),
+            format!("the call did not finish within the device timeout of {limit:.1?}; {how}")
+                .into(),
+        )
+    }
+
+    /// Interrupt the board and let the call finish, so the next call starts clean. Returns
+    /// whether the board ended the call; if it did not, the protocol thread abandons it.
+    fn interrupted(
+        &self,
+        vm: &VirtualMachine,
+        handle: &ExecHandle,
+        forward: &mut Forwarder,
+    ) -> bool {
+        let ended = self.conn.interrupt().is_ok() && {
+            let deadline = Instant::now() + INTERRUPT_GRACE;
+            loop {
+                let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                    break false;
+                };
+                match vm.allow_threads(|| handle.events.recv_timeout(left)) {
+                    Ok(ExecEvent::Stdout(bytes)) => {
+                        let _ = forward.write(&bytes, vm);
+                    }
+                    Ok(_) | Err(RecvTimeoutError::Disconnected) => break true,
+                    Err(RecvTimeoutError::Timeout) => break false,
                 }
-                _ => break,
             }
+        };
+        if !ended {
+            self.conn.abort(handle.id);
         }
         let _ = forward.finish(vm);
+        ended
     }
 
     pub fn close(&self) {
@@ -255,9 +297,9 @@ pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptio
             belay::connection_failed_error(vm)
         }
         TransportError::ConnectionLost(_) | TransportError::Closed => belay::connection_lost(vm),
-        TransportError::Timeout { .. } | TransportError::Protocol { .. } => {
-            belay::pyboard_error(vm)
-        }
+        TransportError::Timeout { .. }
+        | TransportError::Protocol { .. }
+        | TransportError::Aborted => belay::pyboard_error(vm),
     };
     vm.new_exception_msg(kind, e.to_string().into())
 }

@@ -28,6 +28,10 @@ pub enum TransportError {
     #[error("connection lost: {0}")]
     ConnectionLost(String),
 
+    /// The host gave up on the running command (it did not end after an interrupt).
+    #[error("the command was abandoned: the board did not finish it after an interrupt")]
+    Aborted,
+
     /// The device handle was closed by the host.
     #[error("the device is closed")]
     Closed,

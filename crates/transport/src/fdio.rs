@@ -1,10 +1,11 @@
 //! Blocking reads with a timeout on any file descriptor (tty, pipe, socket), built on `poll(2)`.
 //!
-//! The protocol thread blocks in `poll` until bytes arrive or the deadline passes: no sleeps and
-//! no polling loops.
+//! The protocol thread blocks in `poll` until bytes arrive, the deadline passes, or another
+//! thread wakes it through an [`AbortSignal`]: no sleeps and no polling loops.
 
-use std::io;
+use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
@@ -18,20 +19,36 @@ pub enum ReadOutcome {
     TimedOut,
     /// The other side is gone (EOF, hang-up, I/O error on the device).
     Closed,
+    /// The wake-up descriptor became readable (another thread wants the reader back).
+    Woken,
 }
 
-/// A byte source whose reads can time out.
+/// A byte source whose reads can time out and be woken up early.
 pub trait TimedRead: Send {
-    /// Read into `buf`, waiting at most `timeout` (`None`: wait as long as it takes).
+    /// Read into `buf`, waiting at most `timeout` (`None`: as long as it takes), or until `wake`
+    /// (if given) becomes readable.
     fn read_timeout(
         &mut self,
         buf: &mut [u8],
         timeout: Option<Duration>,
+        wake: Option<BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome>;
 }
 
-/// Wait until `fd` is readable or `timeout` passes. Returns false on timeout.
-pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> io::Result<bool> {
+/// What a wait found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ready {
+    Readable,
+    TimedOut,
+    Woken,
+}
+
+/// Wait until `fd` is readable, `wake` is readable, or `timeout` passes.
+pub fn wait_readable(
+    fd: BorrowedFd<'_>,
+    timeout: Option<Duration>,
+    wake: Option<BorrowedFd<'_>>,
+) -> io::Result<Ready> {
     let ts = match timeout {
         Some(t) => {
             Some(Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?)
@@ -39,24 +56,39 @@ pub fn wait_readable(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> io::Resul
         None => None,
     };
     loop {
-        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-        match poll(&mut fds, ts.as_ref()) {
-            Ok(0) => return Ok(false),
-            Ok(_) => return Ok(true),
+        let mut fds = [
+            PollFd::new(&fd, PollFlags::IN),
+            PollFd::new(&fd, PollFlags::empty()),
+        ];
+        let n = match wake {
+            Some(ref w) => {
+                fds[1] = PollFd::new(w, PollFlags::IN);
+                2
+            }
+            None => 1,
+        };
+        match poll(&mut fds[..n], ts.as_ref()) {
+            Ok(0) => return Ok(Ready::TimedOut),
+            // Data first: bytes that already arrived are never dropped for a wake-up.
+            Ok(_) if !fds[0].revents().is_empty() => return Ok(Ready::Readable),
+            Ok(_) => return Ok(Ready::Woken),
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),
         }
     }
 }
 
-/// Read once from a readable file descriptor, mapping end-of-file and device errors to `Closed`.
+/// Read once from a file descriptor, mapping end-of-file and device errors to `Closed`.
 fn read_fd(
     fd: BorrowedFd<'_>,
     buf: &mut [u8],
     timeout: Option<Duration>,
+    wake: Option<BorrowedFd<'_>>,
 ) -> io::Result<ReadOutcome> {
-    if !wait_readable(fd, timeout)? {
-        return Ok(ReadOutcome::TimedOut);
+    match wait_readable(fd, timeout, wake)? {
+        Ready::Readable => {}
+        Ready::TimedOut => return Ok(ReadOutcome::TimedOut),
+        Ready::Woken => return Ok(ReadOutcome::Woken),
     }
     loop {
         match rustix::io::read(fd, &mut *buf) {
@@ -65,8 +97,13 @@ fn read_fd(
             Err(rustix::io::Errno::INTR) => continue,
             Err(rustix::io::Errno::AGAIN) => return Ok(ReadOutcome::TimedOut),
             // A pty whose other end went away reports EIO; a USB adapter that was unplugged
-            // reports ENXIO or ENODEV. All of them mean the board is gone.
-            Err(rustix::io::Errno::IO | rustix::io::Errno::NXIO | rustix::io::Errno::NODEV) => {
+            // reports ENXIO or ENODEV; a reset TCP connection ECONNRESET. All: the board is gone.
+            Err(
+                rustix::io::Errno::IO
+                | rustix::io::Errno::NXIO
+                | rustix::io::Errno::NODEV
+                | rustix::io::Errno::CONNRESET,
+            ) => {
                 return Ok(ReadOutcome::Closed);
             }
             Err(e) => return Err(e.into()),
@@ -82,15 +119,69 @@ impl<T: AsFd + Send> TimedRead for FdReader<T> {
         &mut self,
         buf: &mut [u8],
         timeout: Option<Duration>,
+        wake: Option<BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
-        read_fd(self.0.as_fd(), buf, timeout)
+        read_fd(self.0.as_fd(), buf, timeout, wake)
+    }
+}
+
+/// Lets another thread make the protocol thread give up the command it is running (after an
+/// interrupt went unanswered). Commands carry ids so that a late request cannot hit the next one.
+pub struct AbortSignal {
+    read: PipeReader,
+    write: PipeWriter,
+    /// The command being run (0: none).
+    current: AtomicU64,
+    /// The command someone asked to abandon.
+    requested: AtomicU64,
+}
+
+impl AbortSignal {
+    pub fn new() -> io::Result<AbortSignal> {
+        let (read, write) = std::io::pipe()?;
+        rustix::io::ioctl_fionbio(&read, true)?;
+        rustix::io::ioctl_fionbio(&write, true)?;
+        Ok(AbortSignal {
+            read,
+            write,
+            current: AtomicU64::new(0),
+            requested: AtomicU64::new(0),
+        })
+    }
+
+    /// The descriptor a reader polls besides its own.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.read.as_fd()
+    }
+
+    pub fn begin(&self, id: u64) {
+        self.current.store(id, Ordering::SeqCst);
+    }
+
+    pub fn end(&self) {
+        self.current.store(0, Ordering::SeqCst);
+    }
+
+    /// Ask the protocol thread to abandon command `id`.
+    pub fn request(&self, id: u64) {
+        self.requested.store(id, Ordering::SeqCst);
+        // A full pipe already holds a wake-up: nothing more to do.
+        let _ = (&self.write).write(&[1]);
+    }
+
+    /// After a wake-up: whether the running command must be abandoned. Stale requests (for a
+    /// command that already finished) are dropped.
+    pub fn take(&self) -> bool {
+        let mut sink = [0u8; 64];
+        while matches!((&self.read).read(&mut sink), Ok(n) if n > 0) {}
+        let current = self.current.load(Ordering::SeqCst);
+        current != 0 && self.requested.load(Ordering::SeqCst) == current
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
     use std::time::Instant;
 
     #[test]
@@ -100,21 +191,45 @@ mod tests {
         let mut buf = [0u8; 16];
         let t0 = Instant::now();
         let out = reader
-            .read_timeout(&mut buf, Some(Duration::from_millis(30)))
+            .read_timeout(&mut buf, Some(Duration::from_millis(30)), None)
             .unwrap();
         assert_eq!(out, ReadOutcome::TimedOut);
         assert!(t0.elapsed() >= Duration::from_millis(25));
         let mut w = w;
         w.write_all(b"abc").unwrap();
         assert_eq!(
-            reader.read_timeout(&mut buf, None).unwrap(),
+            reader.read_timeout(&mut buf, None, None).unwrap(),
             ReadOutcome::Data(3)
         );
         assert_eq!(&buf[..3], b"abc");
         drop(w);
         assert_eq!(
-            reader.read_timeout(&mut buf, None).unwrap(),
+            reader.read_timeout(&mut buf, None, None).unwrap(),
             ReadOutcome::Closed
         );
+    }
+
+    #[test]
+    fn abort_signal_wakes_a_blocked_reader_for_the_current_command_only() {
+        let (r, _w) = std::io::pipe().unwrap();
+        let mut reader = FdReader(r);
+        let abort = std::sync::Arc::new(AbortSignal::new().unwrap());
+        abort.begin(7);
+        let remote = abort.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            remote.request(7);
+        });
+        let mut buf = [0u8; 4];
+        let out = reader
+            .read_timeout(&mut buf, None, Some(abort.fd()))
+            .unwrap();
+        assert_eq!(out, ReadOutcome::Woken);
+        assert!(abort.take());
+        t.join().unwrap();
+        // A request for a finished command does not abort the next one.
+        abort.request(7);
+        abort.begin(8);
+        assert!(!abort.take());
     }
 }

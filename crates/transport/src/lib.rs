@@ -16,4 +16,4 @@ pub mod worker;
 pub use error::{Result, TransportError};
 pub use port::{PortSpec, SerialOptions};
 pub use raw_repl::{PasteMode, RawRepl, ReplOptions};
-pub use worker::{Collected, ConnectOptions, Connection, ExecEvent, PendingConnection};
+pub use worker::{Collected, ConnectOptions, Connection, ExecEvent, ExecHandle, PendingConnection};

@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use crate::error::{Result, TransportError, show_bytes};
-use crate::fdio::{ReadOutcome, TimedRead};
+use crate::fdio::{AbortSignal, ReadOutcome, TimedRead};
 use crate::port::{Port, SharedWriter, write_all};
 
 /// How many received bytes an error message shows.
@@ -18,6 +20,7 @@ pub struct Link {
     buf: Vec<u8>,
     /// Start of the unconsumed part of `buf`.
     pos: usize,
+    abort: Arc<AbortSignal>,
     _port: Port,
 }
 
@@ -46,16 +49,23 @@ impl Wait {
 }
 
 impl Link {
-    pub fn new(mut port: Port) -> Link {
+    pub fn new(mut port: Port) -> Result<Link> {
         // The reader moves into the link; the port keeps the device (and child process) alive.
         let reader = std::mem::replace(&mut port.reader, Box::new(Nothing));
-        Link {
+        let abort = AbortSignal::new().map_err(|e| lost("creating the wake-up pipe failed", e))?;
+        Ok(Link {
             reader,
             writer: port.writer.clone(),
             buf: Vec::with_capacity(READ_CHUNK),
             pos: 0,
+            abort: Arc::new(abort),
             _port: port,
-        }
+        })
+    }
+
+    /// The signal another thread uses to make this link give up the current command.
+    pub fn abort_signal(&self) -> Arc<AbortSignal> {
+        self.abort.clone()
     }
 
     /// The writer, for sending an interrupt from another thread.
@@ -95,22 +105,32 @@ impl Link {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let old = self.buf.len();
         self.buf.resize(old + READ_CHUNK, 0);
-        let res = self.reader.read_timeout(&mut self.buf[old..], timeout);
-        let got = match res {
-            Ok(ReadOutcome::Data(n)) => n,
-            Ok(ReadOutcome::TimedOut) => 0,
-            Ok(ReadOutcome::Closed) => {
-                self.buf.truncate(old);
-                return Err(TransportError::ConnectionLost(
-                    "the board closed the connection (port closed or process exited)".into(),
-                ));
-            }
-            Err(e) => {
-                self.buf.truncate(old);
-                return Err(lost("reading from the board failed", e));
+        let got = loop {
+            let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let res =
+                self.reader
+                    .read_timeout(&mut self.buf[old..], timeout, Some(self.abort.fd()));
+            match res {
+                Ok(ReadOutcome::Data(n)) => break n,
+                Ok(ReadOutcome::TimedOut) => break 0,
+                Ok(ReadOutcome::Woken) => {
+                    if self.abort.take() {
+                        self.buf.truncate(old);
+                        return Err(TransportError::Aborted);
+                    }
+                }
+                Ok(ReadOutcome::Closed) => {
+                    self.buf.truncate(old);
+                    return Err(TransportError::ConnectionLost(
+                        "the board closed the connection (port closed or process exited)".into(),
+                    ));
+                }
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(lost("reading from the board failed", e));
+                }
             }
         };
         self.buf.truncate(old + got);
@@ -188,6 +208,7 @@ impl TimedRead for Nothing {
         &mut self,
         _buf: &mut [u8],
         _t: Option<Duration>,
+        _wake: Option<std::os::fd::BorrowedFd<'_>>,
     ) -> std::io::Result<ReadOutcome> {
         Ok(ReadOutcome::Closed)
     }

@@ -89,6 +89,11 @@ impl RawRepl {
         self.link.writer()
     }
 
+    /// The signal that makes this session abandon its current command.
+    pub fn abort_signal(&self) -> std::sync::Arc<crate::fdio::AbortSignal> {
+        self.link.abort_signal()
+    }
+
     fn wait(&self) -> Wait {
         Wait::For(self.opts.timeout)
     }

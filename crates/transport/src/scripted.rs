@@ -92,6 +92,7 @@ impl TimedRead for Reader {
         &mut self,
         buf: &mut [u8],
         timeout: Option<Duration>,
+        _wake: Option<std::os::fd::BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
         let (lock, cv) = &*self.0.state;
         let deadline = timeout.map(|t| Instant::now() + t);

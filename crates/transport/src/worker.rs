@@ -1,6 +1,7 @@
 //! One protocol thread per board. Everyone else talks to it through crossbeam channels: send
 //! "execute this code", receive stdout chunks as they arrive, then the result and the stderr text.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::error::{Result, TransportError};
+use crate::fdio::AbortSignal;
 use crate::link::Link;
 use crate::port::{Port, PortSpec, SerialOptions, SharedWriter, write_all};
 use crate::raw_repl::{RawRepl, ReplOptions};
@@ -40,6 +42,7 @@ pub enum ExecEvent {
 
 enum Command {
     Exec {
+        id: u64,
         code: Vec<u8>,
         marker: Option<Vec<u8>>,
         events: Sender<ExecEvent>,
@@ -49,12 +52,26 @@ enum Command {
     },
 }
 
+/// What other threads may use while the protocol thread is blocked (set once connected).
+#[derive(Default)]
+struct Controls {
+    writer: Option<SharedWriter>,
+    abort: Option<Arc<AbortSignal>>,
+}
+
 /// Handle to a board's protocol thread. Cheap to share behind an `Arc`.
 pub struct Connection {
     commands: Sender<Command>,
-    writer: Arc<Mutex<Option<SharedWriter>>>,
+    controls: Arc<Mutex<Controls>>,
+    next_id: AtomicU64,
     thread: Mutex<Option<JoinHandle<()>>>,
     description: String,
+}
+
+/// A queued command: its id (for [`Connection::abort`]) and its events.
+pub struct ExecHandle {
+    pub id: u64,
+    pub events: Receiver<ExecEvent>,
 }
 
 /// A connection whose thread is still opening the port and entering the raw REPL.
@@ -87,7 +104,7 @@ impl Connection {
         let description = spec.to_string();
         let open = move || -> Result<RawRepl> {
             let port = Port::open(&spec, &opts.serial)?;
-            RawRepl::enter(Link::new(port), opts.repl.clone())
+            RawRepl::enter(Link::new(port)?, opts.repl.clone())
         };
         Self::spawn(description, open)
     }
@@ -98,7 +115,7 @@ impl Connection {
         port: Port,
         repl: ReplOptions,
     ) -> PendingConnection {
-        Self::spawn(description, move || RawRepl::enter(Link::new(port), repl))
+        Self::spawn(description, move || RawRepl::enter(Link::new(port)?, repl))
     }
 
     fn spawn(
@@ -107,8 +124,8 @@ impl Connection {
     ) -> PendingConnection {
         let (cmd_tx, cmd_rx) = unbounded::<Command>();
         let (ready_tx, ready_rx) = bounded::<Result<()>>(1);
-        let writer: Arc<Mutex<Option<SharedWriter>>> = Arc::new(Mutex::new(None));
-        let writer_slot = writer.clone();
+        let controls = Arc::new(Mutex::new(Controls::default()));
+        let slot = controls.clone();
         let thread = std::thread::Builder::new()
             .name(format!("belay {description}"))
             .spawn(move || {
@@ -119,7 +136,10 @@ impl Connection {
                         return;
                     }
                 };
-                *writer_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(repl.link_writer());
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Controls {
+                    writer: Some(repl.link_writer()),
+                    abort: Some(repl.abort_signal()),
+                };
                 let _ = ready_tx.send(Ok(()));
                 serve(repl, cmd_rx);
             })
@@ -127,7 +147,8 @@ impl Connection {
         PendingConnection {
             conn: Connection {
                 commands: cmd_tx,
-                writer,
+                controls,
+                next_id: AtomicU64::new(1),
                 thread: Mutex::new(Some(thread)),
                 description,
             },
@@ -141,9 +162,11 @@ impl Connection {
 
     /// Queue `code` for execution. When `marker` is given, the text printed after it is the
     /// call's result and is returned in `Done::reply` instead of being streamed as output.
-    pub fn exec(&self, code: Vec<u8>, marker: Option<Vec<u8>>) -> Receiver<ExecEvent> {
+    pub fn exec(&self, code: Vec<u8>, marker: Option<Vec<u8>>) -> ExecHandle {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = bounded(EVENT_BACKLOG);
         if let Err(e) = self.commands.send(Command::Exec {
+            id,
             code,
             marker,
             events: tx,
@@ -153,14 +176,28 @@ impl Connection {
             };
             let _ = events.send(ExecEvent::Failed(TransportError::Closed));
         }
-        rx
+        ExecHandle { id, events: rx }
+    }
+
+    /// Make the protocol thread give up command `id` if it is still running it (it then fails
+    /// with [`TransportError::Aborted`], and the next command first re-enters the raw REPL).
+    pub fn abort(&self, id: u64) {
+        let abort = self
+            .controls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .abort
+            .clone();
+        if let Some(abort) = abort {
+            abort.request(id);
+        }
     }
 
     /// Run `code` and collect everything (for callers that do not stream).
     pub fn exec_collect(&self, code: &[u8], marker: Option<&[u8]>) -> Result<Collected> {
-        let rx = self.exec(code.to_vec(), marker.map(<[u8]>::to_vec));
+        let handle = self.exec(code.to_vec(), marker.map(<[u8]>::to_vec));
         let mut out = Collected::default();
-        for ev in rx {
+        for ev in handle.events {
             match ev {
                 ExecEvent::Stdout(b) => out.stdout.extend_from_slice(&b),
                 ExecEvent::Done { reply, stderr } => {
@@ -177,9 +214,10 @@ impl Connection {
     /// Send Ctrl-C to the board now, even while a command runs.
     pub fn interrupt(&self) -> Result<()> {
         let writer = self
-            .writer
+            .controls
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .writer
             .clone();
         match writer {
             Some(w) => write_all(&w, b"\x03\x03")
@@ -227,6 +265,7 @@ pub struct Collected {
 
 /// The protocol thread's loop.
 fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
+    let abort = repl.abort_signal();
     // Once the link is gone every later call fails the same way.
     let mut lost: Option<String> = None;
     // After a timeout or protocol error the board's state is unknown: re-enter the raw REPL.
@@ -234,6 +273,7 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
     for cmd in commands {
         match cmd {
             Command::Exec {
+                id,
                 code,
                 marker,
                 events,
@@ -245,7 +285,10 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
                     continue;
                 }
                 if resync {
-                    if let Err(e) = repl.enter_raw(false) {
+                    abort.begin(id);
+                    let entered = repl.enter_raw(false);
+                    abort.end();
+                    if let Err(e) = entered {
                         note_failure(&e, &mut lost);
                         let _ = events.send(ExecEvent::Failed(e));
                         continue;
@@ -257,10 +300,12 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
                     // A receiver that went away (Ctrl-C on the host) must not stop the protocol.
                     let _ = events.send(ExecEvent::Stdout(b.to_vec()));
                 };
+                abort.begin(id);
                 let result = repl.exec(&code, &mut |chunk| match &mut splitter {
                     Some(s) => s.push(chunk, &mut |b| send_out(b)),
                     None => send_out(chunk),
                 });
+                abort.end();
                 match result {
                     Ok(stderr) => {
                         let reply = splitter.and_then(|s| s.finish(&mut |b| send_out(b)));

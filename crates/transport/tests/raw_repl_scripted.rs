@@ -19,7 +19,7 @@ fn opts(soft_reset: bool) -> ReplOptions {
 }
 
 fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
-    RawRepl::enter(Link::new(board.port()), opts(soft_reset)).expect("enter raw REPL")
+    RawRepl::enter(Link::new(board.port()).unwrap(), opts(soft_reset)).expect("enter raw REPL")
 }
 
 fn exec(repl: &mut RawRepl, code: &[u8]) -> (Vec<u8>, Vec<u8>) {
@@ -139,7 +139,7 @@ fn long_command_follows_the_flow_control_window() {
 fn missing_prompt_times_out_with_what_was_received() {
     let board = ScriptedBoard::new().step(ENTER, b"garbage without a prompt");
     let t0 = Instant::now();
-    let err = RawRepl::enter(Link::new(board.port()), opts(false))
+    let err = RawRepl::enter(Link::new(board.port()).unwrap(), opts(false))
         .err()
         .expect("must time out");
     assert!(t0.elapsed() < Duration::from_secs(2));
