@@ -1,9 +1,7 @@
 //! `belay.Device`: connecting, the start-up sequence, `device(cmd)`, closing.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
 
-use belay_transport::{ConnectOptions, Connection, PortSpec, ReplOptions, SerialOptions};
 use rustpython_vm::builtins::PyStr;
 use rustpython_vm::common::lock::{PyMutex, PyRwLock};
 use rustpython_vm::function::FuncArgs;
@@ -12,18 +10,12 @@ use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
 };
 
+use crate::device_args::DeviceArgs;
 use crate::executer::{Executer, Kind};
 use crate::module::belay;
-use crate::session::{Context, Output, Session, parse_reply, transport_error};
+use crate::session::{Context, Output, Session, parse_reply};
 use crate::snippets;
 use crate::source::dedent;
-
-static DEFAULT_PORT: OnceLock<Option<String>> = OnceLock::new();
-
-/// The port `belay.Device()` uses when none is given (the CLI's `--port`).
-pub fn set_default_port(port: Option<String>) {
-    let _ = DEFAULT_PORT.set(port);
-}
 
 /// Architectures by `sys.implementation._mpy >> 10` (MicroPython's `MP_NATIVE_ARCH_*` order).
 const ARCHITECTURES: [Option<&str>; 13] = [
@@ -41,18 +33,6 @@ const ARCHITECTURES: [Option<&str>; 13] = [
     Some("rv32imc"),
     Some("rv64imc"),
 ];
-
-/// Belay's `Pyboard` parameters, in positional order.
-const PYBOARD_PARAMS: [&str; 6] = [
-    "device",
-    "baudrate",
-    "user",
-    "password",
-    "attempts",
-    "exclusive",
-];
-/// `Device`'s own keyword-only parameters (`timeout` is belay-run's: the longest a call may run).
-const DEVICE_KEYWORDS: [&str; 4] = ["startup", "attempts", "auto_sync_time", "timeout"];
 
 #[pyclass(module = "belay", name = "Device")]
 #[derive(Default, PyPayload)]
@@ -72,156 +52,12 @@ impl std::fmt::Debug for Device {
 
 impl DefaultConstructor for Device {}
 
-/// The arguments of `Device(...)` after binding.
-struct DeviceArgs {
-    port: Option<PyObjectRef>,
-    baudrate: u32,
-    exclusive: bool,
-    startup: Option<String>,
-    timeout: Option<Duration>,
-}
-
-fn bind_device_args(mut args: FuncArgs, vm: &VirtualMachine) -> PyResult<DeviceArgs> {
-    if args.args.len() > PYBOARD_PARAMS.len() {
-        return Err(vm.new_type_error(format!(
-            "Device() takes at most {} positional arguments ({} given)",
-            PYBOARD_PARAMS.len(),
-            args.args.len()
-        )));
-    }
-    let mut named: Vec<(&str, PyObjectRef)> = PYBOARD_PARAMS
-        .iter()
-        .copied()
-        .zip(std::mem::take(&mut args.args))
-        .collect();
-    let mut startup = None;
-    let mut timeout = None;
-    for (key, value) in args.kwargs {
-        let key = key.to_string();
-        if DEVICE_KEYWORDS.contains(&key.as_str()) {
-            match key.as_str() {
-                "startup" => startup = Some(value),
-                "timeout" if !vm.is_none(&value) => {
-                    let secs: f64 = value.try_into_value(vm)?;
-                    if !(secs > 0.0 && secs.is_finite()) {
-                        return Err(vm.new_value_error(
-                            "timeout must be a positive number of seconds or None",
-                        ));
-                    }
-                    timeout = Some(Duration::from_secs_f64(secs));
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match PYBOARD_PARAMS.iter().find(|p| **p == key) {
-            Some(p) if named.iter().any(|(n, _)| n == p) => {
-                return Err(
-                    vm.new_type_error(format!("Device() got multiple values for argument '{key}'"))
-                );
-            }
-            Some(p) => named.push((p, value)),
-            None => {
-                return Err(vm.new_type_error(format!(
-                    "Device() got an unexpected keyword argument '{key}'"
-                )));
-            }
-        }
-    }
-    let get = |name: &str| {
-        named
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
-    };
-    let baudrate = match get("baudrate") {
-        Some(b) => b.try_into_value::<u32>(vm)?,
-        None => 115_200,
-    };
-    let exclusive = match get("exclusive") {
-        Some(e) => e.try_to_bool(vm)?,
-        None => true,
-    };
-    let startup = match startup {
-        None => None,
-        Some(s) if vm.is_none(&s) => None,
-        Some(s) => Some(
-            s.downcast::<PyStr>()
-                .map_err(|_| vm.new_type_error("startup must be a str or None"))?
-                .to_string(),
-        ),
-    };
-    Ok(DeviceArgs {
-        port: get("device").filter(|p| !vm.is_none(p)),
-        baudrate,
-        exclusive,
-        startup,
-        timeout,
-    })
-}
-
-fn resolve_port(port: Option<PyObjectRef>, vm: &VirtualMachine) -> PyResult<String> {
-    if let Some(p) = port {
-        return match p.downcast::<PyStr>() {
-            Ok(s) => Ok(s.to_string()),
-            Err(p) => Err(vm.new_type_error(format!(
-                "the port must be a str such as '/dev/ttyACM0', not '{}'",
-                p.class().name()
-            ))),
-        };
-    }
-    let from_cli = DEFAULT_PORT.get().cloned().flatten();
-    let from_env = std::env::var("BELAY_DEVICE")
-        .ok()
-        .filter(|s| !s.trim().is_empty());
-    match from_cli.or(from_env) {
-        Some(p) if p.trim_start().starts_with('{') => Err(vm.new_exception_msg(
-            belay::connection_failed_error(vm),
-            format!("BELAY_DEVICE holds a USB specifier ({p}); selecting a board by USB properties is not supported yet, give its port instead").into(),
-        )),
-        Some(p) => Ok(p),
-        None => Err(vm.new_exception_msg(
-            belay::connection_failed_error(vm),
-            "no port given: call belay.Device('/dev/ttyACM0'), run `belay-run --port PORT script.py`, or set BELAY_DEVICE".into(),
-        )),
-    }
-}
-
-/// Open the port and enter the raw REPL, waiting interruptibly.
-fn connect(port: &str, args: &DeviceArgs, vm: &VirtualMachine) -> PyResult<Connection> {
-    let spec = PortSpec::parse(port).map_err(|e| transport_error(vm, e))?;
-    let opts = ConnectOptions {
-        serial: SerialOptions {
-            baudrate: args.baudrate,
-            exclusive: args.exclusive,
-        },
-        repl: ReplOptions {
-            soft_reset: spec.soft_reset_on_connect(),
-            ..ReplOptions::default()
-        },
-    };
-    let pending = Connection::start(spec, opts);
-    loop {
-        vm.check_signals()?;
-        match vm.allow_threads(|| pending.wait(Duration::from_millis(50))) {
-            None => continue,
-            Some(Ok(())) => return Ok(pending.into_connection()),
-            Some(Err(e)) => {
-                let exc = transport_error(vm, e);
-                let msg = format!("could not connect to {port}: {}", exc.as_object().str(vm)?);
-                return Err(vm.new_exception_msg(belay::connection_failed_error(vm), msg.into()));
-            }
-        }
-    }
-}
-
 impl Initializer for Device {
     type Args = FuncArgs;
 
     fn init(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
-        let args = bind_device_args(args, vm)?;
-        let port = resolve_port(args.port.clone(), vm)?;
-        let conn = connect(&port, &args, vm)?;
+        let args = DeviceArgs::bind(args, vm)?;
+        let conn = args.connect(vm)?;
         let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
         let session = Arc::new(Session::new(conn, marker, args.timeout));
         *zelf.session.write() = Some(session.clone());

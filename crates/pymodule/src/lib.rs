@@ -5,6 +5,7 @@
 
 mod convert;
 mod device;
+mod device_args;
 mod executer;
 pub mod literal;
 mod module;
@@ -13,8 +14,9 @@ mod session;
 mod snippets;
 pub mod source;
 pub mod traceback;
+mod usb;
 
-pub use device::set_default_port;
+pub use device_args::set_default_port;
 
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {

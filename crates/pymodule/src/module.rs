@@ -117,4 +117,15 @@ pub(crate) mod belay {
     fn setup_type(_vm: &VirtualMachine) -> PyTypeRef {
         crate::executer::Setup::make_static_type()
     }
+
+    #[pyattr(name = "UsbSpecifier", once)]
+    fn usb_specifier_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::usb::PyUsbSpecifier::make_static_type()
+    }
+
+    /// The USB serial ports of this machine, as `UsbSpecifier`s with `device` set.
+    #[pyfunction]
+    fn list_devices(vm: &VirtualMachine) -> rustpython_vm::PyObjectRef {
+        crate::usb::list_devices(vm)
+    }
 }

@@ -36,6 +36,14 @@ pub enum TransportError {
     #[error("the device is closed")]
     Closed,
 
+    /// A network REPL refused the credentials.
+    #[error("authentication failed: {0}")]
+    Authentication(String),
+
+    /// No USB device, or several, matched what was asked for.
+    #[error("{0}")]
+    Usb(#[from] crate::usb::UsbError),
+
     /// The port specification is not understood.
     #[error("invalid port {port:?}: {reason}")]
     BadPort { port: String, reason: String },

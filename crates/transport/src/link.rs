@@ -165,6 +165,27 @@ impl Link {
         }
     }
 
+    /// Read until one of `patterns` arrives; returns its index and everything up to it.
+    pub fn read_until_any(&mut self, patterns: &[&[u8]], wait: Wait, expected: &str) -> Result<(usize, Vec<u8>)> {
+        let deadline = wait.deadline();
+        loop {
+            let pending = self.pending();
+            let found = patterns
+                .iter()
+                .enumerate()
+                .filter_map(|(k, p)| find(pending, p).map(|i| (i + p.len(), k)))
+                .min();
+            if let Some((end, k)) = found {
+                let out = pending[..end].to_vec();
+                self.consume(end);
+                return Ok((k, out));
+            }
+            if !self.fill(deadline)? && deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(self.timeout(expected, wait));
+            }
+        }
+    }
+
     /// Read exactly `n` bytes.
     pub fn read_exact(&mut self, n: usize, wait: Wait, expected: &str) -> Result<Vec<u8>> {
         let deadline = wait.deadline();

@@ -1,59 +1,20 @@
-//! Opening the byte pipe to a board: a serial/tty path or a child process (`exec:COMMAND`).
+//! Opening the byte pipe to a board, whatever the port form.
 
 use std::io::{self, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::error::{Result, TransportError};
 use crate::fdio::{FdReader, TimedRead};
+use crate::login::{Credentials, Login};
+use crate::raw_repl::ReplOptions;
+use crate::spec::PortSpec;
+use crate::{net, process, usb, websocket};
 
 /// The writing half of a port. It is shared so that an interrupt (Ctrl-C) can be sent while the
 /// protocol thread is blocked reading.
 pub type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
-
-/// What the user asked to connect to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PortSpec {
-    /// A serial device or any tty path, e.g. `/dev/ttyACM0` or `/dev/pts/7`.
-    Serial(String),
-    /// `exec:COMMAND`: a child process run by `sh -c`, talking over its stdin and stdout.
-    Exec(String),
-}
-
-impl PortSpec {
-    /// Parse a Belay port string.
-    pub fn parse(port: &str) -> Result<PortSpec> {
-        let bad = |reason: &str| TransportError::BadPort {
-            port: port.to_string(),
-            reason: reason.to_string(),
-        };
-        if let Some(cmd) = port.strip_prefix("exec:") {
-            if cmd.trim().is_empty() {
-                return Err(bad("`exec:` needs a command after the colon"));
-            }
-            return Ok(PortSpec::Exec(cmd.to_string()));
-        }
-        if port.trim().is_empty() {
-            return Err(bad("the port is empty"));
-        }
-        Ok(PortSpec::Serial(port.to_string()))
-    }
-
-    /// Whether a soft reset is safe right after connecting (it always is for these two kinds;
-    /// network transports will answer differently).
-    pub fn soft_reset_on_connect(&self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Display for PortSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PortSpec::Serial(p) => write!(f, "{p}"),
-            PortSpec::Exec(c) => write!(f, "exec:{c}"),
-        }
-    }
-}
 
 /// Serial settings.
 #[derive(Debug, Clone)]
@@ -71,43 +32,131 @@ impl Default for SerialOptions {
     }
 }
 
-/// An open port: a reader that can time out, a shared writer and whatever must be kept alive.
+/// Everything needed to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub serial: SerialOptions,
+    /// For telnet and WebREPL.
+    pub credentials: Credentials,
+    /// Tries to open the port, one second apart (negative: keep trying).
+    pub attempts: i32,
+    pub repl: ReplOptions,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            serial: SerialOptions::default(),
+            credentials: Credentials::default(),
+            attempts: 1,
+            repl: ReplOptions::default(),
+        }
+    }
+}
+
+/// An open port: a reader that can time out, a shared writer, what must be kept alive, and the
+/// login to perform before the REPL can be used.
 pub struct Port {
     pub reader: Box<dyn TimedRead>,
     pub writer: SharedWriter,
+    pub login: Option<Login>,
     keep_alive: KeepAlive,
 }
 
 enum KeepAlive {
+    Nothing,
     Serial(#[allow(dead_code)] serialport::TTYPort),
     Process(Child),
-    None,
+    PtyProcess(Child, #[allow(dead_code)] serialport::TTYPort),
 }
 
 impl Port {
-    /// Open `spec`.
-    pub fn open(spec: &PortSpec, serial: &SerialOptions) -> Result<Port> {
+    /// Open `spec`, retrying as `opts.attempts` allows when the device is missing.
+    pub fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Self::open_once(spec, opts) {
+                Err(e) if retryable(&e) && (opts.attempts < 0 || tries < opts.attempts) => {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
+        let timeout = opts.repl.timeout;
         match spec {
-            PortSpec::Serial(path) => open_serial(path, serial),
-            PortSpec::Exec(cmd) => open_process(cmd),
+            PortSpec::Serial(path) => open_serial(path, &opts.serial),
+            PortSpec::Usb(wanted) => open_serial(&wanted.select(&usb::list_usb_ports())?, &opts.serial),
+            PortSpec::Auto => open_serial(&usb::select_auto(&usb::list_usb_ports())?, &opts.serial),
+            PortSpec::Exec(cmd) => {
+                let (child, reader, stdin) = process::spawn_piped(cmd)?;
+                Ok(Port::new(Box::new(reader), Box::new(stdin), None, KeepAlive::Process(child)))
+            }
+            PortSpec::ExecPty(cmd) => {
+                let (child, path) = process::spawn_pty(cmd, timeout)?;
+                let mut port = open_serial(&path, &opts.serial)?;
+                let KeepAlive::Serial(tty) = std::mem::replace(&mut port.keep_alive, KeepAlive::Nothing) else {
+                    unreachable!("open_serial keeps the tty")
+                };
+                port.keep_alive = KeepAlive::PtyProcess(child, tty);
+                Ok(port)
+            }
+            PortSpec::Socket { host, port } => {
+                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
+                let writer = stream.try_clone().map_err(|e| open_error(spec, e))?;
+                Ok(Port::new(Box::new(FdReader(stream)), Box::new(writer), None, KeepAlive::Nothing))
+            }
+            PortSpec::Telnet { host, port } => {
+                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
+                let writer = net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
+                let reader = net::TelnetReader::new(stream).map_err(|e| open_error(spec, e))?;
+                let login = Login::Telnet(opts.credentials.clone());
+                Ok(Port::new(Box::new(reader), Box::new(writer), Some(login), KeepAlive::Nothing))
+            }
+            PortSpec::WebRepl { host, port, path } => {
+                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
+                let (reader, writer) = websocket::handshake(stream, host, *port, path, timeout)?;
+                let login = Login::WebRepl(opts.credentials.clone());
+                Ok(Port::new(Box::new(reader), Box::new(writer), Some(login), KeepAlive::Nothing))
+            }
+        }
+    }
+
+    fn new(reader: Box<dyn TimedRead>, writer: Box<dyn Write + Send>, login: Option<Login>, keep_alive: KeepAlive) -> Port {
+        Port {
+            reader,
+            writer: Arc::new(Mutex::new(writer)),
+            login,
+            keep_alive,
         }
     }
 
     /// Build a port from arbitrary halves (used by tests with scripted byte streams).
     pub fn from_parts(reader: Box<dyn TimedRead>, writer: Box<dyn Write + Send>) -> Port {
-        Port {
-            reader,
-            writer: Arc::new(Mutex::new(writer)),
-            keep_alive: KeepAlive::None,
-        }
+        Port::new(reader, writer, None, KeepAlive::Nothing)
     }
 }
 
 impl Drop for Port {
     fn drop(&mut self) {
-        if let KeepAlive::Process(child) = &mut self.keep_alive {
-            stop_process_group(child);
+        if let KeepAlive::Process(child) | KeepAlive::PtyProcess(child, _) = &mut self.keep_alive {
+            process::stop_process_group(child);
         }
+    }
+}
+
+/// Errors worth another try: the device is not there (yet).
+fn retryable(e: &TransportError) -> bool {
+    matches!(e, TransportError::Open { .. } | TransportError::Usb(usb::UsbError::NotFound { .. }))
+}
+
+fn open_error(spec: &PortSpec, e: io::Error) -> TransportError {
+    TransportError::Open {
+        port: spec.to_string(),
+        reason: e.to_string(),
     }
 }
 
@@ -116,11 +165,10 @@ fn open_serial(path: &str, opts: &SerialOptions) -> Result<Port> {
         port: path.to_string(),
         reason: e.to_string(),
     };
-    let port = serialport::new(path, opts.baudrate)
-        .timeout(std::time::Duration::from_secs(10))
+    let mut port = serialport::new(path, opts.baudrate)
+        .timeout(Duration::from_secs(10))
         .open_native()
         .map_err(|e| open_err(&e))?;
-    let mut port = port;
     if !opts.exclusive {
         port.set_exclusive(false).map_err(|e| open_err(&e))?;
     }
@@ -129,11 +177,12 @@ fn open_serial(path: &str, opts: &SerialOptions) -> Result<Port> {
     let _ = port.clear(serialport::ClearBuffer::Input);
     let reader = port.try_clone_native().map_err(|e| open_err(&e))?;
     let writer = port.try_clone_native().map_err(|e| open_err(&e))?;
-    Ok(Port {
-        reader: Box::new(FdReader(TtyFd(reader))),
-        writer: Arc::new(Mutex::new(Box::new(writer))),
-        keep_alive: KeepAlive::Serial(port),
-    })
+    Ok(Port::new(
+        Box::new(FdReader(TtyFd(reader))),
+        Box::new(writer),
+        None,
+        KeepAlive::Serial(port),
+    ))
 }
 
 /// Borrowing adapter: serialport's `TTYPort` exposes a raw fd, not `AsFd`.
@@ -147,73 +196,9 @@ impl std::os::fd::AsFd for TtyFd {
     }
 }
 
-fn open_process(cmd: &str) -> Result<Port> {
-    use std::os::unix::process::CommandExt;
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        // Its own process group, so closing the port stops the whole pipeline it started.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| TransportError::Open {
-            port: format!("exec:{cmd}"),
-            reason: e.to_string(),
-        })?;
-    let stdin = child.stdin.take().expect("stdin is piped");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    Ok(Port {
-        reader: Box::new(FdReader(stdout)),
-        writer: Arc::new(Mutex::new(Box::new(stdin))),
-        keep_alive: KeepAlive::Process(child),
-    })
-}
-
-/// SIGTERM the child's process group and reap it in the background (never blocks the caller).
-fn stop_process_group(child: &mut Child) {
-    if let Ok(Some(_)) = child.try_wait() {
-        return;
-    }
-    let pgid = child.id() as libc::pid_t;
-    // SAFETY: plain kill(2) on the process group we created; no memory is involved.
-    unsafe {
-        libc::kill(-pgid, libc::SIGTERM);
-    }
-    let pid = child.id();
-    // Reap without holding up the host program; `waitpid` returns as soon as it has exited.
-    std::thread::spawn(move || {
-        let mut status = 0;
-        // SAFETY: waitpid on our own child's pid.
-        unsafe {
-            libc::waitpid(pid as libc::pid_t, &mut status, 0);
-        }
-    });
-}
-
 /// Write all of `bytes` through the shared writer and flush.
 pub fn write_all(writer: &SharedWriter, bytes: &[u8]) -> io::Result<()> {
     let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
     w.write_all(bytes)?;
     w.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_port_forms() {
-        assert_eq!(
-            PortSpec::parse("/dev/ttyACM0").unwrap(),
-            PortSpec::Serial("/dev/ttyACM0".into())
-        );
-        assert_eq!(
-            PortSpec::parse("exec:micropython -i").unwrap(),
-            PortSpec::Exec("micropython -i".into())
-        );
-        assert!(PortSpec::parse("exec:  ").is_err());
-        assert!(PortSpec::parse("").is_err());
-    }
 }

@@ -11,19 +11,13 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use crate::error::{Result, TransportError};
 use crate::fdio::AbortSignal;
 use crate::link::Link;
-use crate::port::{Port, PortSpec, SerialOptions, SharedWriter, write_all};
+use crate::port::{ConnectOptions, Port, SharedWriter, write_all};
 use crate::raw_repl::{RawRepl, ReplOptions};
+use crate::spec::PortSpec;
 use crate::reply::ReplySplitter;
 
 /// Stdout chunks in flight per call: bounds host memory when a board prints a lot.
 const EVENT_BACKLOG: usize = 64;
-
-/// Everything needed to connect.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectOptions {
-    pub serial: SerialOptions,
-    pub repl: ReplOptions,
-}
 
 /// What a call produces, in order: any number of `Stdout`, then `Done` or `Failed`.
 #[derive(Debug)]
@@ -103,8 +97,17 @@ impl Connection {
     pub fn start(spec: PortSpec, opts: ConnectOptions) -> PendingConnection {
         let description = spec.to_string();
         let open = move || -> Result<RawRepl> {
-            let port = Port::open(&spec, &opts.serial)?;
-            RawRepl::enter(Link::new(port)?, opts.repl.clone())
+            let port = Port::open(&spec, &opts)?;
+            let login = port.login.clone();
+            let mut link = Link::new(port)?;
+            if let Some(login) = login {
+                login.run(&mut link, crate::link::Wait::For(opts.repl.timeout))?;
+            }
+            let repl = ReplOptions {
+                soft_reset: opts.repl.soft_reset && spec.soft_reset_on_connect(),
+                ..opts.repl.clone()
+            };
+            RawRepl::enter(link, repl)
         };
         Self::spawn(description, open)
     }

@@ -1,0 +1,192 @@
+//! Boards over TCP: raw sockets (`socket://`) and MicroPython's telnet REPL.
+
+use std::io::{self, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
+
+use crate::error::{Result, TransportError};
+use crate::fdio::{FdReader, ReadOutcome, TimedRead};
+
+/// Connect with a timeout, trying every address the name resolves to.
+pub fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<TcpStream> {
+    let open_err = |reason: String| TransportError::Open {
+        port: shown.to_string(),
+        reason,
+    };
+    let addrs = (host, port).to_socket_addrs().map_err(|e| open_err(e.to_string()))?;
+    let mut last = None;
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(s) => {
+                // Small REPL packets must not wait for Nagle's algorithm.
+                s.set_nodelay(true).map_err(|e| open_err(e.to_string()))?;
+                return Ok(s);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(open_err(last.map_or("the name resolved to no address".into(), |e| e.to_string())))
+}
+
+const IAC: u8 = 255;
+const DONT: u8 = 254;
+const DO: u8 = 253;
+const WONT: u8 = 252;
+const WILL: u8 = 251;
+const SB: u8 = 250;
+const SE: u8 = 240;
+const ECHO: u8 = 1;
+const SGA: u8 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Telnet {
+    Data,
+    Iac,
+    Option(u8),
+    Sub,
+    SubIac,
+}
+
+/// The reading side of a telnet connection: option negotiation is answered and removed, `IAC IAC`
+/// becomes a 0xFF data byte.
+pub struct TelnetReader {
+    inner: FdReader<TcpStream>,
+    replies: TcpStream,
+    state: Telnet,
+}
+
+impl TelnetReader {
+    pub fn new(stream: TcpStream) -> io::Result<TelnetReader> {
+        Ok(TelnetReader {
+            replies: stream.try_clone()?,
+            inner: FdReader(stream),
+            state: Telnet::Data,
+        })
+    }
+
+    /// Filter `buf` in place; returns the number of data bytes kept.
+    fn filter(&mut self, buf: &mut [u8]) -> usize {
+        let mut kept = 0;
+        let mut replies = Vec::new();
+        for i in 0..buf.len() {
+            let b = buf[i];
+            self.state = match (self.state, b) {
+                (Telnet::Data, IAC) => Telnet::Iac,
+                (Telnet::Data, _) => {
+                    buf[kept] = b;
+                    kept += 1;
+                    Telnet::Data
+                }
+                (Telnet::Iac, IAC) => {
+                    buf[kept] = IAC;
+                    kept += 1;
+                    Telnet::Data
+                }
+                (Telnet::Iac, DO | DONT | WILL | WONT) => Telnet::Option(b),
+                (Telnet::Iac, SB) => Telnet::Sub,
+                (Telnet::Iac, _) => Telnet::Data,
+                (Telnet::Option(cmd), option) => {
+                    // Let the server echo and suppress go-ahead (what MicroPython offers);
+                    // refuse everything else.
+                    match cmd {
+                        WILL => replies.extend([IAC, if matches!(option, ECHO | SGA) { DO } else { DONT }, option]),
+                        DO => replies.extend([IAC, if option == SGA { WILL } else { WONT }, option]),
+                        _ => {}
+                    }
+                    Telnet::Data
+                }
+                (Telnet::Sub, IAC) => Telnet::SubIac,
+                (Telnet::Sub, _) => Telnet::Sub,
+                (Telnet::SubIac, SE) => Telnet::Data,
+                (Telnet::SubIac, _) => Telnet::Sub,
+            };
+        }
+        if !replies.is_empty() {
+            let _ = self.replies.write_all(&replies);
+        }
+        kept
+    }
+}
+
+impl TimedRead for TelnetReader {
+    fn read_timeout(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+        wake: Option<BorrowedFd<'_>>,
+    ) -> io::Result<ReadOutcome> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.inner.read_timeout(buf, left, wake)? {
+                ReadOutcome::Data(n) => {
+                    let kept = self.filter(&mut buf[..n]);
+                    if kept > 0 {
+                        return Ok(ReadOutcome::Data(kept));
+                    }
+                    // Only negotiation arrived: keep waiting for data.
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+}
+
+/// The writing side of a telnet connection: 0xFF data bytes are sent as `IAC IAC`.
+pub struct TelnetWriter(pub TcpStream);
+
+impl Write for TelnetWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if data.contains(&IAC) {
+            let mut escaped = Vec::with_capacity(data.len() + 8);
+            for &b in data {
+                escaped.push(b);
+                if b == IAC {
+                    escaped.push(IAC);
+                }
+            }
+            self.0.write_all(&escaped)?;
+        } else {
+            self.0.write_all(data)?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::net::TcpListener;
+
+    #[test]
+    fn negotiation_is_answered_and_removed_and_iac_is_unescaped() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.write_all(&[IAC, WILL, ECHO, b'o', b'k', IAC, IAC, IAC, DO, 31, IAC, SB, 24, 1, IAC, SE, b'!'])
+                .unwrap();
+            let mut answer = [0u8; 6];
+            s.read_exact(&mut answer).unwrap();
+            answer
+        });
+        let stream = TcpStream::connect(addr).unwrap();
+        let mut reader = TelnetReader::new(stream).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 64];
+        while got.len() < 4 {
+            match reader.read_timeout(&mut buf, Some(Duration::from_secs(5)), None).unwrap() {
+                ReadOutcome::Data(n) => got.extend_from_slice(&buf[..n]),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(got, [b'o', b'k', 0xFF, b'!']);
+        assert_eq!(server.join().unwrap(), [IAC, DO, ECHO, IAC, WONT, 31]);
+    }
+}
