@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::{Board, Kind, belay_run, root, run_script, watchdog};
+use support::{Board, Kind, NetBoard, belay_run, boards_dir, root, run_script, watchdog};
 
 #[test]
 fn call_timeout_interrupts_the_board_and_the_next_call_works() {
@@ -45,4 +45,89 @@ fn vanished_board_raises_connection_lost_within_a_second() {
     out.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "still lost\n");
     assert!(child.wait().unwrap().success());
+}
+
+fn network_board_works(protocol: &str, port: impl Fn(&str) -> String) {
+    let board = NetBoard::start(protocol, "s3cret");
+    let run = run_script("network.py", &[&port(&board.address), "s3cret"]);
+    run.assert_ok();
+    assert!(run.stdout.ends_with("network ok\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("echo on the board"), "{}", run.stdout);
+}
+
+#[test]
+fn raw_tcp_socket_port() {
+    network_board_works("tcp", |a| format!("socket://{a}"));
+}
+
+#[test]
+fn telnet_port_with_login() {
+    network_board_works("telnet", |a| a.to_string());
+}
+
+#[test]
+fn webrepl_port_with_password() {
+    network_board_works("webrepl", |a| format!("ws://{a}"));
+}
+
+#[test]
+fn wrong_passwords_are_refused_without_showing_them() {
+    for (protocol, prefix) in [("telnet", ""), ("webrepl", "ws://")] {
+        let board = NetBoard::start(protocol, "s3cret");
+        let run = run_script("auth.py", &[&format!("{prefix}{}", board.address)]);
+        run.assert_ok();
+        assert!(
+            run.stdout.starts_with("refused: could not connect"),
+            "{protocol}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn execpty_port_opens_the_pty_the_process_names() {
+    let python = boards_dir().join(".venv/bin/python");
+    let port = format!(
+        "execpty:{} {} unix --qemu-style",
+        python.display(),
+        boards_dir().join("board.py").display()
+    );
+    let run = run_script("eval_exec.py", &[&port]);
+    run.assert_ok();
+    assert!(run.stdout.contains("eval ok"), "{}", run.stdout);
+}
+
+#[test]
+fn usb_specifiers_and_listing() {
+    let board = Board::start(Kind::Unix);
+    let run = run_script("usb.py", &[&board.port]);
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .starts_with("not found: could not connect to {\"vid\":11914"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("usb ok\n"), "{}", run.stdout);
+}
+
+#[test]
+fn port_auto_explains_what_it_found() {
+    let mut cmd = belay_run();
+    cmd.args(["--port", "auto"])
+        .arg(root().join("tests/scripts/auto.py"));
+    let run = support::run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    // This machine has no MicroPython board on USB: the error says what was looked for.
+    assert!(
+        run.stdout
+            .starts_with("DeviceNotFoundError: could not connect to auto"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("MicroPython board or USB-UART bridge"),
+        "{}",
+        run.stdout
+    );
 }

@@ -155,6 +155,11 @@ def main():
     ap.add_argument("--stdio", action="store_true", help="talk over stdin/stdout instead of a pty")
     ap.add_argument("--no-machine", action="store_true", help="do not install the machine.py stand-in")
     ap.add_argument("--workdir", help="the unix board's working folder (default: a new temporary one)")
+    ap.add_argument(
+        "--qemu-style",
+        action="store_true",
+        help="name the pty on stderr as QEMU does ('char device redirected to ...'), for execpty: ports",
+    )
     args = ap.parse_args()
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="belay-board-")
@@ -172,7 +177,10 @@ def main():
         master, slave = os.openpty()
         tty.setraw(slave)
         # Keep the slave open ourselves: the host may close and reopen the port any number of times.
-        print(os.ttyname(slave), flush=True)
+        if args.qemu_style:
+            print("char device redirected to %s (label serial0)" % os.ttyname(slave), file=sys.stderr, flush=True)
+        else:
+            print(os.ttyname(slave), flush=True)
         host_in = host_out = master
         control = sys.stdin.fileno()
 

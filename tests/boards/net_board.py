@@ -9,12 +9,15 @@ first line of stdout; the server stops when its stdin closes.
 
 - telnet: like MicroPython's telnet REPL (WiPy/ESP boards): option negotiation, `Login as:`,
   `Password:`, then the REPL; 0xFF bytes are escaped as IAC IAC in both directions.
-- webrepl: MicroPython's WebREPL over websockets: `Password: `, then `WebREPL connected`, REPL
-  bytes in websocket frames.
+- webrepl: MicroPython's WebREPL: a WebSocket upgrade, `Password: `, then `WebREPL connected`;
+  REPL bytes travel in (unvalidated) text frames both ways.
 - tcp: the raw REPL byte stream, as ser2net or `socket://` users know it.
 """
 import argparse
+import base64
+import hashlib
 import os
+import struct
 import socket
 import subprocess
 import sys
@@ -93,7 +96,13 @@ def telnet_session(conn, board, user, password):
     conn.sendall(b"\r\nPassword: ")
     got_password = read_line(conn, True)
     if got_user != user.encode() or got_password != password.encode():
-        conn.sendall(b"\r\nInvalid credentials, try again.\r\n")
+        # As MicroPython's telnet server: say so and ask again (the client gives up).
+        conn.sendall(b"\r\nInvalid credentials, try again.\r\nLogin as: ")
+        try:
+            while conn.recv(1024):
+                pass
+        except OSError:
+            pass
         conn.close()
         return
     conn.sendall(b'\r\nLogin succeeded!\r\nType "help()" for more information.\r\n\r\n')
@@ -152,6 +161,14 @@ def tcp_session(conn, board):
         conn.close()
 
 
+def quietly(handler, conn):
+    """A client that vanishes mid-session is normal for a board: no traceback."""
+    try:
+        handler(conn)
+    except (ConnectionError, OSError):
+        conn.close()
+
+
 def serve_socket(args, board, handler):
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -163,41 +180,106 @@ def serve_socket(args, board, handler):
         while True:
             conn, _ = srv.accept()
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            threading.Thread(target=handler, args=(conn,), daemon=True).start()
+            threading.Thread(target=quietly, args=(handler, conn), daemon=True).start()
 
     threading.Thread(target=accept, daemon=True).start()
 
 
-def serve_webrepl(args, board):
-    from websockets.sync.server import serve
+def ws_accept(conn):
+    """Server side of the WebSocket upgrade; returns leftover bytes after the request."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed during the upgrade")
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    key = None
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"sec-websocket-key":
+            key = value.strip()
+    accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+    conn.sendall(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    return rest
 
-    def handler(ws):
-        ws.send("Password: ")
-        typed = ""
-        while not typed.endswith("\r"):
-            msg = ws.recv()
-            typed += msg if isinstance(msg, str) else msg.decode()
-        if typed[:-1] != args.password:
-            ws.send("\r\nAccess denied\r\n")
-            ws.close()
-            return
-        ws.send("\r\nWebREPL connected\r\n>>> ")
 
-        def send(data):
-            ws.send(data)  # binary frames, as bytes
+def ws_send(conn, payload, opcode=0x1):
+    """One unmasked frame, as MicroPython's WebREPL sends (text frames of raw REPL bytes)."""
+    n = len(payload)
+    if n < 126:
+        header = bytes([0x80 | opcode, n])
+    elif n < 65536:
+        header = bytes([0x80 | opcode, 126]) + struct.pack(">H", n)
+    else:
+        header = bytes([0x80 | opcode, 127]) + struct.pack(">Q", n)
+    conn.sendall(header + payload)
 
-        board.attach(send)
-        try:
-            for msg in ws:
-                board.write(msg.encode("latin-1") if isinstance(msg, str) else msg)
-        except Exception:
-            pass
-        finally:
-            board.detach(send)
 
-    server = serve(handler, "127.0.0.1", args.port, compression=None)
-    print("127.0.0.1:%d" % server.socket.getsockname()[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+class WsFrames:
+    """Reads client frames (masked, as RFC 6455 requires) and yields their payloads."""
+
+    def __init__(self, conn, leftover):
+        self.conn = conn
+        self.buf = leftover
+
+    def _need(self, n):
+        while len(self.buf) < n:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buf += chunk
+
+    def next(self):
+        while True:
+            self._need(2)
+            opcode = self.buf[0] & 0x0F
+            length = self.buf[1] & 0x7F
+            at = 2
+            if length == 126:
+                self._need(4)
+                length = struct.unpack(">H", self.buf[2:4])[0]
+                at = 4
+            elif length == 127:
+                self._need(10)
+                length = struct.unpack(">Q", self.buf[2:10])[0]
+                at = 10
+            if not self.buf[1] & 0x80:
+                raise ConnectionError("client frames must be masked")
+            self._need(at + 4 + length)
+            mask = self.buf[at:at + 4]
+            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.buf[at + 4:at + 4 + length]))
+            self.buf = self.buf[at + 4 + length:]
+            if opcode == 0x8:
+                raise ConnectionError("closed by the client")
+            if opcode in (0x0, 0x1, 0x2):
+                return payload
+
+
+def webrepl_session(conn, board, password):
+    frames = WsFrames(conn, ws_accept(conn))
+    ws_send(conn, b"Password: ")
+    typed = b""
+    while not typed.endswith(b"\r"):
+        typed += frames.next()
+    if typed[:-1] != password.encode():
+        ws_send(conn, b"\r\nAccess denied\r\n")
+        conn.close()
+        return
+    ws_send(conn, b"\r\nWebREPL connected\r\n>>> ")
+    send = lambda data: ws_send(conn, data)
+    board.attach(send)
+    try:
+        while True:
+            board.write(frames.next())
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        board.detach(send)
+        conn.close()
 
 
 def main():
@@ -215,7 +297,7 @@ def main():
     elif args.protocol == "tcp":
         serve_socket(args, board, lambda c: tcp_session(c, board))
     else:
-        serve_webrepl(args, board)
+        serve_socket(args, board, lambda c: webrepl_session(c, board, args.password))
     # Run until the test that started us closes our stdin.
     sys.stdin.buffer.read()
     board.proc.kill()

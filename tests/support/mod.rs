@@ -134,6 +134,56 @@ impl Drop for Board {
     }
 }
 
+/// A board behind a network protocol on 127.0.0.1 (`telnet`, `webrepl` or `tcp`).
+pub struct NetBoard {
+    child: Child,
+    control: Option<ChildStdin>,
+    /// `127.0.0.1:PORT`
+    pub address: String,
+}
+
+impl NetBoard {
+    pub fn start(protocol: &str, password: &str) -> NetBoard {
+        Kind::Unix.check_installed();
+        let mut child = Command::new(python())
+            .arg(boards_dir().join("net_board.py"))
+            .args([protocol, "--password", password])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting the network board");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the network board did not print its address");
+        let address = line.trim().to_string();
+        assert!(
+            address.starts_with("127.0.0.1:"),
+            "unexpected network board output: {line:?}"
+        );
+        NetBoard {
+            control: child.stdin.take(),
+            child,
+            address,
+        }
+    }
+}
+
+impl Drop for NetBoard {
+    fn drop(&mut self) {
+        drop(self.control.take());
+        let _guard = watchdog(self.child.id(), Duration::from_secs(5));
+        let _ = self.child.wait();
+    }
+}
+
 /// The `belay-run` binary under test.
 pub fn belay_run() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_belay-run"));

@@ -4,7 +4,9 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use belay_transport::{ConnectOptions, Connection, Credentials, PortSpec, ReplOptions, SerialOptions};
+use belay_transport::{
+    ConnectOptions, Connection, Credentials, PortSpec, ReplOptions, SerialOptions,
+};
 use rustpython_vm::builtins::PyStr;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
@@ -21,7 +23,14 @@ pub fn set_default_port(port: Option<String>) {
 }
 
 /// Belay's `Pyboard` parameters, in positional order.
-const PYBOARD_PARAMS: [&str; 6] = ["device", "baudrate", "user", "password", "attempts", "exclusive"];
+const PYBOARD_PARAMS: [&str; 6] = [
+    "device",
+    "baudrate",
+    "user",
+    "password",
+    "attempts",
+    "exclusive",
+];
 /// `Device`'s own keyword-only parameters (`timeout` is belay-run's: the longest a call may run).
 const DEVICE_KEYWORDS: [&str; 4] = ["startup", "attempts", "auto_sync_time", "timeout"];
 
@@ -46,7 +55,11 @@ impl DeviceArgs {
                 args.args.len()
             )));
         }
-        let mut named: Vec<(&str, PyObjectRef)> = PYBOARD_PARAMS.iter().copied().zip(std::mem::take(&mut args.args)).collect();
+        let mut named: Vec<(&str, PyObjectRef)> = PYBOARD_PARAMS
+            .iter()
+            .copied()
+            .zip(std::mem::take(&mut args.args))
+            .collect();
         let mut own: Vec<(String, PyObjectRef)> = Vec::new();
         for (key, value) in args.kwargs {
             let key = key.to_string();
@@ -56,14 +69,26 @@ impl DeviceArgs {
             }
             match PYBOARD_PARAMS.iter().find(|p| **p == key) {
                 Some(p) if named.iter().any(|(n, _)| n == p) => {
-                    return Err(vm.new_type_error(format!("Device() got multiple values for argument '{key}'")));
+                    return Err(vm.new_type_error(format!(
+                        "Device() got multiple values for argument '{key}'"
+                    )));
                 }
                 Some(p) => named.push((p, value)),
-                None => return Err(vm.new_type_error(format!("Device() got an unexpected keyword argument '{key}'"))),
+                None => {
+                    return Err(vm.new_type_error(format!(
+                        "Device() got an unexpected keyword argument '{key}'"
+                    )));
+                }
             }
         }
-        let get = |list: &[(&str, PyObjectRef)], name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).filter(|v| !vm.is_none(v));
-        let own: Vec<(&str, PyObjectRef)> = own.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let get = |list: &[(&str, PyObjectRef)], name: &str| {
+            list.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .filter(|v| !vm.is_none(v))
+        };
+        let own: Vec<(&str, PyObjectRef)> =
+            own.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
 
         let text = |v: Option<PyObjectRef>, name: &str, default: &str| -> PyResult<String> {
             match v {
@@ -83,7 +108,11 @@ impl DeviceArgs {
             None => 0,
         };
         let connect_attempts = match pyboard_attempts {
-            Some(0) => return Err(vm.new_value_error("attempts must be a positive number of tries, or negative to retry forever")),
+            Some(0) => {
+                return Err(vm.new_value_error(
+                    "attempts must be a positive number of tries, or negative to retry forever",
+                ));
+            }
             Some(n) => n,
             None if reconnect_attempts < 0 => -1,
             None => reconnect_attempts.saturating_add(1),
@@ -93,7 +122,9 @@ impl DeviceArgs {
             Some(t) => {
                 let secs: f64 = t.try_into_value(vm)?;
                 if !(secs > 0.0 && secs.is_finite()) {
-                    return Err(vm.new_value_error("timeout must be a positive number of seconds or None"));
+                    return Err(
+                        vm.new_value_error("timeout must be a positive number of seconds or None")
+                    );
                 }
                 Some(Duration::from_secs_f64(secs))
             }
@@ -138,7 +169,9 @@ impl DeviceArgs {
             )));
         }
         let from_cli = DEFAULT_PORT.get().cloned().flatten();
-        let from_env = std::env::var("BELAY_DEVICE").ok().filter(|s| !s.trim().is_empty());
+        let from_env = std::env::var("BELAY_DEVICE")
+            .ok()
+            .filter(|s| !s.trim().is_empty());
         from_cli.or(from_env).ok_or_else(|| {
             vm.new_exception_msg(
                 belay::connection_failed_error(vm),
@@ -169,7 +202,9 @@ impl DeviceArgs {
                     // Keep the specific class (AuthenticationError, DeviceNotFoundError, ...);
                     // other failures to connect are ConnectionFailedError.
                     let class = exc.class().to_owned();
-                    let class = if class.is(&belay::pyboard_error(vm)) || class.is(&belay::connection_lost(vm)) {
+                    let class = if class.is(&belay::pyboard_error(vm))
+                        || class.is(&belay::connection_lost(vm))
+                    {
                         belay::connection_failed_error(vm)
                     } else {
                         class

@@ -293,14 +293,20 @@ pub fn parse_reply(vm: &VirtualMachine, text: &[u8], trusted: bool) -> PyResult 
 /// Map a transport failure to the matching `belay` exception.
 pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptionRef {
     let kind = match &e {
-        TransportError::Open { .. } | TransportError::BadPort { .. } => belay::connection_failed_error(vm),
+        TransportError::Open { .. } | TransportError::BadPort { .. } => {
+            belay::connection_failed_error(vm)
+        }
         TransportError::ConnectionLost(_) | TransportError::Closed => belay::connection_lost(vm),
         TransportError::Authentication(_) => belay::authentication_error(vm),
-        TransportError::Usb(belay_transport::UsbError::NotFound { .. }) => belay::device_not_found_error(vm),
-        TransportError::Usb(belay_transport::UsbError::Ambiguous { .. }) => belay::insufficient_specifier_error(vm),
-        TransportError::Timeout { .. } | TransportError::Protocol { .. } | TransportError::Aborted => {
-            belay::pyboard_error(vm)
+        TransportError::Usb(belay_transport::UsbError::NotFound { .. }) => {
+            belay::device_not_found_error(vm)
         }
+        TransportError::Usb(belay_transport::UsbError::Ambiguous { .. }) => {
+            belay::insufficient_specifier_error(vm)
+        }
+        TransportError::Timeout { .. }
+        | TransportError::Protocol { .. }
+        | TransportError::Aborted => belay::pyboard_error(vm),
     };
     vm.new_exception_msg(kind, e.to_string().into())
 }

@@ -1,7 +1,7 @@
 //! `belay.UsbSpecifier` and `belay.list_devices()`.
 
-use belay_transport::usb::{UsbPort, UsbSpecifier, list_usb_ports};
 use belay_transport::TransportError;
+use belay_transport::usb::{UsbPort, UsbSpecifier, list_usb_ports};
 use rustpython_vm::builtins::{PyStr, PyType};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Comparable, Constructor, PyComparisonOp, Representable};
@@ -9,7 +9,15 @@ use rustpython_vm::{Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachi
 
 use crate::session::transport_error;
 
-const FIELDS: [&str; 7] = ["vid", "pid", "serial_number", "manufacturer", "product", "location", "device"];
+const FIELDS: [&str; 7] = [
+    "vid",
+    "pid",
+    "serial_number",
+    "manufacturer",
+    "product",
+    "location",
+    "device",
+];
 
 #[pyclass(module = "belay", name = "UsbSpecifier")]
 #[derive(Debug, PyPayload)]
@@ -40,7 +48,10 @@ impl PyUsbSpecifier {
     fn fields(&self, vm: &VirtualMachine) -> Vec<(&'static str, PyObjectRef)> {
         let s = &self.0;
         let id = |v: Option<u16>| v.map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_int(v).into());
-        let text = |v: &Option<String>| v.as_ref().map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v.as_str()).into());
+        let text = |v: &Option<String>| {
+            v.as_ref()
+                .map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v.as_str()).into())
+        };
         vec![
             ("vid", id(s.vid)),
             ("pid", id(s.pid)),
@@ -65,7 +76,9 @@ impl Constructor for PyUsbSpecifier {
             let key = key.to_string();
             if vm.is_none(&value) {
                 if !FIELDS.contains(&key.as_str()) {
-                    return Err(vm.new_type_error(format!("UsbSpecifier() got an unexpected keyword argument '{key}'")));
+                    return Err(vm.new_type_error(format!(
+                        "UsbSpecifier() got an unexpected keyword argument '{key}'"
+                    )));
                 }
                 continue;
             }
@@ -83,7 +96,11 @@ impl Constructor for PyUsbSpecifier {
                 "product" => spec.product = Some(text()?),
                 "location" => spec.location = Some(text()?),
                 "device" => spec.device = Some(text()?),
-                _ => return Err(vm.new_type_error(format!("UsbSpecifier() got an unexpected keyword argument '{key}'"))),
+                _ => {
+                    return Err(vm.new_type_error(format!(
+                        "UsbSpecifier() got an unexpected keyword argument '{key}'"
+                    )));
+                }
             }
         }
         Ok(PyUsbSpecifier(spec))
@@ -108,7 +125,11 @@ impl PyUsbSpecifier {
 
     /// Parse the JSON form.
     #[pyclassmethod]
-    fn model_validate_json(_cls: PyObjectRef, text: PyObjectRef, vm: &VirtualMachine) -> PyResult<Self> {
+    fn model_validate_json(
+        _cls: PyObjectRef,
+        text: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<Self> {
         let text = text.str(vm)?.to_string();
         UsbSpecifier::from_json(&text)
             .map(PyUsbSpecifier)
@@ -193,4 +214,3 @@ pub fn list_devices(vm: &VirtualMachine) -> PyObjectRef {
         .collect();
     vm.ctx.new_list(items).into()
 }
-

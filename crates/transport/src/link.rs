@@ -166,7 +166,12 @@ impl Link {
     }
 
     /// Read until one of `patterns` arrives; returns its index and everything up to it.
-    pub fn read_until_any(&mut self, patterns: &[&[u8]], wait: Wait, expected: &str) -> Result<(usize, Vec<u8>)> {
+    pub fn read_until_any(
+        &mut self,
+        patterns: &[&[u8]],
+        wait: Wait,
+        expected: &str,
+    ) -> Result<(usize, Vec<u8>)> {
         let deadline = wait.deadline();
         loop {
             let pending = self.pending();

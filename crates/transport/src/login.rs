@@ -60,7 +60,7 @@ fn telnet(link: &mut Link, c: &Credentials, wait: Wait) -> Result<()> {
     link.read_until(b"Password:", wait, "the telnet prompt `Password:`")?;
     link.write(format!("{}\r\n", c.password).as_bytes())?;
     let (which, seen) = link.read_until_any(
-        &[TELNET_BANNER, b"Login as:"],
+        &[TELNET_BANNER, b"Invalid credentials", b"Login as:"],
         wait,
         "the REPL banner after the telnet login",
     )?;
@@ -86,7 +86,9 @@ fn webrepl(link: &mut Link, c: &Credentials, wait: Wait) -> Result<()> {
     if which == 0 {
         Ok(())
     } else {
-        Err(TransportError::Authentication("WebREPL refused the password (Access denied)".into()))
+        Err(TransportError::Authentication(
+            "WebREPL refused the password (Access denied)".into(),
+        ))
     }
 }
 

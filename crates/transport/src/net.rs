@@ -14,7 +14,9 @@ pub fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<
         port: shown.to_string(),
         reason,
     };
-    let addrs = (host, port).to_socket_addrs().map_err(|e| open_err(e.to_string()))?;
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| open_err(e.to_string()))?;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
@@ -26,7 +28,9 @@ pub fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<
             Err(e) => last = Some(e),
         }
     }
-    Err(open_err(last.map_or("the name resolved to no address".into(), |e| e.to_string())))
+    Err(open_err(
+        last.map_or("the name resolved to no address".into(), |e| e.to_string()),
+    ))
 }
 
 const IAC: u8 = 255;
@@ -90,8 +94,18 @@ impl TelnetReader {
                     // Let the server echo and suppress go-ahead (what MicroPython offers);
                     // refuse everything else.
                     match cmd {
-                        WILL => replies.extend([IAC, if matches!(option, ECHO | SGA) { DO } else { DONT }, option]),
-                        DO => replies.extend([IAC, if option == SGA { WILL } else { WONT }, option]),
+                        WILL => replies.extend([
+                            IAC,
+                            if matches!(option, ECHO | SGA) {
+                                DO
+                            } else {
+                                DONT
+                            },
+                            option,
+                        ]),
+                        DO => {
+                            replies.extend([IAC, if option == SGA { WILL } else { WONT }, option])
+                        }
                         _ => {}
                     }
                     Telnet::Data
@@ -170,8 +184,10 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let server = std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
-            s.write_all(&[IAC, WILL, ECHO, b'o', b'k', IAC, IAC, IAC, DO, 31, IAC, SB, 24, 1, IAC, SE, b'!'])
-                .unwrap();
+            s.write_all(&[
+                IAC, WILL, ECHO, b'o', b'k', IAC, IAC, IAC, DO, 31, IAC, SB, 24, 1, IAC, SE, b'!',
+            ])
+            .unwrap();
             let mut answer = [0u8; 6];
             s.read_exact(&mut answer).unwrap();
             answer
@@ -181,7 +197,10 @@ mod tests {
         let mut got = Vec::new();
         let mut buf = [0u8; 64];
         while got.len() < 4 {
-            match reader.read_timeout(&mut buf, Some(Duration::from_secs(5)), None).unwrap() {
+            match reader
+                .read_timeout(&mut buf, Some(Duration::from_secs(5)), None)
+                .unwrap()
+            {
                 ReadOutcome::Data(n) => got.extend_from_slice(&buf[..n]),
                 other => panic!("{other:?}"),
             }

@@ -89,16 +89,25 @@ impl Port {
         let timeout = opts.repl.timeout;
         match spec {
             PortSpec::Serial(path) => open_serial(path, &opts.serial),
-            PortSpec::Usb(wanted) => open_serial(&wanted.select(&usb::list_usb_ports())?, &opts.serial),
+            PortSpec::Usb(wanted) => {
+                open_serial(&wanted.select(&usb::list_usb_ports())?, &opts.serial)
+            }
             PortSpec::Auto => open_serial(&usb::select_auto(&usb::list_usb_ports())?, &opts.serial),
             PortSpec::Exec(cmd) => {
                 let (child, reader, stdin) = process::spawn_piped(cmd)?;
-                Ok(Port::new(Box::new(reader), Box::new(stdin), None, KeepAlive::Process(child)))
+                Ok(Port::new(
+                    Box::new(reader),
+                    Box::new(stdin),
+                    None,
+                    KeepAlive::Process(child),
+                ))
             }
             PortSpec::ExecPty(cmd) => {
                 let (child, path) = process::spawn_pty(cmd, timeout)?;
                 let mut port = open_serial(&path, &opts.serial)?;
-                let KeepAlive::Serial(tty) = std::mem::replace(&mut port.keep_alive, KeepAlive::Nothing) else {
+                let KeepAlive::Serial(tty) =
+                    std::mem::replace(&mut port.keep_alive, KeepAlive::Nothing)
+                else {
                     unreachable!("open_serial keeps the tty")
                 };
                 port.keep_alive = KeepAlive::PtyProcess(child, tty);
@@ -107,25 +116,46 @@ impl Port {
             PortSpec::Socket { host, port } => {
                 let stream = net::connect(host, *port, timeout, &spec.to_string())?;
                 let writer = stream.try_clone().map_err(|e| open_error(spec, e))?;
-                Ok(Port::new(Box::new(FdReader(stream)), Box::new(writer), None, KeepAlive::Nothing))
+                Ok(Port::new(
+                    Box::new(FdReader(stream)),
+                    Box::new(writer),
+                    None,
+                    KeepAlive::Nothing,
+                ))
             }
             PortSpec::Telnet { host, port } => {
                 let stream = net::connect(host, *port, timeout, &spec.to_string())?;
-                let writer = net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
+                let writer =
+                    net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
                 let reader = net::TelnetReader::new(stream).map_err(|e| open_error(spec, e))?;
                 let login = Login::Telnet(opts.credentials.clone());
-                Ok(Port::new(Box::new(reader), Box::new(writer), Some(login), KeepAlive::Nothing))
+                Ok(Port::new(
+                    Box::new(reader),
+                    Box::new(writer),
+                    Some(login),
+                    KeepAlive::Nothing,
+                ))
             }
             PortSpec::WebRepl { host, port, path } => {
                 let stream = net::connect(host, *port, timeout, &spec.to_string())?;
                 let (reader, writer) = websocket::handshake(stream, host, *port, path, timeout)?;
                 let login = Login::WebRepl(opts.credentials.clone());
-                Ok(Port::new(Box::new(reader), Box::new(writer), Some(login), KeepAlive::Nothing))
+                Ok(Port::new(
+                    Box::new(reader),
+                    Box::new(writer),
+                    Some(login),
+                    KeepAlive::Nothing,
+                ))
             }
         }
     }
 
-    fn new(reader: Box<dyn TimedRead>, writer: Box<dyn Write + Send>, login: Option<Login>, keep_alive: KeepAlive) -> Port {
+    fn new(
+        reader: Box<dyn TimedRead>,
+        writer: Box<dyn Write + Send>,
+        login: Option<Login>,
+        keep_alive: KeepAlive,
+    ) -> Port {
         Port {
             reader,
             writer: Arc::new(Mutex::new(writer)),
@@ -150,7 +180,10 @@ impl Drop for Port {
 
 /// Errors worth another try: the device is not there (yet).
 fn retryable(e: &TransportError) -> bool {
-    matches!(e, TransportError::Open { .. } | TransportError::Usb(usb::UsbError::NotFound { .. }))
+    matches!(
+        e,
+        TransportError::Open { .. } | TransportError::Usb(usb::UsbError::NotFound { .. })
+    )
 }
 
 fn open_error(spec: &PortSpec, e: io::Error) -> TransportError {

@@ -8,7 +8,13 @@ use crate::error::{Result, TransportError, show_bytes};
 use crate::fdio::{FdReader, ReadOutcome, TimedRead};
 
 /// `exec:COMMAND`: run by `sh -c` in its own process group.
-pub fn spawn_piped(cmd: &str) -> Result<(Child, FdReader<std::process::ChildStdout>, std::process::ChildStdin)> {
+pub fn spawn_piped(
+    cmd: &str,
+) -> Result<(
+    Child,
+    FdReader<std::process::ChildStdout>,
+    std::process::ChildStdin,
+)> {
     use std::os::unix::process::CommandExt;
     let mut child = Command::new("sh")
         .arg("-c")
@@ -30,7 +36,9 @@ pub fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
     use std::os::unix::process::CommandExt;
     let port = format!("execpty:{cmd}");
     let mut words = cmd.split_whitespace();
-    let program = words.next().ok_or_else(|| open_error(&port, "no command".into()))?;
+    let program = words
+        .next()
+        .ok_or_else(|| open_error(&port, "no command".into()))?;
     let mut child = Command::new(program)
         .args(words)
         .stdin(Stdio::null())
@@ -51,7 +59,10 @@ pub fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
                 Some(path) => Ok((child, path.to_string())),
                 None => {
                     stop_process_group(&mut child);
-                    Err(open_error(&port, format!("its first stderr line names no /dev/ path: {line:?}")))
+                    Err(open_error(
+                        &port,
+                        format!("its first stderr line names no /dev/ path: {line:?}"),
+                    ))
                 }
             }
         }
@@ -62,7 +73,10 @@ pub fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
     }
 }
 
-fn first_line(stderr: ChildStderr, timeout: Duration) -> std::result::Result<(String, ChildStderr), String> {
+fn first_line(
+    stderr: ChildStderr,
+    timeout: Duration,
+) -> std::result::Result<(String, ChildStderr), String> {
     let deadline = Instant::now() + timeout;
     let mut reader = FdReader(stderr);
     let mut line = Vec::new();

@@ -15,7 +15,11 @@ pub enum PortSpec {
     /// An IP address with an optional `:port` (23 by default): MicroPython's telnet REPL.
     Telnet { host: String, port: u16 },
     /// `ws://host[:port][/path]` (port 8266 by default): MicroPython's WebREPL.
-    WebRepl { host: String, port: u16, path: String },
+    WebRepl {
+        host: String,
+        port: u16,
+        path: String,
+    },
     /// `socket://host:port`: the raw REPL byte stream over TCP (ser2net, pyserial's URL form).
     Socket { host: String, port: u16 },
     /// A USB device described by its properties (JSON, as in `BELAY_DEVICE`).
@@ -36,7 +40,9 @@ impl PortSpec {
             return Err(bad("the port is empty".into()));
         }
         if trimmed.starts_with('{') {
-            return UsbSpecifier::from_json(trimmed).map(PortSpec::Usb).map_err(bad);
+            return UsbSpecifier::from_json(trimmed)
+                .map(PortSpec::Usb)
+                .map_err(bad);
         }
         if trimmed == "auto" {
             return Ok(PortSpec::Auto);
@@ -45,7 +51,9 @@ impl PortSpec {
             return non_empty(cmd, "exec:").map(PortSpec::Exec).map_err(bad);
         }
         if let Some(cmd) = port.strip_prefix("execpty:") {
-            return non_empty(cmd, "execpty:").map(PortSpec::ExecPty).map_err(bad);
+            return non_empty(cmd, "execpty:")
+                .map(PortSpec::ExecPty)
+                .map_err(bad);
         }
         if let Some(rest) = trimmed.strip_prefix("socket://") {
             let (host, p) = host_port(rest, None).map_err(bad)?;
@@ -57,10 +65,16 @@ impl PortSpec {
                 None => (rest, "/".to_string()),
             };
             let (host, p) = host_port(authority, Some(8266)).map_err(bad)?;
-            return Ok(PortSpec::WebRepl { host, port: p, path });
+            return Ok(PortSpec::WebRepl {
+                host,
+                port: p,
+                path,
+            });
         }
         if trimmed.starts_with("wss://") {
-            return Err(bad("secure WebREPL (wss://) is not supported; MicroPython serves ws://".into()));
+            return Err(bad(
+                "secure WebREPL (wss://) is not supported; MicroPython serves ws://".into(),
+            ));
         }
         if looks_like_ip(trimmed) {
             let (host, p) = host_port(trimmed, Some(23)).map_err(bad)?;
@@ -131,26 +145,70 @@ mod tests {
     fn every_form() {
         assert_eq!(p("/dev/ttyACM0"), PortSpec::Serial("/dev/ttyACM0".into()));
         assert_eq!(p("COM3"), PortSpec::Serial("COM3".into()));
-        assert_eq!(p("exec:micropython -i"), PortSpec::Exec("micropython -i".into()));
-        assert_eq!(p("execpty:qemu-system-arm -serial pty"), PortSpec::ExecPty("qemu-system-arm -serial pty".into()));
-        assert_eq!(p("192.168.4.1"), PortSpec::Telnet { host: "192.168.4.1".into(), port: 23 });
-        assert_eq!(p("127.0.0.1:2323"), PortSpec::Telnet { host: "127.0.0.1".into(), port: 2323 });
+        assert_eq!(
+            p("exec:micropython -i"),
+            PortSpec::Exec("micropython -i".into())
+        );
+        assert_eq!(
+            p("execpty:qemu-system-arm -serial pty"),
+            PortSpec::ExecPty("qemu-system-arm -serial pty".into())
+        );
+        assert_eq!(
+            p("192.168.4.1"),
+            PortSpec::Telnet {
+                host: "192.168.4.1".into(),
+                port: 23
+            }
+        );
+        assert_eq!(
+            p("127.0.0.1:2323"),
+            PortSpec::Telnet {
+                host: "127.0.0.1".into(),
+                port: 2323
+            }
+        );
         assert_eq!(
             p("ws://192.168.4.1"),
-            PortSpec::WebRepl { host: "192.168.4.1".into(), port: 8266, path: "/".into() }
+            PortSpec::WebRepl {
+                host: "192.168.4.1".into(),
+                port: 8266,
+                path: "/".into()
+            }
         );
         assert_eq!(
             p("ws://board.local:9000/repl"),
-            PortSpec::WebRepl { host: "board.local".into(), port: 9000, path: "/repl".into() }
+            PortSpec::WebRepl {
+                host: "board.local".into(),
+                port: 9000,
+                path: "/repl".into()
+            }
         );
-        assert_eq!(p("socket://localhost:7000"), PortSpec::Socket { host: "localhost".into(), port: 7000 });
+        assert_eq!(
+            p("socket://localhost:7000"),
+            PortSpec::Socket {
+                host: "localhost".into(),
+                port: 7000
+            }
+        );
         assert_eq!(p("auto"), PortSpec::Auto);
-        assert!(matches!(p(r#"{"vid": 11914, "serial_number": "E66"}"#), PortSpec::Usb(_)));
+        assert!(matches!(
+            p(r#"{"vid": 11914, "serial_number": "E66"}"#),
+            PortSpec::Usb(_)
+        ));
     }
 
     #[test]
     fn rejects_broken_forms() {
-        for s in ["", "exec:", "execpty: ", "socket://host", "socket://host:x", "ws://h:99999", "wss://h", "{not json"] {
+        for s in [
+            "",
+            "exec:",
+            "execpty: ",
+            "socket://host",
+            "socket://host:x",
+            "ws://h:99999",
+            "wss://h",
+            "{not json",
+        ] {
             assert!(PortSpec::parse(s).is_err(), "{s:?}");
         }
     }

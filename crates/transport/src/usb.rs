@@ -44,14 +44,21 @@ pub enum UsbError {
     #[error("no USB serial device matches {wanted}; found: {}", describe(.found))]
     NotFound { wanted: String, found: Vec<UsbPort> },
     #[error("several USB serial devices match {wanted}, be more specific:\n{}", describe(.matches))]
-    Ambiguous { wanted: String, matches: Vec<UsbPort> },
+    Ambiguous {
+        wanted: String,
+        matches: Vec<UsbPort>,
+    },
 }
 
 fn describe(ports: &[UsbPort]) -> String {
     if ports.is_empty() {
         return "none".to_string();
     }
-    ports.iter().map(|p| format!("  {}", p.summary())).collect::<Vec<_>>().join("\n")
+    ports
+        .iter()
+        .map(|p| format!("  {}", p.summary()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl UsbPort {
@@ -85,7 +92,9 @@ impl UsbSpecifier {
     pub fn matches(&self, port: &UsbPort) -> bool {
         let text = |want: &Option<String>, have: &Option<String>| match want {
             None => true,
-            Some(w) => have.as_ref().is_some_and(|h| h.to_lowercase() == w.to_lowercase()),
+            Some(w) => have
+                .as_ref()
+                .is_some_and(|h| h.to_lowercase() == w.to_lowercase()),
         };
         let id = |want: Option<u16>, have: Option<u16>| want.is_none() || want == have;
         id(self.vid, port.vid)
@@ -137,7 +146,10 @@ pub const BOARD_VENDORS: &[(u16, &str)] = &[
 
 /// `--port auto`: the one USB serial device whose vendor is a known board or bridge maker.
 pub fn select_auto(ports: &[UsbPort]) -> Result<String, UsbError> {
-    let known = |p: &UsbPort| p.vid.is_some_and(|v| BOARD_VENDORS.iter().any(|(id, _)| *id == v));
+    let known = |p: &UsbPort| {
+        p.vid
+            .is_some_and(|v| BOARD_VENDORS.iter().any(|(id, _)| *id == v))
+    };
     let matches: Vec<UsbPort> = ports.iter().filter(|p| known(p)).cloned().collect();
     let wanted = "a MicroPython board or USB-UART bridge (auto)".to_string();
     match matches.as_slice() {
@@ -203,7 +215,10 @@ mod tests {
 
     #[test]
     fn matches_by_serial_number_case_insensitively() {
-        let ports = [port("/dev/ttyACM0", 0x2E8A, "E66118"), port("/dev/ttyACM1", 0x2E8A, "E66119")];
+        let ports = [
+            port("/dev/ttyACM0", 0x2E8A, "E66118"),
+            port("/dev/ttyACM1", 0x2E8A, "E66119"),
+        ];
         let s = UsbSpecifier {
             serial_number: Some("e66119".into()),
             ..Default::default()
@@ -213,7 +228,10 @@ mod tests {
 
     #[test]
     fn none_and_several_are_errors_that_list_the_ports() {
-        let ports = [port("/dev/ttyACM0", 0x2E8A, "A"), port("/dev/ttyACM1", 0x2E8A, "B")];
+        let ports = [
+            port("/dev/ttyACM0", 0x2E8A, "A"),
+            port("/dev/ttyACM1", 0x2E8A, "B"),
+        ];
         let any_pi = UsbSpecifier {
             vid: Some(0x2E8A),
             ..Default::default()
@@ -227,7 +245,10 @@ mod tests {
         };
         let err = missing.select(&ports).unwrap_err();
         assert!(matches!(err, UsbError::NotFound { .. }));
-        assert!(err.to_string().contains("/dev/ttyACM0 [2e8a:0005]"), "{err}");
+        assert!(
+            err.to_string().contains("/dev/ttyACM0 [2e8a:0005]"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -238,10 +259,19 @@ mod tests {
             ..Default::default()
         };
         let pico = port("/dev/ttyACM0", 0x2E8A, "A");
-        assert_eq!(select_auto(&[other.clone(), pico.clone()]).unwrap(), "/dev/ttyACM0");
-        assert!(matches!(select_auto(&[other.clone()]), Err(UsbError::NotFound { .. })));
+        assert_eq!(
+            select_auto(&[other.clone(), pico.clone()]).unwrap(),
+            "/dev/ttyACM0"
+        );
+        assert!(matches!(
+            select_auto(&[other.clone()]),
+            Err(UsbError::NotFound { .. })
+        ));
         let second = port("/dev/ttyACM1", 0x10C4, "B");
-        assert!(matches!(select_auto(&[pico, second, other]), Err(UsbError::Ambiguous { .. })));
+        assert!(matches!(
+            select_auto(&[pico, second, other]),
+            Err(UsbError::Ambiguous { .. })
+        ));
     }
 
     #[test]

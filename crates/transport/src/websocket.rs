@@ -25,7 +25,13 @@ const MAX_FRAME: u64 = 16 * 1024 * 1024;
 
 /// Upgrade `stream` to a WebSocket at `path`. Returns the reader (with any bytes that followed
 /// the response headers) and the writer.
-pub fn handshake(mut stream: TcpStream, host: &str, port: u16, path: &str, timeout: Duration) -> Result<(WsReader, WsWriter)> {
+pub fn handshake(
+    mut stream: TcpStream,
+    host: &str,
+    port: u16,
+    path: &str,
+    timeout: Duration,
+) -> Result<(WsReader, WsWriter)> {
     let shown = format!("ws://{host}:{port}{path}");
     let fail = |reason: String| TransportError::Open {
         port: shown.clone(),
@@ -38,7 +44,9 @@ pub fn handshake(mut stream: TcpStream, host: &str, port: u16, path: &str, timeo
         "GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
-    stream.write_all(request.as_bytes()).map_err(|e| fail(e.to_string()))?;
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| fail(e.to_string()))?;
 
     let writer_stream = stream.try_clone().map_err(|e| fail(e.to_string()))?;
     let mut reader = FdReader(stream);
@@ -50,20 +58,36 @@ pub fn handshake(mut stream: TcpStream, host: &str, port: u16, path: &str, timeo
             break i + 4;
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        match reader.read_timeout(&mut buf, Some(left), None).map_err(|e| fail(e.to_string()))? {
+        match reader
+            .read_timeout(&mut buf, Some(left), None)
+            .map_err(|e| fail(e.to_string()))?
+        {
             ReadOutcome::Data(n) => head.extend_from_slice(&buf[..n]),
-            _ => return Err(fail(format!("no WebSocket upgrade answer (received {})", show_bytes(&head, 200)))),
+            _ => {
+                return Err(fail(format!(
+                    "no WebSocket upgrade answer (received {})",
+                    show_bytes(&head, 200)
+                )));
+            }
         }
     };
     let text = String::from_utf8_lossy(&head[..end]).into_owned();
-    let status_ok = text.lines().next().is_some_and(|l| l.split_whitespace().nth(1) == Some("101"));
-    let expected = base64::engine::general_purpose::STANDARD.encode(Sha1::digest(format!("{key}{GUID}").as_bytes()));
+    let status_ok = text
+        .lines()
+        .next()
+        .is_some_and(|l| l.split_whitespace().nth(1) == Some("101"));
+    let expected = base64::engine::general_purpose::STANDARD
+        .encode(Sha1::digest(format!("{key}{GUID}").as_bytes()));
     let accept_ok = text.lines().any(|l| {
-        l.split_once(':')
-            .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("sec-websocket-accept") && v.trim() == expected)
+        l.split_once(':').is_some_and(|(k, v)| {
+            k.trim().eq_ignore_ascii_case("sec-websocket-accept") && v.trim() == expected
+        })
     });
     if !status_ok || !accept_ok {
-        return Err(fail(format!("the server did not accept the WebSocket upgrade: {:?}", text.lines().next().unwrap_or(""))));
+        return Err(fail(format!(
+            "the server did not accept the WebSocket upgrade: {:?}",
+            text.lines().next().unwrap_or("")
+        )));
     }
     let shared = Arc::new(Mutex::new(writer_stream));
     Ok((
@@ -138,12 +162,18 @@ impl WsReader {
             let masked = r[1] & 0x80 != 0;
             let (len, mut at) = match r[1] & 0x7F {
                 126 if r.len() >= 4 => (u64::from(u16::from_be_bytes([r[2], r[3]])), 4),
-                127 if r.len() >= 10 => (u64::from_be_bytes(r[2..10].try_into().expect("8 bytes")), 10),
+                127 if r.len() >= 10 => (
+                    u64::from_be_bytes(r[2..10].try_into().expect("8 bytes")),
+                    10,
+                ),
                 126 | 127 => return Ok(()),
                 n => (u64::from(n), 2),
             };
             if len > MAX_FRAME {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "WebSocket frame too large"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "WebSocket frame too large",
+                ));
             }
             let mask = if masked {
                 if r.len() < at + 4 {
@@ -161,7 +191,9 @@ impl WsReader {
             }
             let mut data = r[at..at + len].to_vec();
             if let Some(m) = mask {
-                data.iter_mut().enumerate().for_each(|(i, b)| *b ^= m[i % 4]);
+                data.iter_mut()
+                    .enumerate()
+                    .for_each(|(i, b)| *b ^= m[i % 4]);
             }
             self.raw.drain(..at + len);
             match opcode {
@@ -202,4 +234,3 @@ impl TimedRead for WsReader {
         }
     }
 }
-

@@ -13,8 +13,8 @@ use crate::fdio::AbortSignal;
 use crate::link::Link;
 use crate::port::{ConnectOptions, Port, SharedWriter, write_all};
 use crate::raw_repl::{RawRepl, ReplOptions};
-use crate::spec::PortSpec;
 use crate::reply::ReplySplitter;
+use crate::spec::PortSpec;
 
 /// Stdout chunks in flight per call: bounds host memory when a board prints a lot.
 const EVENT_BACKLOG: usize = 64;
