@@ -1,16 +1,29 @@
 //! `belay-run`: run a host Python script in embedded RustPython, with the `belay` module built in.
 
 mod cli;
+mod commands;
+mod interp;
 mod script;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::{Cli, Command, ScriptArgs};
+
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = Cli::parse();
     belay_pymodule::set_default_port(cli.port.clone());
-    match script::run(&cli.script, &cli.args) {
+    match &cli.command {
+        Some(Command::Latency(args)) => commands::latency(args),
+        Some(Command::Run(args)) => run_script(args),
+        None => run_script(&cli.script),
+    }
+}
+
+fn run_script(args: &ScriptArgs) -> ExitCode {
+    let script = args.script.as_deref().expect("clap requires SCRIPT");
+    match script::run(script, &args.args) {
         Ok(code) => code,
         Err(error) => {
             let status = error.status();

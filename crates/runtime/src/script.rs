@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use rustpython_vm::{Interpreter, PyResult, Settings, VirtualMachine};
+use rustpython_vm::{PyResult, VirtualMachine};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScriptError {
@@ -42,24 +42,11 @@ pub fn run(script: &Path, args: &[String]) -> Result<ExitCode, ScriptError> {
     }
 
     let path = std::path::absolute(script).unwrap_or_else(|_| script.to_path_buf());
-    let mut settings = Settings::default();
-    settings.argv = std::iter::once(shown).chain(args.iter().cloned()).collect();
-    // Never write __pycache__ next to the user's files.
-    settings.write_bytecode = false;
-
-    let builder = Interpreter::builder(settings);
-    let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
-    let belay = belay_pymodule::module_def(&builder.ctx);
-    let interp = builder
-        .add_native_modules(&stdlib)
-        .add_native_module(belay)
-        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
-        .build();
-    let status = interp.run(|vm| run_main(vm, &path));
-    Ok(ExitCode::from(u8::try_from(status).unwrap_or(1)))
+    let argv = std::iter::once(shown).chain(args.iter().cloned()).collect();
+    Ok(crate::interp::run_main(argv, |vm| run_file(vm, &path)))
 }
 
-fn run_main(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
+fn run_file(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
     // Like CPython: the script's folder comes first on sys.path.
     let dir = path
         .parent()

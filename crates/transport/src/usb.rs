@@ -264,7 +264,7 @@ mod tests {
             "/dev/ttyACM0"
         );
         assert!(matches!(
-            select_auto(&[other.clone()]),
+            select_auto(std::slice::from_ref(&other)),
             Err(UsbError::NotFound { .. })
         ));
         let second = port("/dev/ttyACM1", 0x10C4, "B");

@@ -1,0 +1,38 @@
+//! The embedded interpreter: RustPython with its native stdlib, the frozen standard library and
+//! the `belay` module.
+
+use std::process::ExitCode;
+
+use rustpython_vm::{Interpreter, PyResult, Settings, VirtualMachine};
+
+/// An interpreter whose `sys.argv` is `argv`.
+pub fn interpreter(argv: Vec<String>) -> Interpreter {
+    let mut settings = Settings::default();
+    settings.argv = argv;
+    // Never write __pycache__ next to the user's files.
+    settings.write_bytecode = false;
+    let builder = Interpreter::builder(settings);
+    let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    let belay = belay_pymodule::module_def(&builder.ctx);
+    builder
+        .add_native_modules(&stdlib)
+        .add_native_module(belay)
+        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+        .build()
+}
+
+/// Run `main` as `__main__` and turn the outcome into an exit status: `SystemExit`'s code, 1 (with
+/// a traceback) for an uncaught exception, death by SIGINT for an uncaught KeyboardInterrupt.
+pub fn run_main(argv: Vec<String>, main: impl FnOnce(&VirtualMachine) -> PyResult<()>) -> ExitCode {
+    let status = interpreter(argv).run(main);
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// Run one of belay-run's own commands, written in Python against the `belay` module.
+pub fn run_builtin(name: &str, source: &'static str, argv: Vec<String>) -> ExitCode {
+    run_main(argv, |vm| {
+        let scope = vm.new_scope_with_main()?;
+        vm.run_string(scope, source, &format!("<belay-run {name}>"))?;
+        Ok(())
+    })
+}
