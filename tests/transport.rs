@@ -131,3 +131,49 @@ fn port_auto_explains_what_it_found() {
         run.stdout
     );
 }
+
+#[test]
+fn early_connection_from_port_option_is_adopted_or_dropped() {
+    let board = Board::start(Kind::Unix);
+    for (mode, expect) in [
+        ("adopt", "adopted"),
+        ("other-settings", "reconnected"),
+        ("twice", "twice"),
+        ("unused", "no device"),
+    ] {
+        let mut cmd = belay_run();
+        cmd.args(["--port", &board.port])
+            .arg(root().join("tests/scripts/early.py"))
+            .args([&board.port, mode]);
+        let run = support::run_with_limit(cmd, Duration::from_secs(30));
+        run.assert_ok();
+        assert_eq!(run.stdout, format!("{expect}\n"), "{mode}");
+    }
+}
+
+#[test]
+fn connect_attempts_wait_for_a_port_that_appears_later() {
+    let board = Board::start(Kind::Unix);
+    let dir = std::env::temp_dir().join(format!("belay-attempts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("board");
+    let _ = std::fs::remove_file(&link);
+    let mut cmd = belay_run();
+    cmd.arg(root().join("tests/scripts/attempts.py")).arg(&link);
+    let child = std::thread::spawn(move || support::run_with_limit(cmd, Duration::from_secs(60)));
+    // The board "appears" (like a USB device enumerating) after the first try failed.
+    std::thread::sleep(Duration::from_millis(1300));
+    std::os::unix::fs::symlink(&board.port, &link).unwrap();
+    let run = child.join().unwrap();
+    run.assert_ok();
+    // Tries at 0, 1 and 2 s: the third finds the port (later under heavy load, never sooner).
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        matches!(lines[0], "connected after 2 s" | "connected after 3 s"),
+        "{}",
+        run.stdout
+    );
+    // Two tries, one second apart.
+    assert_eq!(lines[1], "gave up after 1 s", "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -11,12 +11,17 @@ use crate::literal::Literal;
 const MAX_SEND_DEPTH: usize = 100;
 /// Bytes shorter than this are always sent as a literal.
 const BASE64_MIN: usize = 48;
+/// Lists of ints at least this long may go as a packed array.
+const INT_ARRAY_MIN: usize = 32;
 
 /// Writes host values as MicroPython source text, for one particular board.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Encoder {
     /// The board has `binascii.a2b_base64` (as `__belay_a2b`): long binary data goes as base64.
     pub base64: bool,
+    /// The board has `__belay_il(typecode, base64)`: long lists of small ints go as packed
+    /// little-endian arrays (less to send, nothing to parse on the board).
+    pub int_arrays: bool,
 }
 
 impl Encoder {
@@ -50,7 +55,11 @@ impl Encoder {
                 "False"
             });
         } else if let Some(i) = obj.downcast_ref::<PyInt>() {
-            out.push_str(&i.as_bigint().to_string());
+            use std::fmt::Write;
+            match i64::try_from(i.as_bigint()) {
+                Ok(small) => write!(out, "{small}").expect("writing to a String"),
+                Err(_) => write!(out, "{}", i.as_bigint()).expect("writing to a String"),
+            }
         } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
             write_float(f.to_f64(), out);
         } else if let Some(s) = obj.downcast_ref::<PyStr>() {
@@ -74,6 +83,9 @@ impl Encoder {
             out.push(')');
         } else if let Some(l) = obj.downcast_ref::<PyList>() {
             let items: Vec<PyObjectRef> = l.borrow_vec().to_vec();
+            if self.write_int_array(&items, out, vm) {
+                return Ok(());
+            }
             out.push('[');
             self.write_items(&items, out, vm, depth)?;
             out.push(']');
@@ -136,6 +148,46 @@ impl Encoder {
         self.write_items(items, out, vm, depth)?;
         out.push('}');
         Ok(())
+    }
+
+    /// A long list of ints that fit 32 bits, as `__belay_il('h', b'<base64>')`; false (nothing
+    /// written) when the list does not qualify or the board lacks the helper.
+    fn write_int_array(self, items: &[PyObjectRef], out: &mut String, vm: &VirtualMachine) -> bool {
+        if !self.int_arrays || items.len() < INT_ARRAY_MIN {
+            return false;
+        }
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let Some(i) = item.downcast_ref::<PyInt>() else {
+                return false;
+            };
+            if item.class().is(vm.ctx.types.bool_type) {
+                return false;
+            }
+            match i32::try_from(i.as_bigint()) {
+                Ok(v) => values.push(v),
+                Err(_) => return false,
+            }
+        }
+        let (lo, hi) = values
+            .iter()
+            .fold((0, 0), |(lo, hi), &v| (v.min(lo), v.max(hi)));
+        let (code, width) = if lo >= i32::from(i8::MIN) && hi <= i32::from(i8::MAX) {
+            ('b', 1)
+        } else if lo >= i32::from(i16::MIN) && hi <= i32::from(i16::MAX) {
+            ('h', 2)
+        } else {
+            ('i', 4)
+        };
+        let mut packed = Vec::with_capacity(values.len() * width);
+        for v in values {
+            packed.extend_from_slice(&v.to_le_bytes()[..width]);
+        }
+        use base64::Engine;
+        out.push_str(&format!("__belay_il('{code}',b'"));
+        base64::engine::general_purpose::STANDARD.encode_string(&packed, out);
+        out.push_str("')");
+        true
     }
 
     /// Bytes as the shorter of a bytes literal and a base64 decode on the board.

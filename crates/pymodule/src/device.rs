@@ -96,9 +96,9 @@ impl Device {
                 "the board did not answer the start-up helpers".into(),
             ));
         };
-        let (implementation, base64) =
+        let (implementation, base64, int_arrays) =
             Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
-        session.set_base64(base64);
+        session.set_helpers(base64, int_arrays);
         let impl_name = implementation.name.clone();
         *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx).into());
 
@@ -264,8 +264,11 @@ pub struct Implementation {
 }
 
 impl Implementation {
-    /// From the helpers' `(name, version, platform, _mpy, has_base64)` tuple.
-    fn from_reply(value: PyObjectRef, vm: &VirtualMachine) -> PyResult<(Implementation, bool)> {
+    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays)` tuple.
+    fn from_reply(
+        value: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<(Implementation, bool, bool)> {
         let bad = || {
             vm.new_exception_msg(
                 belay::internal_error(vm),
@@ -273,7 +276,7 @@ impl Implementation {
             )
         };
         let items: Vec<PyObjectRef> = value.try_to_value(vm).map_err(|_| bad())?;
-        let [name, version, platform, mpy, base64] = items.as_slice() else {
+        let [name, version, platform, mpy, base64, int_arrays] = items.as_slice() else {
             return Err(bad());
         };
         let arch = if vm.is_none(mpy) {
@@ -291,7 +294,11 @@ impl Implementation {
             platform: platform.str(vm)?.to_string(),
             arch,
         };
-        Ok((implementation, base64.clone().try_to_bool(vm)?))
+        Ok((
+            implementation,
+            base64.clone().try_to_bool(vm)?,
+            int_arrays.clone().try_to_bool(vm)?,
+        ))
     }
 }
 

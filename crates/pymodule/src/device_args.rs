@@ -1,11 +1,12 @@
 //! `Device(...)` arguments: binding them as Belay does (belay-spec §1.2), finding the port, and
 //! connecting.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use belay_transport::{
-    ConnectOptions, Connection, Credentials, PortSpec, ReplOptions, SerialOptions,
+    ConnectOptions, Connection, Credentials, PendingConnection, PortSpec, ReplOptions,
+    SerialOptions,
 };
 use rustpython_vm::builtins::PyStr;
 use rustpython_vm::function::FuncArgs;
@@ -17,9 +18,47 @@ use crate::usb::PyUsbSpecifier;
 
 static DEFAULT_PORT: OnceLock<Option<String>> = OnceLock::new();
 
+/// A connection started before the script asked for it (see [`preconnect`]).
+static EARLY: Mutex<Option<(String, PendingConnection)>> = Mutex::new(None);
+
 /// The port `belay.Device()` uses when none is given (the CLI's `--port`).
 pub fn set_default_port(port: Option<String>) {
     let _ = DEFAULT_PORT.set(port);
+}
+
+/// Start connecting to `port` with `Device`'s default settings now, while the interpreter
+/// starts; the first `Device` for that port with default settings adopts the connection. Used by
+/// the CLI when `--port` is given explicitly: the board is the one the user named.
+pub fn preconnect(port: &str) {
+    if let Ok(spec) = PortSpec::parse(port) {
+        let pending = Connection::start(spec, ConnectOptions::default());
+        *EARLY.lock().unwrap_or_else(|p| p.into_inner()) = Some((port.to_string(), pending));
+    }
+}
+
+/// Close an early connection nobody adopted (call before the process exits).
+pub fn release_preconnect() {
+    let early = EARLY.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((_, pending)) = early {
+        drop(pending.into_connection());
+    }
+}
+
+/// The early connection for `port`, if it was made with `opts`. One made with other settings is
+/// closed (a serial port can be open only once).
+fn take_early(port: &str, opts: &ConnectOptions) -> Option<PendingConnection> {
+    let mut early = EARLY.lock().unwrap_or_else(|p| p.into_inner());
+    match early.take() {
+        Some((p, pending)) if p == port && *opts == ConnectOptions::default() => Some(pending),
+        Some((p, pending)) if p == port => {
+            drop(pending.into_connection());
+            None
+        }
+        other => {
+            *early = other;
+            None
+        }
+    }
 }
 
 /// Belay's `Pyboard` parameters, in positional order.
@@ -191,7 +230,10 @@ impl DeviceArgs {
             attempts: self.connect_attempts,
             repl: ReplOptions::default(),
         };
-        let pending = Connection::start(spec, opts);
+        let pending = match take_early(&port, &opts) {
+            Some(early) => early,
+            None => Connection::start(spec, opts),
+        };
         loop {
             vm.check_signals()?;
             match vm.allow_threads(|| pending.wait(Duration::from_millis(50))) {

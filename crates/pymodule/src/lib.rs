@@ -16,7 +16,7 @@ pub mod source;
 pub mod traceback;
 mod usb;
 
-pub use device_args::set_default_port;
+pub use device_args::{preconnect, release_preconnect, set_default_port};
 
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {

@@ -30,6 +30,8 @@ pub struct Session {
     code_map: Mutex<CodeMap>,
     /// The board can decode base64 (`__belay_a2b`).
     base64: AtomicBool,
+    /// The board can unpack int arrays (`__belay_il`).
+    int_arrays: AtomicBool,
     /// Longest a call may run (None: no limit).
     call_timeout: Option<Duration>,
 }
@@ -63,6 +65,7 @@ impl Session {
             marker,
             code_map: Mutex::new(CodeMap::default()),
             base64: AtomicBool::new(false),
+            int_arrays: AtomicBool::new(false),
             call_timeout,
         }
     }
@@ -71,12 +74,14 @@ impl Session {
     pub fn encoder(&self) -> convert::Encoder {
         convert::Encoder {
             base64: self.base64.load(Ordering::Relaxed),
+            int_arrays: self.int_arrays.load(Ordering::Relaxed),
         }
     }
 
-    /// Record whether the board has the base64 helpers.
-    pub fn set_base64(&self, available: bool) {
-        self.base64.store(available, Ordering::Relaxed);
+    /// Record which encoding helpers the board has.
+    pub fn set_helpers(&self, base64: bool, int_arrays: bool) {
+        self.base64.store(base64, Ordering::Relaxed);
+        self.int_arrays.store(int_arrays, Ordering::Relaxed);
     }
 
     pub fn marker(&self) -> &str {

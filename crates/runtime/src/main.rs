@@ -7,7 +7,8 @@ mod script;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command, ScriptArgs};
 
@@ -17,17 +18,27 @@ use cli::{Cli, Command, ScriptArgs};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     belay_pymodule::set_default_port(cli.port.clone());
-    match &cli.command {
+    let code = match &cli.command {
         Some(Command::Latency(args)) => commands::latency(args),
-        Some(Command::Run(args)) => run_script(args),
-        None => run_script(&cli.script),
-    }
+        Some(Command::Run(args)) => run_script(args, &cli, &matches),
+        None => run_script(&cli.script, &cli, &matches),
+    };
+    belay_pymodule::release_preconnect();
+    code
 }
 
-fn run_script(args: &ScriptArgs) -> ExitCode {
+fn run_script(args: &ScriptArgs, cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
     let script = args.script.as_deref().expect("clap requires SCRIPT");
+    // A board named on the command line is connected to while the interpreter starts.
+    if let Some(port) = &cli.port
+        && matches.value_source("port") == Some(ValueSource::CommandLine)
+        && script.exists()
+    {
+        belay_pymodule::preconnect(port);
+    }
     match script::run(script, &args.args) {
         Ok(code) => code,
         Err(error) => {

@@ -17,7 +17,7 @@ use crate::{net, process, usb, websocket};
 pub type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
 
 /// Serial settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SerialOptions {
     pub baudrate: u32,
     pub exclusive: bool,
@@ -33,7 +33,7 @@ impl Default for SerialOptions {
 }
 
 /// Everything needed to connect.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectOptions {
     pub serial: SerialOptions,
     /// For telnet and WebREPL.

@@ -32,7 +32,7 @@ pub enum PasteMode {
 }
 
 /// Settings for a raw REPL session.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplOptions {
     /// Soft-reset the board after entering the raw REPL (fresh interpreter state).
     pub soft_reset: bool,

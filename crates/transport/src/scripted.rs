@@ -92,8 +92,11 @@ impl TimedRead for Reader {
         &mut self,
         buf: &mut [u8],
         timeout: Option<Duration>,
-        _wake: Option<std::os::fd::BorrowedFd<'_>>,
+        wake: Option<std::os::fd::BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
+        // Test double: the condition variable is waited on in short slices so that the wake-up
+        // descriptor is noticed too.
+        const SLICE: Duration = Duration::from_millis(5);
         let (lock, cv) = &*self.0.state;
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut s = lock.lock().unwrap();
@@ -108,16 +111,23 @@ impl TimedRead for Reader {
             if s.hang_up_at_end && s.steps.is_empty() {
                 return Ok(ReadOutcome::Closed);
             }
-            match deadline {
-                None => s = cv.wait(s).unwrap(),
+            if let Some(w) = wake
+                && crate::fdio::wait_readable(w, Some(Duration::ZERO), None)?
+                    == crate::fdio::Ready::Readable
+            {
+                return Ok(ReadOutcome::Woken);
+            }
+            let slice = match deadline {
+                None => SLICE,
                 Some(d) => {
                     let now = Instant::now();
                     if now >= d {
                         return Ok(ReadOutcome::TimedOut);
                     }
-                    s = cv.wait_timeout(s, d - now).unwrap().0;
+                    (d - now).min(SLICE)
                 }
-            }
+            };
+            s = cv.wait_timeout(s, slice).unwrap().0;
         }
     }
 }

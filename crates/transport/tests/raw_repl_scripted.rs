@@ -182,3 +182,99 @@ fn unexpected_bytes_during_raw_paste_are_a_protocol_error() {
     assert!(matches!(err, TransportError::Protocol { .. }), "{err}");
     assert!(err.to_string().contains("?"), "{err}");
 }
+
+#[test]
+fn board_ending_the_paste_early_is_acknowledged() {
+    let code = vec![b'y'; 20];
+    // The board aborts after the first window (e.g. Ctrl-C on its console): it sends \x04, the
+    // host acknowledges with \x04 and reads the error the board then reports.
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x08\x00")
+        .step(&code[..8], b"\x04")
+        .step(b"\x04", b"\x04Traceback: KeyboardInterrupt\x04>");
+    let mut repl = entered(board.clone(), false);
+    let (out, err) = exec(&mut repl, &code);
+    assert!(out.is_empty());
+    assert_eq!(err, b"Traceback: KeyboardInterrupt");
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn board_refusing_raw_paste_after_accepting_it_falls_back_mid_session() {
+    // After a firmware change (or a board that ran out of memory for the paste buffer), the
+    // optimistic one-write is answered with R\x00: the data was taken as a plain raw command.
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"1\x04", b"\x041\n\x04\x04>")
+        .step(b"\x05A\x012\x04", b"R\x00OK2\n\x04\x04>")
+        .step(b"3\x04", b"OK3\n\x04\x04>");
+    let mut repl = entered(board.clone(), false);
+    assert_eq!(exec(&mut repl, b"1").0, b"1\n");
+    assert_eq!(exec(&mut repl, b"2").0, b"2\n");
+    assert_eq!(repl.paste_mode(), PasteMode::Plain);
+    assert_eq!(exec(&mut repl, b"3").0, b"3\n");
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn recorded_micropython_cortex_m_handshake() {
+    // Bytes recorded from MicroPython 1.29 on an ARM Cortex-M3 board (shared/transcripts).
+    let board = ScriptedBoard::new()
+        .step(
+            ENTER,
+            b"\r\n>>> \r\n>>> \r\n>>> \r\n>>> \r\nMicroPython v1.29.0-preview.731.g1c3c201149.dirty on 2026-11-23; mps2-an385 with Cortex-M3\r\nType \"help()\" for more information.\r\n>>> ",
+        )
+        .step(b"\r\x01", b"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>")
+        .step(b"\x04", b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>")
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"print(1)\x04", b"\x01\x041\r\n\x04\x04>");
+    let mut repl = entered(board.clone(), true);
+    assert_eq!(exec(&mut repl, b"print(1)").0, b"1\r\n");
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn recorded_circuitpython_handshake() {
+    // CircuitPython 10.3: its banner comes after Ctrl-A, and its reboot text has no `MPY:`.
+    let board = ScriptedBoard::new()
+        .step(ENTER, b"\r\n>>> \r\n>>> \r\n>>> ")
+        .step(
+            b"\r\x01",
+            b"\r\n>>> \r\n\r\nAdafruit CircuitPython 10.3.0-alpha.4-53-gcd3da4a5d8-dirty on 2026-11-23; linux [GCC 12.2.0] version\r\n>>> \r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>",
+        )
+        .step(b"\x04", b"OK\r\nsoft reboot\r\nraw REPL; CTRL-B to exit\r\n>")
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"x=1\x04", b"\x01\x04\x04\x04>");
+    let mut repl = entered(board.clone(), true);
+    assert_eq!(exec(&mut repl, b"x=1"), (vec![], vec![]));
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn an_abort_request_stops_a_call_that_never_ends() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"loop()\x04", b"\x04running");
+    let mut repl = entered(board, false);
+    let abort = repl.abort_signal();
+    abort.begin(42);
+    let remote = abort.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        remote.request(42);
+    });
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    let err = repl
+        .exec(b"loop()", &mut |b| out.extend_from_slice(b))
+        .unwrap_err();
+    assert!(matches!(err, TransportError::Aborted), "{err}");
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert_eq!(out, b"running");
+}

@@ -8,10 +8,18 @@ try:
         raise ImportError
 except ImportError:
     __belay_a2b = __belay_b2a = None
+try:
+    from array import array as __belay_array
+    if not __belay_a2b or __belay_array('h', b'\x01\x00')[0] != 1:
+        raise ImportError
+    def __belay_il(t, b):
+        return list(__belay_array(t, __belay_a2b(b)))
+except ImportError:
+    __belay_il = None
 def __belay_r(v):
     t = type(v)
     if __belay_b2a and (t is bytes or t is bytearray) and len(v) > 48:
         print('@MARKER@', 'B' if t is bytes else 'A', __belay_b2a(v).decode().strip(), sep='', end='')
     else:
         print('@MARKER@', repr(v), sep='', end='')
-__belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None), __belay_a2b is not None))
+__belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None), __belay_a2b is not None, __belay_il is not None))
