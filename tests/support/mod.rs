@@ -71,6 +71,34 @@ impl Kind {
     }
 }
 
+/// Start a board wrapper and read the address it prints first (a pty path or `host:port`). Its
+/// stdin stays open: closing it stops the wrapper.
+fn spawn_announcing(mut cmd: Command, prefix: &str) -> (Child, ChildStdin, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starting a board wrapper");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the board wrapper did not print its address");
+    let address = line.trim().to_string();
+    assert!(
+        address.starts_with(prefix),
+        "unexpected board wrapper output: {line:?}"
+    );
+    let control = child.stdin.take().unwrap();
+    (child, control, address)
+}
+
 /// A board wrapper process exposing a pty. Dropping it stops the board.
 pub struct Board {
     child: Child,
@@ -86,32 +114,13 @@ impl Board {
 
     pub fn start_with(kind: Kind, extra: &[&str]) -> Board {
         kind.check_installed();
-        let mut child = Command::new(python())
-            .arg(boards_dir().join("board.py"))
+        let mut cmd = Command::new(python());
+        cmd.arg(boards_dir().join("board.py"))
             .arg(kind.name())
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting the board wrapper");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the board wrapper did not print its pty path");
-        let port = line.trim().to_string();
-        assert!(
-            port.starts_with("/dev/"),
-            "unexpected board wrapper output: {line:?}"
-        );
+            .args(extra);
+        let (child, control, port) = spawn_announcing(cmd, "/dev/");
         Board {
-            control: child.stdin.take(),
+            control: Some(control),
             child,
             port,
             kind,
@@ -145,31 +154,12 @@ pub struct NetBoard {
 impl NetBoard {
     pub fn start(protocol: &str, password: &str) -> NetBoard {
         Kind::Unix.check_installed();
-        let mut child = Command::new(python())
-            .arg(boards_dir().join("net_board.py"))
-            .args([protocol, "--password", password])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting the network board");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the network board did not print its address");
-        let address = line.trim().to_string();
-        assert!(
-            address.starts_with("127.0.0.1:"),
-            "unexpected network board output: {line:?}"
-        );
+        let mut cmd = Command::new(python());
+        cmd.arg(boards_dir().join("net_board.py"))
+            .args([protocol, "--password", password]);
+        let (child, control, address) = spawn_announcing(cmd, "127.0.0.1:");
         NetBoard {
-            control: child.stdin.take(),
+            control: Some(control),
             child,
             address,
         }

@@ -5,10 +5,7 @@ try:
 except ImportError:
     pass
 try:
-    from busio import I2C
-except ImportError:
-    pass
-try:
-    from busio import SPI
+    import busio
+    I2C, SPI = busio.I2C, busio.SPI
 except ImportError:
     pass

@@ -2,19 +2,7 @@ import os, machine
 from time import sleep
 from micropython import const
 from machine import Pin, Timer
-try:
-    from machine import PWM
-except ImportError:
-    pass
-try:
-    from machine import I2C
-except ImportError:
-    pass
-try:
-    from machine import SPI
-except ImportError:
-    pass
-try:
-    from machine import ADC
-except ImportError:
-    pass
+for __belay_name in ('PWM', 'I2C', 'SPI', 'ADC'):
+    if hasattr(machine, __belay_name):
+        globals()[__belay_name] = getattr(machine, __belay_name)
+del __belay_name
