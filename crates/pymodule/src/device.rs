@@ -12,33 +12,20 @@ use rustpython_vm::{
 
 use crate::device_args::DeviceArgs;
 use crate::executer::{Executer, Kind};
+use crate::implementation::Implementation;
+use crate::marks;
 use crate::module::belay;
 use crate::session::{Context, Output, Session, parse_reply};
 use crate::snippets;
 use crate::source::dedent;
 
-/// Architectures by `sys.implementation._mpy >> 10` (MicroPython's `MP_NATIVE_ARCH_*` order).
-const ARCHITECTURES: [Option<&str>; 13] = [
-    None,
-    Some("x86"),
-    Some("x64"),
-    Some("armv6"),
-    Some("armv6m"),
-    Some("armv7m"),
-    Some("armv7em"),
-    Some("armv7emsp"),
-    Some("armv7emdp"),
-    Some("xtensa"),
-    Some("xtensawin"),
-    Some("rv32imc"),
-    Some("rv64imc"),
-];
-
 #[pyclass(module = "belay", name = "Device")]
 #[derive(Default, PyPayload)]
 pub struct Device {
     session: PyRwLock<Option<Arc<Session>>>,
-    implementation: PyRwLock<Option<PyObjectRef>>,
+    implementation: PyRwLock<Option<PyRef<Implementation>>>,
+    /// The device's setup, task, thread and teardown executers.
+    executers: PyRwLock<Vec<PyRef<Executer>>>,
     atexit_hook: PyMutex<Option<PyObjectRef>>,
 }
 
@@ -61,29 +48,22 @@ impl Initializer for Device {
         let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
         let session = Arc::new(Session::new(conn, marker, args.timeout));
         *zelf.session.write() = Some(session.clone());
-        if let Err(e) = Self::start_up(zelf, &session, args.startup.as_deref(), vm) {
+        if let Err(e) = Self::start_up(zelf, &session, &args, vm) {
             // Do not leave a half-initialised connection open.
             zelf.session.write().take();
             vm.allow_threads(|| session.close());
             return Err(e);
         }
-
-        let obj = zelf.as_object();
-        let close = obj.get_attr("close", vm)?;
-        vm.import("atexit", 0)?
-            .get_attr("register", vm)?
-            .call((close.clone(),), vm)?;
-        *zelf.atexit_hook.lock() = Some(close);
         Ok(())
     }
 }
 
 impl Device {
-    /// Helpers, implementation detection, start-up code and the executers.
+    /// Belay's start-up sequence (belay-spec §1.2) after the connection is made.
     fn start_up(
         zelf: &Py<Self>,
         session: &Session,
-        startup: Option<&str>,
+        args: &DeviceArgs,
         vm: &VirtualMachine,
     ) -> PyResult<()> {
         let no_map = Context { module: None };
@@ -99,10 +79,33 @@ impl Device {
         let (implementation, base64, int_arrays) =
             Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
         session.set_helpers(base64, int_arrays);
-        let impl_name = implementation.name.clone();
-        *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx).into());
+        let impl_name = implementation.name_str().to_string();
+        *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx));
 
-        match startup {
+        // The executers, then the class-level board functions for this implementation.
+        let obj = zelf.as_object().to_owned();
+        let executers: Vec<PyRef<Executer>> = Kind::ALL
+            .iter()
+            .map(|&kind| Executer::new(zelf.to_owned(), kind).into_ref(&vm.ctx))
+            .collect();
+        *zelf.executers.write() = executers.clone();
+        for e in &executers {
+            obj.set_attr(
+                vm.ctx
+                    .intern_str(format!("_belay_{}", e.kind().attr_name())),
+                e.clone(),
+                vm,
+            )?;
+        }
+        let wrapped = marks::wrap_class_functions(&obj, &impl_name, &executers, vm)?;
+        for e in &executers {
+            let name = e.kind().attr_name();
+            if !wrapped.names.iter().any(|n| n == name) && !Self::class_defines(&obj, name, vm)? {
+                obj.set_attr(name, e.clone(), vm)?;
+            }
+        }
+
+        match args.startup.as_deref() {
             None => {
                 if let Some(code) = snippets::convenience_imports(&impl_name) {
                     session.run(vm, code.to_string(), Output::Stdout, &no_map)?;
@@ -114,12 +117,48 @@ impl Device {
             }
         }
 
-        let obj = zelf.as_object();
-        for kind in [Kind::Setup, Kind::Task] {
-            let executer = Executer::new(zelf.to_owned(), kind).into_ref(&vm.ctx);
-            obj.set_attr(kind.attr_name(), executer, vm)?;
+        vm.call_method(&obj, "__pre_autoinit__", ())?;
+        for setup in wrapped.autoinit {
+            setup.call((), vm)?;
         }
+        let close = obj.get_attr("close", vm)?;
+        vm.import("atexit", 0)?
+            .get_attr("register", vm)?
+            .call((close.clone(),), vm)?;
+        *zelf.atexit_hook.lock() = Some(close);
+        vm.call_method(&obj, "__post_init__", ())?;
         Ok(())
+    }
+
+    /// Whether a class of `obj` other than `Device` itself defines `name`.
+    fn class_defines(obj: &PyObjectRef, name: &str, vm: &VirtualMachine) -> PyResult<bool> {
+        let device_type = Device::class(&vm.ctx);
+        let mro: Vec<PyObjectRef> = obj
+            .class()
+            .as_object()
+            .get_attr("__mro__", vm)?
+            .try_to_value(vm)?;
+        for klass in mro {
+            if klass.is(device_type.as_object()) {
+                continue;
+            }
+            let dict = klass.get_attr("__dict__", vm)?;
+            if vm
+                .call_method(&dict, "__contains__", (name,))?
+                .try_to_bool(vm)?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The board's implementation name, once connected.
+    pub fn implementation_name(&self) -> Option<String> {
+        self.implementation
+            .read()
+            .as_ref()
+            .map(|i| i.name_str().to_string())
     }
 
     /// The live session, or `ConnectionLost` when the device was closed.
@@ -135,9 +174,31 @@ impl Device {
     flags(BASETYPE, HAS_DICT)
 )]
 impl Device {
-    /// Close the connection (idempotent). Also registered with `atexit`.
+    /// Run the teardowns, then close the connection (idempotent). Also registered with `atexit`.
     #[pymethod]
     fn close(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
+        if zelf.session.read().is_none() {
+            return Ok(());
+        }
+        let mut failure = None;
+        let teardowns: Vec<PyObjectRef> = zelf
+            .executers
+            .read()
+            .iter()
+            .filter(|e| e.kind() == Kind::Teardown)
+            .flat_map(|e| e.created())
+            .collect();
+        if !teardowns.is_empty() {
+            // Stop whatever the board is running (a thread, a loop) before tearing down.
+            if let Ok(session) = zelf.session(vm) {
+                let _ = session.interrupt_idle(vm);
+            }
+        }
+        for teardown in teardowns {
+            if let Err(e) = teardown.call((), vm) {
+                failure.get_or_insert(e);
+            }
+        }
         let session = zelf.session.write().take();
         if let Some(session) = session {
             vm.allow_threads(|| session.close());
@@ -147,7 +208,47 @@ impl Device {
                 .get_attr("unregister", vm)?
                 .call((hook,), vm)?;
         }
-        Ok(())
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Called after the start-up code, before the autoinit setups (a place for `sync`).
+    #[pymethod]
+    fn __pre_autoinit__(_zelf: &Py<Self>) {}
+
+    /// Called at the end of `__init__`.
+    #[pymethod]
+    fn __post_init__(_zelf: &Py<Self>) {}
+
+    /// Subclasses may pass class keywords (Belay's `skip=True`); there is no class registry to
+    /// collide in, so any number of classes may share a name.
+    #[pyclassmethod]
+    fn __init_subclass__(_cls: PyObjectRef, _args: FuncArgs) {}
+
+    /// Class form: mark a setup function (runs at the board's global scope).
+    #[pystaticmethod]
+    fn setup(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        marks::class_decorator(Kind::Setup, args, vm)
+    }
+
+    /// Class form: mark a task function (runs on the board, returns its value).
+    #[pystaticmethod]
+    fn task(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        marks::class_decorator(Kind::Task, args, vm)
+    }
+
+    /// Class form: mark a thread function (started in a board thread).
+    #[pystaticmethod]
+    fn thread(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        marks::class_decorator(Kind::Thread, args, vm)
+    }
+
+    /// Class form: mark a teardown function (runs when the device closes).
+    #[pystaticmethod]
+    fn teardown(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        marks::class_decorator(Kind::Teardown, args, vm)
     }
 
     #[pymethod]
@@ -163,10 +264,10 @@ impl Device {
     /// Name, version, platform and architecture of the board's firmware.
     #[pygetset]
     fn implementation(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.implementation
-            .read()
-            .clone()
-            .unwrap_or_else(|| vm.ctx.none())
+        match &*zelf.implementation.read() {
+            Some(i) => i.clone().into(),
+            None => vm.ctx.none(),
+        }
     }
 
     /// The port this device is connected to (None once closed).
@@ -251,88 +352,4 @@ impl Representable for Device {
 /// Whether `code` is a single Python expression (so its value is returned).
 pub fn is_expression(code: &str) -> bool {
     !code.trim().is_empty() && ruff_python_parser::parse_expression(code.trim()).is_ok()
-}
-
-/// `device.implementation`.
-#[pyclass(module = "belay", name = "Implementation")]
-#[derive(Debug, PyPayload)]
-pub struct Implementation {
-    name: String,
-    version: PyObjectRef,
-    platform: String,
-    arch: Option<&'static str>,
-}
-
-impl Implementation {
-    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays)` tuple.
-    fn from_reply(
-        value: PyObjectRef,
-        vm: &VirtualMachine,
-    ) -> PyResult<(Implementation, bool, bool)> {
-        let bad = || {
-            vm.new_exception_msg(
-                belay::internal_error(vm),
-                "unexpected implementation tuple from the board".into(),
-            )
-        };
-        let items: Vec<PyObjectRef> = value.try_to_value(vm).map_err(|_| bad())?;
-        let [name, version, platform, mpy, base64, int_arrays] = items.as_slice() else {
-            return Err(bad());
-        };
-        let arch = if vm.is_none(mpy) {
-            None
-        } else {
-            let mpy: u64 = mpy.clone().try_into_value(vm).map_err(|_| bad())?;
-            usize::try_from(mpy >> 10)
-                .ok()
-                .and_then(|i| ARCHITECTURES.get(i).copied())
-                .flatten()
-        };
-        let implementation = Implementation {
-            name: name.str(vm)?.to_string(),
-            version: version.clone(),
-            platform: platform.str(vm)?.to_string(),
-            arch,
-        };
-        Ok((
-            implementation,
-            base64.clone().try_to_bool(vm)?,
-            int_arrays.clone().try_to_bool(vm)?,
-        ))
-    }
-}
-
-#[pyclass(with(Representable))]
-impl Implementation {
-    #[pygetset]
-    fn name(zelf: &Py<Self>) -> String {
-        zelf.name.clone()
-    }
-    #[pygetset]
-    fn version(zelf: &Py<Self>) -> PyObjectRef {
-        zelf.version.clone()
-    }
-    #[pygetset]
-    fn platform(zelf: &Py<Self>) -> String {
-        zelf.platform.clone()
-    }
-    #[pygetset]
-    fn arch(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        match zelf.arch {
-            Some(a) => vm.ctx.new_str(a).into(),
-            None => vm.ctx.none(),
-        }
-    }
-}
-
-impl Representable for Implementation {
-    fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
-        Ok(format!(
-            "Implementation(name={:?}, version={}, platform={:?}, arch={:?})",
-            zelf.name,
-            zelf.version.repr(vm)?,
-            zelf.platform,
-            zelf.arch
-        ))
-    }
 }

@@ -1,68 +1,134 @@
-//! `device.setup` and `device.task`: decorators (bare or with keyword options) that capture a
-//! function's source and return proxies that run it on the board.
+//! `device.setup`, `device.task`, `device.thread`, `device.teardown`: decorators, bare or with
+//! keyword options, that capture a function's source and return the objects that run it on the
+//! board (belay-spec §1.4).
 
 use std::path::Path;
 
-use rustpython_vm::builtins::PyStr;
+use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Representable};
 use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
 };
 
-use crate::convert::Encoder;
+use crate::board_fn::{Setup, Task, Thread};
 use crate::device::Device;
+use crate::minify::minify;
 use crate::module::belay;
 use crate::session::{Context, Output};
-use crate::source::{FunctionSource, SourceCache};
+use crate::source::SourceCache;
 use crate::traceback::Origin;
 
-const CO_VARARGS: u32 = 0x04;
-const CO_VARKEYWORDS: u32 = 0x08;
-const CO_GENERATOR: u32 = 0x20;
+pub const CO_VARARGS: u32 = 0x04;
+pub const CO_VARKEYWORDS: u32 = 0x08;
+pub const CO_GENERATOR: u32 = 0x20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Setup,
     Task,
+    Thread,
+    Teardown,
 }
 
 impl Kind {
-    /// The attribute of a `Device` instance that holds this executer.
+    pub const ALL: [Kind; 4] = [Kind::Setup, Kind::Task, Kind::Thread, Kind::Teardown];
+
+    /// The attribute of a `Device` that holds this executer.
     pub fn attr_name(self) -> &'static str {
         match self {
             Kind::Setup => "setup",
             Kind::Task => "task",
+            Kind::Thread => "thread",
+            Kind::Teardown => "teardown",
         }
     }
 
-    /// Keyword options accepted by `@device.<kind>(...)` (belay-spec §1.4).
-    fn options(self) -> &'static [&'static str] {
-        match self {
-            Kind::Setup => &["minify", "register", "record", "ignore_errors"],
-            Kind::Task => &["minify", "register", "record", "trusted", "return_time"],
+    /// Keyword options of `@device.<kind>(...)`; the class form also takes `implementation`
+    /// (and `autoinit` for setup).
+    pub fn options(self, class_form: bool) -> Vec<&'static str> {
+        let mut names = match self {
+            Kind::Setup | Kind::Teardown => vec!["minify", "register", "record", "ignore_errors"],
+            Kind::Task => vec!["minify", "register", "record", "trusted", "return_time"],
+            Kind::Thread => vec!["minify", "register", "record"],
+        };
+        if class_form {
+            names.push("implementation");
+            if self == Kind::Setup {
+                names.push("autoinit");
+            }
         }
+        names
     }
 }
 
+/// The options of one decoration.
 #[derive(Debug, Clone)]
-struct Options {
-    register: bool,
-    trusted: bool,
-    ignore_errors: bool,
+pub struct Options {
+    pub minify: bool,
+    pub register: bool,
+    pub record: bool,
+    pub trusted: bool,
+    pub return_time: bool,
+    pub ignore_errors: bool,
+    pub autoinit: bool,
+    pub implementation: String,
 }
 
 impl Options {
-    fn defaults() -> Self {
+    pub fn defaults(kind: Kind) -> Self {
         Options {
+            minify: true,
             register: true,
+            // Task calls are not recorded for replay by default; everything else is.
+            record: kind != Kind::Task,
             trusted: false,
+            return_time: false,
             ignore_errors: false,
+            autoinit: false,
+            implementation: String::new(),
         }
+    }
+
+    /// Apply keyword options, checking them against what `kind` accepts.
+    pub fn apply(
+        &mut self,
+        kind: Kind,
+        class_form: bool,
+        args: &FuncArgs,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let allowed = kind.options(class_form);
+        for (key, value) in &args.kwargs {
+            let key = key.to_string();
+            if !allowed.contains(&key.as_str()) {
+                let owner = if class_form { "Device" } else { "device" };
+                return Err(vm.new_type_error(format!(
+                    "@{owner}.{}() got an unexpected keyword argument '{key}'",
+                    kind.attr_name()
+                )));
+            }
+            if key == "implementation" {
+                self.implementation = value.str(vm)?.to_string();
+                continue;
+            }
+            let on = value.clone().try_to_bool(vm)?;
+            match key.as_str() {
+                "minify" => self.minify = on,
+                "register" => self.register = on,
+                "record" => self.record = on,
+                "trusted" => self.trusted = on,
+                "return_time" => self.return_time = on,
+                "ignore_errors" => self.ignore_errors = on,
+                "autoinit" => self.autoinit = on,
+                _ => unreachable!("checked against the allowed names"),
+            }
+        }
+        Ok(())
     }
 }
 
-/// `device.task` / `device.setup`.
+/// `device.task` and friends.
 #[pyclass(module = "belay", name = "Executer")]
 #[derive(Debug, PyPayload)]
 pub struct Executer {
@@ -70,7 +136,9 @@ pub struct Executer {
     kind: Kind,
     opts: Options,
     /// For an executer configured with options: the device's executer, where functions register.
-    root: Option<PyObjectRef>,
+    root: Option<PyRef<Executer>>,
+    /// Everything this (root) executer created, in order (teardowns run in this order).
+    created: PyMutex<Vec<PyObjectRef>>,
 }
 
 impl Executer {
@@ -78,109 +146,140 @@ impl Executer {
         Executer {
             device,
             kind,
-            opts: Options::defaults(),
+            opts: Options::defaults(kind),
             root: None,
+            created: PyMutex::new(Vec::new()),
         }
     }
 
-    fn decorate(zelf: &Py<Self>, func: PyObjectRef, vm: &VirtualMachine) -> PyResult {
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// What this executer created (for teardowns: what `close()` runs).
+    pub fn created(&self) -> Vec<PyObjectRef> {
+        self.created.lock().clone()
+    }
+
+    fn root(zelf: &Py<Self>) -> &Py<Self> {
+        zelf.root.as_deref().unwrap_or(zelf)
+    }
+
+    /// Wrap `func` with `opts`: capture its source, define it on the board where that applies,
+    /// register it, and return the object that runs it.
+    pub fn wrap(
+        zelf: &Py<Self>,
+        func: PyObjectRef,
+        opts: &Options,
+        vm: &VirtualMachine,
+    ) -> PyResult {
         let info = FunctionInfo::of(&func, vm)?;
         let source = SourceCache::global()
             .function(Path::new(&info.file), &info.name, info.first_line)
             .map_err(|e| {
                 vm.new_os_error(format!("cannot get the source of {}(): {e}", info.name))
             })?;
-        if zelf.opts.register {
+        if opts.register {
             check_name(&info.name, vm)?;
         }
-        let proxy: PyObjectRef = match zelf.kind {
-            Kind::Task => {
-                if info.flags & CO_GENERATOR != 0 {
-                    return Err(vm.new_not_implemented_error(format!(
-                        "{}() is a generator: generator tasks are not supported by this version of belay-run",
+        let kind = zelf.kind;
+        let device = zelf.device.clone();
+        let proxy: PyObjectRef = match kind {
+            Kind::Task | Kind::Thread => {
+                if kind == Kind::Thread
+                    && device.implementation_name().as_deref() == Some("circuitpython")
+                {
+                    return Err(vm.new_exception_msg(
+                        belay::feature_unavailable_error(vm),
+                        "CircuitPython has no _thread module: @device.thread is not available"
+                            .into(),
+                    ));
+                }
+                if kind == Kind::Thread && info.flags & CO_GENERATOR != 0 {
+                    return Err(vm.new_value_error(format!(
+                        "thread function {}() cannot be a generator",
                         info.name
                     )));
                 }
-                let session = zelf.device.session(vm)?;
+                let code = if opts.minify {
+                    minify(&source.code)
+                } else {
+                    source.code.clone()
+                };
                 let origin = Origin {
                     file: info.file.clone(),
                     first_line: source.def_line,
                 };
-                let ctx = Context {
-                    module: Some((&origin, 0)),
-                };
-                session.run(vm, source.code.clone(), Output::Stdout, &ctx)?;
+                let session = device.session(vm)?;
+                session.run(
+                    vm,
+                    code,
+                    Output::Stdout,
+                    &Context {
+                        module: Some((&origin, 0)),
+                    },
+                )?;
                 session.define(&info.name, origin);
-                Task {
-                    device: zelf.device.clone(),
-                    name: info.name.clone(),
-                    func,
-                    trusted: zelf.opts.trusted,
+                if kind == Kind::Thread {
+                    Thread::new(device, info.name.clone(), func)
+                        .into_ref(&vm.ctx)
+                        .into()
+                } else {
+                    Task::new(
+                        device,
+                        info.name.clone(),
+                        func,
+                        opts,
+                        info.flags & CO_GENERATOR != 0,
+                    )
+                    .into_ref(&vm.ctx)
+                    .into()
                 }
-                .into_ref(&vm.ctx)
-                .into()
             }
-            Kind::Setup => {
+            Kind::Setup | Kind::Teardown => {
                 if info.flags & CO_GENERATOR != 0 {
                     return Err(vm.new_value_error(format!(
-                        "setup function {}() cannot be a generator",
+                        "{} function {}() cannot be a generator",
+                        kind.attr_name(),
                         info.name
                     )));
                 }
-                Setup {
-                    device: zelf.device.clone(),
-                    name: info.name.clone(),
-                    takes_arguments: info.takes_arguments,
-                    func,
-                    source,
-                    file: info.file.clone(),
-                    ignore_errors: zelf.opts.ignore_errors,
-                }
-                .into_ref(&vm.ctx)
-                .into()
+                let body = if opts.minify {
+                    minify(&source.body)
+                } else {
+                    source.body.clone()
+                };
+                Setup::new(device, info, func, body, source.body_line, opts)
+                    .into_ref(&vm.ctx)
+                    .into()
             }
         };
-        if zelf.opts.register {
-            let root = zelf.root.clone().unwrap_or_else(|| zelf.to_owned().into());
-            let name = vm.ctx.intern_str(info.name.as_str());
-            root.set_attr(name, proxy.clone(), vm)?;
+        let root = Self::root(zelf);
+        root.created.lock().push(proxy.clone());
+        if opts.register {
+            let name = vm.ctx.intern_str(func_name(&proxy, vm)?);
+            root.as_object().set_attr(name, proxy.clone(), vm)?;
         }
         Ok(proxy)
     }
 
     fn configured(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let mut opts = zelf.opts.clone();
-        for (key, value) in &args.kwargs {
-            let key = key.to_string();
-            if !zelf.kind.options().contains(&key.as_str()) {
-                return Err(vm.new_type_error(format!(
-                    "@device.{}() got an unexpected keyword argument '{key}'",
-                    zelf.kind.attr_name()
-                )));
-            }
-            let on = value.clone().try_to_bool(vm)?;
-            match key.as_str() {
-                "register" => opts.register = on,
-                "trusted" => opts.trusted = on,
-                "ignore_errors" => opts.ignore_errors = on,
-                "return_time" if on => {
-                    return Err(vm.new_not_implemented_error(
-                        "return_time=True is not supported by this version of belay-run",
-                    ));
-                }
-                // minify only changes how many bytes are sent; record only matters with attempts.
-                _ => {}
-            }
-        }
+        opts.apply(zelf.kind, false, &args, vm)?;
         Ok(Executer {
             device: zelf.device.clone(),
             kind: zelf.kind,
             opts,
-            root: Some(zelf.root.clone().unwrap_or_else(|| zelf.to_owned().into())),
+            root: Some(Self::root(zelf).to_owned()),
+            created: PyMutex::new(Vec::new()),
         }
         .into_ref(&vm.ctx)
         .into())
     }
+}
+
+fn func_name(proxy: &PyObjectRef, vm: &VirtualMachine) -> PyResult<String> {
+    Ok(proxy.get_attr("__name__", vm)?.str(vm)?.to_string())
 }
 
 #[pyclass(with(Callable, Representable), flags(HAS_DICT))]
@@ -192,7 +291,7 @@ impl Callable for Executer {
     /// `@device.task` (one function) or `@device.task(**options)` (returns a decorator).
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         if args.kwargs.is_empty() && args.args.len() == 1 {
-            return Self::decorate(zelf, args.args[0].clone(), vm);
+            return Self::wrap(zelf, args.args[0].clone(), &zelf.opts, vm);
         }
         if !args.args.is_empty() {
             return Err(vm.new_type_error(format!(
@@ -225,16 +324,17 @@ fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
 }
 
 /// What the host knows about a decorated Python function.
-struct FunctionInfo {
-    name: String,
-    file: String,
-    first_line: usize,
-    flags: u32,
-    takes_arguments: bool,
+#[derive(Debug, Clone)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub file: String,
+    pub first_line: usize,
+    pub flags: u32,
+    pub takes_arguments: bool,
 }
 
 impl FunctionInfo {
-    fn of(func: &PyObjectRef, vm: &VirtualMachine) -> PyResult<FunctionInfo> {
+    pub fn of(func: &PyObjectRef, vm: &VirtualMachine) -> PyResult<FunctionInfo> {
         let not_function = || {
             vm.new_type_error(format!(
                 "board functions must be plain Python functions defined in a file, not '{}'",
@@ -260,174 +360,5 @@ impl FunctionInfo {
             takes_arguments: int("co_argcount")? + int("co_kwonlyargcount")? > 0
                 || flags & (CO_VARARGS | CO_VARKEYWORDS) != 0,
         })
-    }
-}
-
-/// Function-like attributes shared by the proxies.
-fn wrapped_attr(func: &PyObjectRef, attr: &'static str, vm: &VirtualMachine) -> PyResult {
-    func.get_attr(attr, vm)
-}
-
-/// A task: calling it runs the function on the board and returns its result.
-#[pyclass(module = "belay", name = "Task")]
-#[derive(Debug, PyPayload)]
-pub struct Task {
-    device: PyRef<Device>,
-    name: String,
-    func: PyObjectRef,
-    trusted: bool,
-}
-
-#[pyclass(with(Callable, Representable))]
-impl Task {
-    #[pygetset]
-    fn __name__(zelf: &Py<Self>) -> String {
-        zelf.name.clone()
-    }
-    #[pygetset]
-    fn __qualname__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
-        wrapped_attr(&zelf.func, "__qualname__", vm)
-    }
-    #[pygetset]
-    fn __doc__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
-        wrapped_attr(&zelf.func, "__doc__", vm)
-    }
-    #[pygetset]
-    fn __module__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
-        wrapped_attr(&zelf.func, "__module__", vm)
-    }
-    #[pygetset]
-    fn __wrapped__(zelf: &Py<Self>) -> PyObjectRef {
-        zelf.func.clone()
-    }
-}
-
-impl Callable for Task {
-    type Args = FuncArgs;
-
-    fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-        let session = zelf.device.session(vm)?;
-        let encoder = session.encoder();
-        let mut parts = Vec::with_capacity(args.args.len() + args.kwargs.len());
-        for a in &args.args {
-            parts.push(encoder.to_literal(a, vm)?);
-        }
-        for (k, v) in &args.kwargs {
-            parts.push(format!("{k}={}", encoder.to_literal(v, vm)?));
-        }
-        let expr = format!("{}({})", zelf.name, parts.join(","));
-        session.eval(
-            vm,
-            &expr,
-            Output::Stdout,
-            zelf.trusted,
-            &Context { module: None },
-        )
-    }
-}
-
-impl Representable for Task {
-    fn repr_str(zelf: &Py<Self>, _vm: &VirtualMachine) -> PyResult<String> {
-        Ok(format!("<belay task {}>", zelf.name))
-    }
-}
-
-/// A setup function: calling it runs its body at the board's global scope, with its arguments
-/// assigned as globals first.
-#[pyclass(module = "belay", name = "Setup")]
-#[derive(Debug, PyPayload)]
-pub struct Setup {
-    device: PyRef<Device>,
-    name: String,
-    func: PyObjectRef,
-    takes_arguments: bool,
-    source: FunctionSource,
-    file: String,
-    ignore_errors: bool,
-}
-
-impl Setup {
-    /// `name = value` lines for the call's arguments, defaults applied.
-    fn argument_lines(
-        &self,
-        args: FuncArgs,
-        encoder: Encoder,
-        vm: &VirtualMachine,
-    ) -> PyResult<Vec<String>> {
-        if !self.takes_arguments {
-            if !args.args.is_empty() || !args.kwargs.is_empty() {
-                return Err(vm.new_type_error(format!("{}() takes no arguments", self.name)));
-            }
-            return Ok(Vec::new());
-        }
-        let inspect = vm.import("inspect", 0)?;
-        let signature = inspect
-            .get_attr("signature", vm)?
-            .call((self.func.clone(),), vm)?;
-        let bound = signature.get_attr("bind", vm)?.call(args, vm)?;
-        vm.call_method(&bound, "apply_defaults", ())?;
-        let arguments = bound.get_attr("arguments", vm)?;
-        let items = vm.call_method(&arguments, "items", ())?;
-        let mut lines = Vec::new();
-        for item in items.try_to_value::<Vec<PyObjectRef>>(vm)? {
-            let pair: Vec<PyObjectRef> = item.try_into_value(vm)?;
-            let [k, v] = <[PyObjectRef; 2]>::try_from(pair)
-                .map_err(|_| vm.new_type_error("BoundArguments.arguments items must be pairs"))?;
-            let k = k
-                .downcast::<PyStr>()
-                .map_err(|_| vm.new_type_error("argument name"))?;
-            lines.push(format!("{k}={}", encoder.to_literal(&v, vm)?));
-        }
-        Ok(lines)
-    }
-}
-
-#[pyclass(with(Callable, Representable))]
-impl Setup {
-    #[pygetset]
-    fn __name__(zelf: &Py<Self>) -> String {
-        zelf.name.clone()
-    }
-    #[pygetset]
-    fn __doc__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
-        wrapped_attr(&zelf.func, "__doc__", vm)
-    }
-    #[pygetset]
-    fn __wrapped__(zelf: &Py<Self>) -> PyObjectRef {
-        zelf.func.clone()
-    }
-}
-
-impl Callable for Setup {
-    type Args = FuncArgs;
-
-    fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-        let session = zelf.device.session(vm)?;
-        let lines = zelf.argument_lines(args, session.encoder(), vm)?;
-        let mut code = lines.join("\n");
-        if !code.is_empty() {
-            code.push('\n');
-        }
-        code.push_str(&zelf.source.body);
-        let origin = Origin {
-            file: zelf.file.clone(),
-            first_line: zelf.source.body_line,
-        };
-        let ctx = Context {
-            module: Some((&origin, lines.len())),
-        };
-        match session.run(vm, code, Output::Stdout, &ctx) {
-            Ok(_) => Ok(vm.ctx.none()),
-            Err(e) if zelf.ignore_errors && e.fast_isinstance(&belay::pyboard_exception(vm)) => {
-                Ok(vm.ctx.none())
-            }
-            Err(e) => Err(e),
-        }
-    }
-}
-
-impl Representable for Setup {
-    fn repr_str(zelf: &Py<Self>, _vm: &VirtualMachine) -> PyResult<String> {
-        Ok(format!("<belay setup {}>", zelf.name))
     }
 }

@@ -3,11 +3,16 @@
 //! It knows nothing about serial ports: everything that touches a board goes through
 //! `belay_transport`'s protocol thread.
 
+mod board_fn;
 mod convert;
 mod device;
 mod device_args;
 mod executer;
+mod generator;
+mod implementation;
 pub mod literal;
+mod marks;
+pub mod minify;
 mod module;
 mod output;
 mod session;

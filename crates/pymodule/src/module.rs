@@ -100,7 +100,29 @@ pub(crate) mod belay {
 
     #[pyattr(name = "Implementation", once)]
     fn implementation_type(_vm: &VirtualMachine) -> PyTypeRef {
-        crate::device::Implementation::make_static_type()
+        crate::implementation::Implementation::make_static_type()
+    }
+
+    /// Belay's metaclass for mixins (`class M(metaclass=DeviceMeta)`): belay-run needs none, so
+    /// it is `type`.
+    #[pyattr(name = "DeviceMeta")]
+    fn device_meta(vm: &VirtualMachine) -> PyTypeRef {
+        vm.ctx.types.type_type.to_owned()
+    }
+
+    #[pyattr(name = "Thread", once)]
+    fn thread_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::board_fn::Thread::make_static_type()
+    }
+
+    #[pyattr(name = "BoardGenerator", once)]
+    fn board_generator_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::generator::BoardGenerator::make_static_type()
+    }
+
+    #[pyattr(name = "MethodMetadata", once)]
+    fn method_metadata_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::marks::MethodMetadata::make_static_type()
     }
 
     #[pyattr(name = "Executer", once)]
@@ -110,12 +132,12 @@ pub(crate) mod belay {
 
     #[pyattr(name = "Task", once)]
     fn task_type(_vm: &VirtualMachine) -> PyTypeRef {
-        crate::executer::Task::make_static_type()
+        crate::board_fn::Task::make_static_type()
     }
 
     #[pyattr(name = "Setup", once)]
     fn setup_type(_vm: &VirtualMachine) -> PyTypeRef {
-        crate::executer::Setup::make_static_type()
+        crate::board_fn::Setup::make_static_type()
     }
 
     #[pyattr(name = "UsbSpecifier", once)]

@@ -249,6 +249,11 @@ impl Session {
         ended
     }
 
+    /// Ctrl-C with no call running (what Belay sends before teardowns and on close).
+    pub fn interrupt_idle(&self, vm: &VirtualMachine) -> PyResult<()> {
+        self.conn.interrupt().map_err(|e| transport_error(vm, e))
+    }
+
     pub fn close(&self) {
         self.conn.close(Duration::from_secs(2));
     }

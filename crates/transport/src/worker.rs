@@ -144,7 +144,7 @@ impl Connection {
                     abort: Some(repl.abort_signal()),
                 };
                 let _ = ready_tx.send(Ok(()));
-                serve(repl, cmd_rx);
+                serve(repl, cmd_rx, &slot);
             })
             .expect("spawning the protocol thread");
         PendingConnection {
@@ -267,7 +267,7 @@ pub struct Collected {
 }
 
 /// The protocol thread's loop.
-fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
+fn serve(mut repl: RawRepl, commands: Receiver<Command>, controls: &Mutex<Controls>) {
     let abort = repl.abort_signal();
     // Once the link is gone every later call fails the same way.
     let mut lost: Option<String> = None;
@@ -324,7 +324,10 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>) {
                 if lost.is_none() {
                     let _ = repl.leave();
                 }
+                // Every handle on the port goes before `close` returns: a serial port is locked
+                // for exclusive use until its last descriptor is closed.
                 drop(repl);
+                *controls.lock().unwrap_or_else(|p| p.into_inner()) = Controls::default();
                 let _ = done.send(());
                 return;
             }

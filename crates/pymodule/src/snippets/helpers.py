@@ -22,4 +22,11 @@ def __belay_r(v):
         print('@MARKER@', 'B' if t is bytes else 'A', __belay_b2a(v).decode().strip(), sep='', end='')
     else:
         print('@MARKER@', repr(v), sep='', end='')
+def __belay_n(g, v):
+    try:
+        r = g.send(v)
+    except StopIteration:
+        print('@MARKER@S', end='')
+        return
+    __belay_r(r)
 __belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None), __belay_a2b is not None, __belay_il is not None))

@@ -1,0 +1,155 @@
+//! Generator tasks: calling one creates the generator on the board (under a random global name)
+//! and returns a host generator; each `next()`/`send()` is one board round trip, and the board's
+//! generator is deleted when it is exhausted, fails or is closed (belay-spec §1.4, §2.6).
+
+use std::sync::Arc;
+
+use rustpython_vm::common::lock::PyMutex;
+use rustpython_vm::function::OptionalArg;
+use rustpython_vm::protocol::PyIterReturn;
+use rustpython_vm::types::{Destructor, IterNext, Representable, SelfIter};
+use rustpython_vm::{Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+
+use crate::device::Device;
+use crate::session::{Context, Output, Session, parse_reply};
+
+/// Create the board generator for `call` and return its host side.
+pub fn start(
+    device: &PyRef<Device>,
+    session: &Arc<Session>,
+    call: &str,
+    trusted: bool,
+    vm: &VirtualMachine,
+) -> PyResult {
+    let name = format!("__belay_g{}", belay_transport::token::random_token(12));
+    session.run(
+        vm,
+        format!("{name}={call}"),
+        Output::Stdout,
+        &Context { module: None },
+    )?;
+    Ok(BoardGenerator {
+        device: device.clone(),
+        name,
+        trusted,
+        live: PyMutex::new(true),
+    }
+    .into_ref(&vm.ctx)
+    .into())
+}
+
+#[pyclass(module = "belay", name = "BoardGenerator")]
+#[derive(Debug, PyPayload)]
+pub struct BoardGenerator {
+    device: PyRef<Device>,
+    /// The board global holding the generator.
+    name: String,
+    trusted: bool,
+    /// Still alive on the board.
+    live: PyMutex<bool>,
+}
+
+impl BoardGenerator {
+    /// One step: `Some(value)`, or `None` when the board generator is exhausted.
+    fn step(&self, value: &PyObjectRef, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        if !*self.live.lock() {
+            return Ok(None);
+        }
+        let session = self.device.session(vm)?;
+        let sent = session.encoder().to_literal(value, vm)?;
+        let result = session.run(
+            vm,
+            format!("__belay_n({},{sent})", self.name),
+            Output::Stdout,
+            &Context { module: None },
+        );
+        let reply = match result {
+            Ok(reply) => reply,
+            Err(e) => {
+                // The board generator raised: it is finished.
+                self.release(vm);
+                return Err(e);
+            }
+        };
+        match reply.as_deref() {
+            Some(b"S") | None => {
+                self.release(vm);
+                Ok(None)
+            }
+            Some(text) => parse_reply(vm, text, self.trusted).map(Some),
+        }
+    }
+
+    /// Delete the board generator (once).
+    fn release(&self, vm: &VirtualMachine) {
+        let mut live = self.live.lock();
+        if !*live {
+            return;
+        }
+        *live = false;
+        drop(live);
+        if let Ok(session) = self.device.session(vm) {
+            let _ = session.run(
+                vm,
+                format!("del {}", self.name),
+                Output::Stdout,
+                &Context { module: None },
+            );
+        }
+    }
+}
+
+#[pyclass(with(IterNext, Representable, Destructor))]
+impl BoardGenerator {
+    /// Resume the board generator with `value`; raises StopIteration when it is exhausted.
+    #[pymethod]
+    fn send(zelf: &Py<Self>, value: PyObjectRef, vm: &VirtualMachine) -> PyResult {
+        match zelf.step(&value, vm)? {
+            Some(v) => Ok(v),
+            None => Err(vm.new_stop_iteration(None)),
+        }
+    }
+
+    /// Stop it and free it on the board.
+    #[pymethod]
+    fn close(zelf: &Py<Self>, vm: &VirtualMachine) {
+        zelf.release(vm);
+    }
+
+    /// Belay-compatible: `throw` is not forwarded to the board; the generator is closed and the
+    /// exception raised here.
+    #[pymethod]
+    fn throw(
+        zelf: &Py<Self>,
+        exc: PyObjectRef,
+        _val: OptionalArg,
+        vm: &VirtualMachine,
+    ) -> PyResult {
+        zelf.release(vm);
+        Err(vm.normalize_exception(exc.class().to_owned().into(), exc.clone(), vm.ctx.none())?)
+    }
+}
+
+impl SelfIter for BoardGenerator {}
+
+impl IterNext for BoardGenerator {
+    fn next(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<PyIterReturn> {
+        Ok(match zelf.step(&vm.ctx.none(), vm)? {
+            Some(v) => PyIterReturn::Return(v),
+            None => PyIterReturn::StopIteration(None),
+        })
+    }
+}
+
+impl Destructor for BoardGenerator {
+    fn del(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.release(vm);
+        Ok(())
+    }
+}
+
+impl Representable for BoardGenerator {
+    fn repr_str(zelf: &Py<Self>, _vm: &VirtualMachine) -> PyResult<String> {
+        Ok(format!("<belay board generator {}>", zelf.name))
+    }
+}

@@ -1,0 +1,112 @@
+//! `device.implementation`: what firmware the board runs (belay-spec §1.12).
+
+use rustpython_vm::types::Representable;
+use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
+
+use crate::module::belay;
+
+/// Architectures by `sys.implementation._mpy >> 10` (MicroPython's `MP_NATIVE_ARCH_*` order).
+const ARCHITECTURES: [Option<&str>; 13] = [
+    None,
+    Some("x86"),
+    Some("x64"),
+    Some("armv6"),
+    Some("armv6m"),
+    Some("armv7m"),
+    Some("armv7em"),
+    Some("armv7emsp"),
+    Some("armv7emdp"),
+    Some("xtensa"),
+    Some("xtensawin"),
+    Some("rv32imc"),
+    Some("rv64imc"),
+];
+
+/// `device.implementation`.
+#[pyclass(module = "belay", name = "Implementation")]
+#[derive(Debug, PyPayload)]
+pub struct Implementation {
+    name: String,
+    version: PyObjectRef,
+    platform: String,
+    arch: Option<&'static str>,
+}
+
+impl Implementation {
+    /// `"micropython"`, `"circuitpython"`, ...
+    pub fn name_str(&self) -> &str {
+        &self.name
+    }
+
+    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays)` tuple.
+    pub fn from_reply(
+        value: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<(Implementation, bool, bool)> {
+        let bad = || {
+            vm.new_exception_msg(
+                belay::internal_error(vm),
+                "unexpected implementation tuple from the board".into(),
+            )
+        };
+        let items: Vec<PyObjectRef> = value.try_to_value(vm).map_err(|_| bad())?;
+        let [name, version, platform, mpy, base64, int_arrays] = items.as_slice() else {
+            return Err(bad());
+        };
+        let arch = if vm.is_none(mpy) {
+            None
+        } else {
+            let mpy: u64 = mpy.clone().try_into_value(vm).map_err(|_| bad())?;
+            usize::try_from(mpy >> 10)
+                .ok()
+                .and_then(|i| ARCHITECTURES.get(i).copied())
+                .flatten()
+        };
+        let implementation = Implementation {
+            name: name.str(vm)?.to_string(),
+            version: version.clone(),
+            platform: platform.str(vm)?.to_string(),
+            arch,
+        };
+        Ok((
+            implementation,
+            base64.clone().try_to_bool(vm)?,
+            int_arrays.clone().try_to_bool(vm)?,
+        ))
+    }
+}
+
+#[pyclass(with(Representable))]
+impl Implementation {
+    #[pygetset]
+    fn name(zelf: &Py<Self>) -> String {
+        zelf.name.clone()
+    }
+    #[pygetset]
+    fn version(zelf: &Py<Self>) -> PyObjectRef {
+        zelf.version.clone()
+    }
+    #[pygetset]
+    fn platform(zelf: &Py<Self>) -> String {
+        zelf.platform.clone()
+    }
+    #[pygetset]
+    fn arch(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
+        match zelf.arch {
+            Some(a) => vm.ctx.new_str(a).into(),
+            None => vm.ctx.none(),
+        }
+    }
+}
+
+impl Representable for Implementation {
+    fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
+        Ok(format!(
+            "Implementation(name={:?}, version={}, platform={:?}, arch={:?})",
+            zelf.name,
+            zelf.version.repr(vm)?,
+            zelf.platform,
+            zelf.arch
+        ))
+    }
+}
