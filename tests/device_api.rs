@@ -38,3 +38,13 @@ fn decorators_generators_teardowns_wasm() {
     // The webassembly port has no _thread module.
     passes(Kind::Wasm, "decorators.py", &["nothreads"], "decorators ok");
 }
+
+#[test]
+fn proxy_objects_unix() {
+    passes(Kind::Unix, "proxies.py", &[], "proxies ok");
+}
+
+#[test]
+fn proxy_objects_wasm() {
+    passes(Kind::Wasm, "proxies.py", &[], "proxies ok");
+}

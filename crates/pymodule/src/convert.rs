@@ -106,10 +106,16 @@ impl Encoder {
             out.push_str("frozenset(");
             self.write_set(&s.elements(), "", out, vm, depth)?;
             out.push(')');
+        } else if let Some(p) = obj.downcast_ref::<crate::proxy::ProxyObject>() {
+            // A proxy stands for the board object it names.
+            out.push_str(
+                &p.target_name()
+                    .ok_or_else(|| vm.new_type_error("uninitialised ProxyObject"))?,
+            );
         } else {
             return Err(vm.new_type_error(format!(
                 "cannot send a '{}' to the board: arguments must be Python literals \
-                 (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set)",
+                 (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set) or ProxyObjects",
                 obj.class().name()
             )));
         }

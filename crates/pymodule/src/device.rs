@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use rustpython_vm::builtins::PyStr;
+use rustpython_vm::builtins::{PyStr, PyStrRef};
 use rustpython_vm::common::lock::{PyMutex, PyRwLock};
-use rustpython_vm::function::FuncArgs;
+use rustpython_vm::function::{FuncArgs, OptionalArg};
 use rustpython_vm::types::{Callable, Constructor, DefaultConstructor, Initializer, Representable};
 use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
@@ -14,7 +14,9 @@ use crate::device_args::DeviceArgs;
 use crate::executer::{Executer, Kind};
 use crate::implementation::Implementation;
 use crate::marks;
+use crate::minify::minify;
 use crate::module::belay;
+use crate::proxy::ProxyObject;
 use crate::session::{Context, Output, Session, parse_reply};
 use crate::snippets;
 use crate::source::dedent;
@@ -153,6 +155,62 @@ impl Device {
         Ok(false)
     }
 
+    /// `expr`'s value on the board, parsed as a literal.
+    pub fn eval_value(zelf: &Py<Self>, expr: &str, vm: &VirtualMachine) -> PyResult {
+        zelf.session(vm)?
+            .eval(vm, expr, Output::Stdout, false, &Context { module: None })
+    }
+
+    /// Run statements on the board.
+    pub fn exec_statement(zelf: &Py<Self>, code: String, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.session(vm)?
+            .run(vm, code, Output::Stdout, &Context { module: None })?;
+        Ok(())
+    }
+
+    /// `expr` on the board: immutable values come back as values, anything else stays on the
+    /// board as `__belay_obj_N` and comes back as a `ProxyObject`.
+    pub fn eval_proxied(
+        zelf: &Py<Self>,
+        expr: &str,
+        delete: bool,
+        vm: &VirtualMachine,
+    ) -> PyResult {
+        Self::proxied_with(zelf, expr, delete, Output::Stdout, vm)
+    }
+
+    fn proxied_with(
+        zelf: &Py<Self>,
+        expr: &str,
+        delete: bool,
+        output: Output,
+        vm: &VirtualMachine,
+    ) -> PyResult {
+        let session = zelf.session(vm)?;
+        let reply = session.run(
+            vm,
+            format!("__belay_p({expr}\n)"),
+            output,
+            &Context { module: None },
+        )?;
+        let Some(reply) = reply else {
+            return Err(vm.new_exception_msg(
+                belay::not_belay_response_error(vm),
+                "the board finished without printing a result".into(),
+            ));
+        };
+        if let Some(n) = reply.strip_prefix(b"P")
+            && !n.is_empty()
+            && n.iter().all(u8::is_ascii_digit)
+        {
+            let name = format!("__belay_obj_{}", String::from_utf8_lossy(n));
+            return Ok(ProxyObject::new(zelf.to_owned(), name, delete)
+                .into_ref(&vm.ctx)
+                .into());
+        }
+        parse_reply(vm, &reply, false)
+    }
+
     /// The board's implementation name, once connected.
     pub fn implementation_name(&self) -> Option<String> {
         self.implementation
@@ -270,6 +328,30 @@ impl Device {
         }
     }
 
+    /// A proxy for a board object: an identifier directly (kept on the board unless `delete`),
+    /// anything else through `device(cmd, proxy=True)`.
+    #[pymethod]
+    fn proxy(zelf: &Py<Self>, args: ProxyArgs, vm: &VirtualMachine) -> PyResult {
+        let ProxyArgs { cmd, delete } = args;
+        let delete = delete.flatten();
+        let text = cmd.to_string();
+        if is_identifier(&text) {
+            return Ok(
+                ProxyObject::new(zelf.to_owned(), text, delete.unwrap_or(false))
+                    .into_ref(&vm.ctx)
+                    .into(),
+            );
+        }
+        let mut args = FuncArgs::from(vec![cmd.into()]);
+        args.kwargs
+            .insert("proxy".into(), vm.ctx.true_value.clone().into());
+        if let Some(d) = delete {
+            args.kwargs
+                .insert("delete".into(), vm.ctx.new_bool(d).into());
+        }
+        <Self as Callable>::call(zelf, args, vm)
+    }
+
     /// The port this device is connected to (None once closed).
     #[pygetset]
     fn port(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
@@ -295,19 +377,29 @@ const CALL_KEYWORDS: [&str; 8] = [
 impl Callable for Device {
     type Args = FuncArgs;
 
-    /// `device("1 + 2")` → 3; `device("x = 1")` → None.
+    /// `device("1 + 2")` → 3; `device("x = 1")` → None; `device(proxy)` → its value;
+    /// `device(expr, proxy=True)` → a value or a `ProxyObject` (belay-spec §1.3).
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let [cmd] = args.args.as_slice() else {
             return Err(vm.new_type_error(
                 "device(cmd) takes exactly one positional argument, the code to run",
             ));
         };
-        let cmd = cmd
-            .downcast_ref::<PyStr>()
-            .ok_or_else(|| vm.new_type_error("device(cmd): cmd must be a str of Python code"))?
-            .to_string();
+        let cmd = if let Some(p) = cmd.downcast_ref::<ProxyObject>() {
+            p.target_name()
+                .ok_or_else(|| vm.new_type_error("uninitialised ProxyObject"))?
+        } else if let Some(s) = cmd.downcast_ref::<PyStr>() {
+            s.to_string()
+        } else {
+            return Err(
+                vm.new_type_error("device(cmd): cmd must be a str of Python code or a ProxyObject")
+            );
+        };
         let mut output = Output::Stdout;
         let mut trusted = false;
+        let mut proxy = false;
+        let mut delete = None;
+        let mut shrink = true;
         for (key, value) in &args.kwargs {
             let key = key.to_string();
             match key.as_str() {
@@ -315,7 +407,10 @@ impl Callable for Device {
                     output = Output::Stream((!vm.is_none(value)).then(|| value.clone()))
                 }
                 "trusted" => trusted = value.clone().try_to_bool(vm)?,
-                "proxy" | "return_time" if value.clone().try_to_bool(vm)? => {
+                "proxy" => proxy = value.clone().try_to_bool(vm)?,
+                "minify" => shrink = value.clone().try_to_bool(vm)?,
+                "delete" if !vm.is_none(value) => delete = Some(value.clone().try_to_bool(vm)?),
+                "return_time" if value.clone().try_to_bool(vm)? => {
                     return Err(vm.new_not_implemented_error(format!(
                         "device(..., {key}=True) is not supported by this version of belay-run"
                     )));
@@ -330,14 +425,61 @@ impl Callable for Device {
         }
         let session = zelf.session(vm)?;
         let code = dedent(&cmd);
+        let code = if shrink { minify(&code) } else { code };
         let ctx = Context { module: None };
-        if is_expression(&code) {
-            session.eval(vm, code.trim_end(), output, trusted, &ctx)
-        } else {
-            session.run(vm, code, output, &ctx)?;
-            Ok(vm.ctx.none())
+        let expression = is_expression(&code);
+        if proxy && expression {
+            return Self::proxied_with(zelf, code.trim_end(), delete.unwrap_or(true), output, vm);
+        }
+        if expression {
+            return session.eval(vm, code.trim_end(), output, trusted, &ctx);
+        }
+        session.run(vm, code.clone(), output, &ctx)?;
+        if !proxy {
+            return Ok(vm.ctx.none());
+        }
+        // Proxies for what an import statement brought in (kept on the board by default).
+        let names = import_names(&code);
+        let mut proxies = Vec::with_capacity(names.len());
+        for name in names {
+            proxies.push(Self::eval_proxied(
+                zelf,
+                &name,
+                delete.unwrap_or(false),
+                vm,
+            )?);
+        }
+        Ok(match proxies.len() {
+            0 => vm.ctx.none(),
+            1 => proxies.pop().expect("one proxy"),
+            _ => vm.ctx.new_tuple(proxies).into(),
+        })
+    }
+}
+
+/// The names an import statement binds (`import a.b` → `a`, `from m import x as y` → `y`).
+pub fn import_names(code: &str) -> Vec<String> {
+    use ruff_python_ast::Stmt;
+    let Ok(parsed) = ruff_python_parser::parse_module(code) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for stmt in &parsed.syntax().body {
+        match stmt {
+            Stmt::Import(i) => names.extend(i.names.iter().map(|a| match &a.asname {
+                Some(n) => n.id.to_string(),
+                None => a.name.id.split('.').next().unwrap_or_default().to_string(),
+            })),
+            Stmt::ImportFrom(i) => names.extend(
+                i.names
+                    .iter()
+                    .filter(|a| a.name.id.as_str() != "*")
+                    .map(|a| a.asname.as_ref().unwrap_or(&a.name).id.to_string()),
+            ),
+            _ => {}
         }
     }
+    names
 }
 
 impl Representable for Device {
@@ -348,6 +490,29 @@ impl Representable for Device {
         })
     }
 }
+
+#[derive(rustpython_vm::FromArgs)]
+struct ProxyArgs {
+    #[pyarg(any)]
+    cmd: PyStrRef,
+    #[pyarg(any, optional)]
+    delete: OptionalArg<Option<bool>>,
+}
+
+/// A Python identifier (`str.isidentifier()`), not a keyword.
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&s)
+}
+
+const KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
 
 /// Whether `code` is a single Python expression (so its value is returned).
 pub fn is_expression(code: &str) -> bool {

@@ -15,6 +15,7 @@ mod marks;
 pub mod minify;
 mod module;
 mod output;
+mod proxy;
 mod session;
 mod snippets;
 pub mod source;

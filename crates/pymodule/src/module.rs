@@ -150,4 +150,9 @@ pub(crate) mod belay {
     fn list_devices(vm: &VirtualMachine) -> rustpython_vm::PyObjectRef {
         crate::usb::list_devices(vm)
     }
+
+    #[pyattr(name = "ProxyObject", once)]
+    fn proxy_object_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::proxy::ProxyObject::make_static_type()
+    }
 }

@@ -29,4 +29,14 @@ def __belay_n(g, v):
         print('@MARKER@S', end='')
         return
     __belay_r(r)
+__belay_obj_counter = 0
+def __belay_p(v):
+    if v is None or isinstance(v, (int, float, str, bool, bytes)):
+        __belay_r(v)
+        return
+    global __belay_obj_counter
+    n = __belay_obj_counter
+    __belay_obj_counter = n + 1
+    globals()['__belay_obj_' + str(n)] = v
+    print('@MARKER@P', n, sep='', end='')
 __belay_r((sys.implementation.name, sys.implementation.version, sys.platform, getattr(sys.implementation, '_mpy', None), __belay_a2b is not None, __belay_il is not None))
