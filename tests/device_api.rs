@@ -48,3 +48,14 @@ fn proxy_objects_unix() {
 fn proxy_objects_wasm() {
     passes(Kind::Wasm, "proxies.py", &[], "proxies ok");
 }
+
+#[test]
+fn time_sync_return_time_and_emitters_unix() {
+    passes(Kind::Unix, "timing.py", &["native,viper"], "timing ok");
+}
+
+#[test]
+fn time_sync_return_time_and_emitters_wasm() {
+    // The webassembly port compiles no native code.
+    passes(Kind::Wasm, "timing.py", &[""], "timing ok");
+}

@@ -46,6 +46,7 @@ pub struct Task {
     name: String,
     func: PyObjectRef,
     trusted: bool,
+    return_time: bool,
     generator: bool,
 }
 
@@ -62,6 +63,7 @@ impl Task {
             name,
             func,
             trusted: opts.trusted,
+            return_time: opts.return_time,
             generator,
         }
     }
@@ -98,7 +100,25 @@ impl Callable for Task {
         let session = zelf.device.session(vm)?;
         let expr = call_text(&zelf.name, &args, session.encoder(), vm)?;
         if zelf.generator {
-            return crate::generator::start(&zelf.device, &session, &expr, zelf.trusted, vm);
+            return crate::generator::start(
+                &zelf.device,
+                &session,
+                &expr,
+                zelf.trusted,
+                zelf.return_time,
+                vm,
+            );
+        }
+        if zelf.return_time {
+            let (value, tick) = session.eval_timed(
+                vm,
+                &expr,
+                Output::Stdout,
+                zelf.trusted,
+                Some(true),
+                &Context { module: None },
+            )?;
+            return session.with_time(vm, value, tick);
         }
         session.eval(
             vm,

@@ -13,13 +13,16 @@ use rustpython_vm::{
 use crate::device_args::DeviceArgs;
 use crate::executer::{Executer, Kind};
 use crate::implementation::Implementation;
+use crate::implementation::emitters_from;
 use crate::marks;
 use crate::minify::minify;
 use crate::module::belay;
 use crate::proxy::ProxyObject;
+use crate::session::host_now;
 use crate::session::{Context, Output, Session, parse_reply};
 use crate::snippets;
 use crate::source::dedent;
+use crate::timesync::{self, Sample, TimeSync};
 
 #[pyclass(module = "belay", name = "Device")]
 #[derive(Default, PyPayload)]
@@ -82,7 +85,42 @@ impl Device {
             Implementation::from_reply(parse_reply(vm, &reply, false)?, vm)?;
         session.set_helpers(base64, int_arrays);
         let impl_name = implementation.name_str().to_string();
+
+        // Native code emitters: one exec, both decorators (belay-spec §1.12).
+        let emitters = match session.run(
+            vm,
+            snippets::EMITTERS.to_string(),
+            Output::Stream(None),
+            &no_map,
+        ) {
+            Ok(_) => emitters_from(None),
+            Err(e) if e.fast_isinstance(&belay::pyboard_exception(vm)) => {
+                emitters_from(Some(&e.as_object().str(vm)?.to_string()))
+            }
+            Err(e) => return Err(e),
+        };
+        implementation.set_emitters(emitters);
         *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx));
+
+        // The board clock, and how far its ticks count before wrapping.
+        let ticks_max = session
+            .run(
+                vm,
+                snippets::time_helpers(&impl_name).to_string(),
+                Output::Stdout,
+                &no_map,
+            )?
+            .map(|t| parse_reply(vm, &t, false))
+            .transpose()?
+            .ok_or_else(|| {
+                vm.new_exception_msg(
+                    belay::not_belay_response_error(vm),
+                    "no TICKS_MAX from the board".into(),
+                )
+            })?
+            .try_into_value::<u64>(vm)?;
+        *session.clock() = TimeSync::new(ticks_max);
+        session.set_timing(args.auto_sync_time);
 
         // The executers, then the class-level board functions for this implementation.
         let obj = zelf.as_object().to_owned();
@@ -119,6 +157,9 @@ impl Device {
             }
         }
 
+        if args.auto_sync_time {
+            Self::sync_clock(session, 10, vm)?;
+        }
         vm.call_method(&obj, "__pre_autoinit__", ())?;
         for setup in wrapped.autoinit {
             setup.call((), vm)?;
@@ -209,6 +250,34 @@ impl Device {
                 .into());
         }
         parse_reply(vm, &reply, false)
+    }
+
+    /// Belay's `sync_time`: up to `samples` reads of the board clock, the fastest round trips
+    /// decide the offset (device − host, seconds).
+    fn sync_clock(session: &Session, samples: usize, vm: &VirtualMachine) -> PyResult<f64> {
+        let mut taken = Vec::with_capacity(samples);
+        for _ in 0..samples.max(1) {
+            let sent = host_now();
+            let (value, _) = session.eval_timed(
+                vm,
+                "__belay_monotonic()",
+                Output::Stdout,
+                false,
+                Some(false),
+                &Context { module: None },
+            )?;
+            let received = host_now();
+            taken.push(Sample {
+                sent,
+                tick: value.try_into_value(vm)?,
+                received,
+            });
+            if timesync::enough(&taken) {
+                break;
+            }
+        }
+        let offset = timesync::synchronise(&mut session.clock(), &taken);
+        offset.ok_or_else(|| vm.new_value_error("no time samples"))
     }
 
     /// The board's implementation name, once connected.
@@ -352,6 +421,22 @@ impl Device {
         <Self as Callable>::call(zelf, args, vm)
     }
 
+    /// Measure the offset between the board clock and the host clock (device − host, seconds).
+    #[pymethod]
+    fn sync_time(zelf: &Py<Self>, args: SyncTimeArgs, vm: &VirtualMachine) -> PyResult<f64> {
+        Self::sync_clock(&*zelf.session(vm)?, args.samples.unwrap_or(10), vm)
+    }
+
+    /// Board clock minus host clock, in seconds (`ValueError` before any synchronisation).
+    #[pygetset]
+    fn time_offset(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<f64> {
+        zelf.session(vm)?.clock().offset().ok_or_else(|| {
+            vm.new_value_error(
+                "Time synchronization has not been performed; call sync_time() first",
+            )
+        })
+    }
+
     /// The port this device is connected to (None once closed).
     #[pygetset]
     fn port(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
@@ -400,6 +485,8 @@ impl Callable for Device {
         let mut proxy = false;
         let mut delete = None;
         let mut shrink = true;
+        let mut return_time = false;
+        let mut with_timing = None;
         for (key, value) in &args.kwargs {
             let key = key.to_string();
             match key.as_str() {
@@ -410,10 +497,9 @@ impl Callable for Device {
                 "proxy" => proxy = value.clone().try_to_bool(vm)?,
                 "minify" => shrink = value.clone().try_to_bool(vm)?,
                 "delete" if !vm.is_none(value) => delete = Some(value.clone().try_to_bool(vm)?),
-                "return_time" if value.clone().try_to_bool(vm)? => {
-                    return Err(vm.new_not_implemented_error(format!(
-                        "device(..., {key}=True) is not supported by this version of belay-run"
-                    )));
+                "return_time" => return_time = value.clone().try_to_bool(vm)?,
+                "with_timing" if !vm.is_none(value) => {
+                    with_timing = Some(value.clone().try_to_bool(vm)?)
                 }
                 k if CALL_KEYWORDS.contains(&k) => {}
                 _ => {
@@ -432,7 +518,19 @@ impl Callable for Device {
             return Self::proxied_with(zelf, code.trim_end(), delete.unwrap_or(true), output, vm);
         }
         if expression {
-            return session.eval(vm, code.trim_end(), output, trusted, &ctx);
+            let timed = if return_time { Some(true) } else { with_timing };
+            let (value, tick) =
+                session.eval_timed(vm, code.trim_end(), output, trusted, timed, &ctx)?;
+            return if return_time {
+                session.with_time(vm, value, tick)
+            } else {
+                Ok(value)
+            };
+        }
+        if return_time {
+            return Err(vm.new_value_error(
+                "return_time needs an expression: a statement has no value to time",
+            ));
         }
         session.run(vm, code.clone(), output, &ctx)?;
         if !proxy {
@@ -489,6 +587,12 @@ impl Representable for Device {
             None => "<belay.Device (closed)>".to_string(),
         })
     }
+}
+
+#[derive(rustpython_vm::FromArgs)]
+struct SyncTimeArgs {
+    #[pyarg(any, optional)]
+    samples: OptionalArg<usize>,
 }
 
 #[derive(rustpython_vm::FromArgs)]

@@ -83,6 +83,8 @@ pub struct DeviceArgs {
     connect_attempts: i32,
     pub startup: Option<String>,
     pub timeout: Option<Duration>,
+    /// Synchronise the clocks at start-up and time every call (`auto_sync_time`, default True).
+    pub auto_sync_time: bool,
 }
 
 impl DeviceArgs {
@@ -190,6 +192,10 @@ impl DeviceArgs {
                 Some(s) => Some(text(Some(s), "startup", "")?),
             },
             timeout,
+            auto_sync_time: match get(&own, "auto_sync_time") {
+                Some(v) => v.try_to_bool(vm)?,
+                None => true,
+            },
         })
     }
 

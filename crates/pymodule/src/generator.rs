@@ -19,6 +19,7 @@ pub fn start(
     session: &Arc<Session>,
     call: &str,
     trusted: bool,
+    return_time: bool,
     vm: &VirtualMachine,
 ) -> PyResult {
     let name = format!("__belay_g{}", belay_transport::token::random_token(12));
@@ -32,6 +33,7 @@ pub fn start(
         device: device.clone(),
         name,
         trusted,
+        return_time,
         live: PyMutex::new(true),
     }
     .into_ref(&vm.ctx)
@@ -45,6 +47,8 @@ pub struct BoardGenerator {
     /// The board global holding the generator.
     name: String,
     trusted: bool,
+    /// Each value comes with the board time it was produced at.
+    return_time: bool,
     /// Still alive on the board.
     live: PyMutex<bool>,
 }
@@ -57,12 +61,19 @@ impl BoardGenerator {
         }
         let session = self.device.session(vm)?;
         let sent = session.encoder().to_literal(value, vm)?;
+        let timer = if self.return_time {
+            ",__belay_monotonic()"
+        } else {
+            ""
+        };
+        let host_sent = crate::session::host_now();
         let result = session.run(
             vm,
-            format!("__belay_n({},{sent})", self.name),
+            format!("__belay_n({},{sent}{timer})", self.name),
             Output::Stdout,
             &Context { module: None },
         );
+        let host_mid = (host_sent + crate::session::host_now()) / 2.0;
         let reply = match result {
             Ok(reply) => reply,
             Err(e) => {
@@ -76,7 +87,15 @@ impl BoardGenerator {
                 self.release(vm);
                 Ok(None)
             }
-            Some(text) => parse_reply(vm, text, self.trusted).map(Some),
+            Some(text) => {
+                let (tick, text) = crate::session::split_time(text);
+                let value = parse_reply(vm, text, self.trusted)?;
+                if !self.return_time {
+                    return Ok(Some(value));
+                }
+                let tick = tick.map(|t| session.note_time(t, host_mid));
+                session.with_time(vm, value, tick).map(Some)
+            }
         }
     }
 

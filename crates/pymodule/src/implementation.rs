@@ -30,9 +30,15 @@ pub struct Implementation {
     version: PyObjectRef,
     platform: String,
     arch: Option<&'static str>,
+    /// Native code emitters the board accepts: `("native", "viper")`, `("native",)` or `()`.
+    emitters: rustpython_vm::common::lock::PyRwLock<Vec<&'static str>>,
 }
 
 impl Implementation {
+    pub fn set_emitters(&self, emitters: Vec<&'static str>) {
+        *self.emitters.write() = emitters;
+    }
+
     /// `"micropython"`, `"circuitpython"`, ...
     pub fn name_str(&self) -> &str {
         &self.name
@@ -67,6 +73,7 @@ impl Implementation {
             version: version.clone(),
             platform: platform.str(vm)?.to_string(),
             arch,
+            emitters: Default::default(),
         };
         Ok((
             implementation,
@@ -91,6 +98,16 @@ impl Implementation {
         zelf.platform.clone()
     }
     #[pygetset]
+    fn emitters(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
+        let items = zelf
+            .emitters
+            .read()
+            .iter()
+            .map(|e| vm.ctx.new_str(*e).into())
+            .collect();
+        vm.ctx.new_tuple(items).into()
+    }
+    #[pygetset]
     fn arch(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
         match zelf.arch {
             Some(a) => vm.ctx.new_str(a).into(),
@@ -102,11 +119,47 @@ impl Implementation {
 impl Representable for Implementation {
     fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
         Ok(format!(
-            "Implementation(name={:?}, version={}, platform={:?}, arch={:?})",
+            "Implementation(name={:?}, version={}, platform={:?}, arch={:?}, emitters={:?})",
             zelf.name,
             zelf.version.repr(vm)?,
             zelf.platform,
-            zelf.arch
+            zelf.arch,
+            zelf.emitters.read()
         ))
+    }
+}
+
+/// Emitters from the outcome of the emitter check (belay-spec §1.12): both decorators compiled,
+/// or the board's error names the line of the first one it rejected.
+pub fn emitters_from(error: Option<&str>) -> Vec<&'static str> {
+    let Some(text) = error else {
+        return vec!["native", "viper"];
+    };
+    if !text.contains("invalid micropython decorator") {
+        return Vec::new();
+    }
+    let line = text
+        .rsplit("line ")
+        .next()
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<u32>().ok());
+    match line {
+        Some(3) => vec!["native"],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emitters_from;
+
+    #[test]
+    fn emitter_check_outcomes() {
+        assert_eq!(emitters_from(None), ["native", "viper"]);
+        let viper = "Traceback (most recent call last):\n  File \"<stdin>\", line 3\nSyntaxError: invalid micropython decorator\n";
+        assert_eq!(emitters_from(Some(viper)), ["native"]);
+        let none = "  File \"<stdin>\", line 1\nSyntaxError: invalid micropython decorator\n";
+        assert!(emitters_from(Some(none)).is_empty());
+        assert!(emitters_from(Some("NameError: name 'micropython' isn't defined")).is_empty());
     }
 }

@@ -19,6 +19,7 @@ mod proxy;
 mod session;
 mod snippets;
 pub mod source;
+pub mod timesync;
 pub mod traceback;
 mod usb;
 

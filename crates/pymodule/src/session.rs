@@ -16,6 +16,7 @@ use crate::literal::{Literal, parse_literal};
 use crate::module::belay;
 use crate::output::Forwarder;
 use crate::source::SourceCache;
+use crate::timesync::TimeSync;
 use crate::traceback::{CodeMap, Origin, remap};
 
 /// How long a call waits between checks for Ctrl-C on the host.
@@ -34,6 +35,10 @@ pub struct Session {
     int_arrays: AtomicBool,
     /// Longest a call may run (None: no limit).
     call_timeout: Option<Duration>,
+    /// Board clock ↔ host clock.
+    time: Mutex<TimeSync>,
+    /// Calls are timed by default (`auto_sync_time`).
+    timing: AtomicBool,
 }
 
 impl std::fmt::Debug for Session {
@@ -67,6 +72,8 @@ impl Session {
             base64: AtomicBool::new(false),
             int_arrays: AtomicBool::new(false),
             call_timeout,
+            time: Mutex::new(TimeSync::default()),
+            timing: AtomicBool::new(false),
         }
     }
 
@@ -134,7 +141,8 @@ impl Session {
     }
 
     /// Run `expr` on the board and return its value, parsed as a Python literal (or, with
-    /// `trusted`, evaluated on the host: unsafe, the board can then run code on the host).
+    /// `trusted`, evaluated on the host: unsafe, the board can then run code on the host). Timed
+    /// calls (the device default, see `auto_sync_time`) keep the clock offset up to date.
     pub fn eval(
         &self,
         vm: &VirtualMachine,
@@ -143,14 +151,71 @@ impl Session {
         trusted: bool,
         ctx: &Context<'_>,
     ) -> PyResult {
-        let reply = self.run(vm, crate::snippets::wrap_result(expr), output, ctx)?;
+        Ok(self.eval_timed(vm, expr, output, trusted, None, ctx)?.0)
+    }
+
+    /// [`Session::eval`], also returning the board time (unwrapped ticks) of the evaluation when
+    /// it was timed. `timed`: `None` for the device default.
+    pub fn eval_timed(
+        &self,
+        vm: &VirtualMachine,
+        expr: &str,
+        output: Output,
+        trusted: bool,
+        timed: Option<bool>,
+        ctx: &Context<'_>,
+    ) -> PyResult<(PyObjectRef, Option<i128>)> {
+        let timed = timed.unwrap_or_else(|| self.timing.load(Ordering::Relaxed));
+        let sent = host_now();
+        let reply = self.run(vm, crate::snippets::wrap_result(expr, timed), output, ctx)?;
+        let received = host_now();
         let Some(text) = reply else {
             return Err(vm.new_exception_msg(
                 belay::not_belay_response_error(vm),
                 "the board finished without printing a result".into(),
             ));
         };
-        parse_reply(vm, &text, trusted)
+        let (tick, text) = split_time(&text);
+        let tick = tick.map(|t| self.note_time(t, (sent + received) / 2.0));
+        Ok((parse_reply(vm, text, trusted)?, tick))
+    }
+
+    /// Feed a board tick read at host time `mid` to the clock tracking; the unwrapped tick.
+    pub fn note_time(&self, tick: u64, mid: f64) -> i128 {
+        self.time
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .update(tick, mid)
+    }
+
+    /// The clock tracking (for `sync_time`, `time_offset`, `return_time`).
+    pub fn clock(&self) -> std::sync::MutexGuard<'_, TimeSync> {
+        self.time.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `(value, datetime)` for a value the board produced at unwrapped tick `tick` (Belay's
+    /// `return_time=True`).
+    pub fn with_time(
+        &self,
+        vm: &VirtualMachine,
+        value: PyObjectRef,
+        tick: Option<i128>,
+    ) -> PyResult {
+        let tick =
+            tick.ok_or_else(|| vm.new_value_error("the board returned no time for this call"))?;
+        let host = self.clock().host_time(tick).ok_or_else(|| {
+            vm.new_value_error(
+                "Time synchronization has not been performed; call sync_time() first",
+            )
+        })?;
+        let datetime = vm.import("datetime", 0)?.get_attr("datetime", vm)?;
+        let stamp = vm.call_method(&datetime, "fromtimestamp", (host,))?;
+        Ok(vm.ctx.new_tuple(vec![value, stamp]).into())
+    }
+
+    /// Whether calls are timed unless asked otherwise.
+    pub fn set_timing(&self, on: bool) {
+        self.timing.store(on, Ordering::Relaxed);
     }
 
     /// Forward events until the call ends. If anything raises while the board is still running
@@ -257,6 +322,26 @@ impl Session {
     pub fn close(&self) {
         self.conn.close(Duration::from_secs(2));
     }
+}
+
+/// Seconds since the epoch, as Python's `time.time()`.
+pub fn host_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A timed reply starts with `T<ticks>|`.
+pub fn split_time(reply: &[u8]) -> (Option<u64>, &[u8]) {
+    if let Some(rest) = reply.strip_prefix(b"T")
+        && let Some(bar) = rest.iter().position(|&b| b == b'|')
+        && let Some(tick) = std::str::from_utf8(&rest[..bar])
+            .ok()
+            .and_then(|t| t.parse().ok())
+    {
+        return (Some(tick), &rest[bar + 1..]);
+    }
+    (None, reply)
 }
 
 /// Turn reply text into a host value: a Python literal, or `B`/`A` + base64 for long

@@ -13,7 +13,24 @@ pub fn convenience_imports(implementation: &str) -> Option<&'static str> {
     }
 }
 
-/// Wrap an expression so the board prints its `repr` after the result marker.
-pub fn wrap_result(expr: &str) -> String {
-    format!("__belay_r({expr}\n)")
+/// The board clock helpers (`__belay_monotonic`, `__belay_ticks_add`, `__belay_ticks_diff`);
+/// the snippet ends by returning the largest tick value.
+pub fn time_helpers(implementation: &str) -> &'static str {
+    match implementation {
+        "circuitpython" => include_str!("snippets/time_circuitpython.py"),
+        _ => include_str!("snippets/time_micropython.py"),
+    }
+}
+
+/// Defines a function with each native code emitter (belay-spec §1.12).
+pub const EMITTERS: &str = include_str!("snippets/emitters.py");
+
+/// Wrap an expression so the board prints its `repr` after the result marker; `timed` adds the
+/// board time at the middle of the evaluation (`T<ticks>|` before the value).
+pub fn wrap_result(expr: &str, timed: bool) -> String {
+    if timed {
+        format!("__belay_rt(__belay_monotonic(),{expr}\n)")
+    } else {
+        format!("__belay_r({expr}\n)")
+    }
 }

@@ -16,19 +16,25 @@ try:
         return list(__belay_array(t, __belay_a2b(b)))
 except ImportError:
     __belay_il = None
-def __belay_r(v):
+def __belay_r(v, p=''):
     t = type(v)
     if __belay_b2a and (t is bytes or t is bytearray) and len(v) > 48:
-        print('@MARKER@', 'B' if t is bytes else 'A', __belay_b2a(v).decode().strip(), sep='', end='')
+        print('@MARKER@', p, 'B' if t is bytes else 'A', __belay_b2a(v).decode().strip(), sep='', end='')
     else:
-        print('@MARKER@', repr(v), sep='', end='')
-def __belay_n(g, v):
+        print('@MARKER@', p, repr(v), sep='', end='')
+def __belay_rt(t0, v):
+    t1 = __belay_monotonic()
+    __belay_r(v, 'T%d|' % __belay_ticks_add(t0, __belay_ticks_diff(t1, t0) >> 1))
+def __belay_n(g, v, t0=None):
     try:
         r = g.send(v)
     except StopIteration:
         print('@MARKER@S', end='')
         return
-    __belay_r(r)
+    if t0 is None:
+        __belay_r(r)
+    else:
+        __belay_rt(t0, r)
 __belay_obj_counter = 0
 def __belay_p(v):
     if v is None or isinstance(v, (int, float, str, bool, bytes)):
