@@ -3,7 +3,11 @@
 
 mod support;
 
-use support::{Board, Kind, run_script};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+use std::time::Duration;
+
+use support::{Board, Kind, belay_run, root, run_script, watchdog};
 
 fn passes(kind: Kind, script: &str, args: &[&str], expect: &str) {
     let board = Board::start(kind);
@@ -58,4 +62,39 @@ fn time_sync_return_time_and_emitters_unix() {
 fn time_sync_return_time_and_emitters_wasm() {
     // The webassembly port compiles no native code.
     passes(Kind::Wasm, "timing.py", &[""], "timing ok");
+}
+
+#[test]
+fn reconnect_replays_recorded_commands_once() {
+    let mut first = Board::start(Kind::Unix);
+    let dir = std::env::temp_dir().join(format!("belay-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("board");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&first.port, &link).unwrap();
+    let mut child = belay_run()
+        .arg(root().join("tests/scripts/replay.py"))
+        .arg(&link)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let _guard = watchdog(child.id(), Duration::from_secs(60));
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    // The board goes away and comes back under the same name (a USB board re-enumerating).
+    first.kill();
+    let second = Board::start(Kind::Unix);
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&second.port, &link).unwrap();
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {rest}");
+    assert_eq!(rest, "replayed\nexplicit reconnect\nhistory full\n");
+    let _ = std::fs::remove_dir_all(dir);
 }

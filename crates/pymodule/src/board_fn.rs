@@ -109,24 +109,26 @@ impl Callable for Task {
                 vm,
             );
         }
-        if zelf.return_time {
-            let (value, tick) = session.eval_timed(
+        Device::board(&zelf.device, vm, None, |s| {
+            if zelf.return_time {
+                let (value, tick) = s.eval_timed(
+                    vm,
+                    &expr,
+                    Output::Stdout,
+                    zelf.trusted,
+                    Some(true),
+                    &Context { module: None },
+                )?;
+                return s.with_time(vm, value, tick);
+            }
+            s.eval(
                 vm,
                 &expr,
                 Output::Stdout,
                 zelf.trusted,
-                Some(true),
                 &Context { module: None },
-            )?;
-            return session.with_time(vm, value, tick);
-        }
-        session.eval(
-            vm,
-            &expr,
-            Output::Stdout,
-            zelf.trusted,
-            &Context { module: None },
-        )
+            )
+        })
     }
 }
 
@@ -237,7 +239,9 @@ impl Callable for Setup {
         let ctx = Context {
             module: Some((&origin, lines.len())),
         };
-        match session.run(vm, code, Output::Stdout, &ctx) {
+        match Device::board(&zelf.device, vm, Some(&code), |s| {
+            s.run(vm, code.clone(), Output::Stdout, &ctx)
+        }) {
             Ok(_) => Ok(vm.ctx.none()),
             Err(e) if zelf.ignore_errors && e.fast_isinstance(&belay::pyboard_exception(vm)) => {
                 Ok(vm.ctx.none())
@@ -296,7 +300,9 @@ impl Callable for Thread {
             "import _thread\n_thread.start_new_thread({},{positional},{keywords})",
             zelf.name
         );
-        session.run(vm, code, Output::Stdout, &Context { module: None })?;
+        Device::board(&zelf.device, vm, Some(&code), |s| {
+            s.run(vm, code.clone(), Output::Stdout, &Context { module: None })
+        })?;
         Ok(vm.ctx.none())
     }
 }

@@ -31,6 +31,10 @@ pub struct Device {
     implementation: PyRwLock<Option<PyRef<Implementation>>>,
     /// The device's setup, task, thread and teardown executers.
     executers: PyRwLock<Vec<PyRef<Executer>>>,
+    /// How the device was made (for `reconnect`).
+    args: PyRwLock<Option<DeviceArgs>>,
+    /// Commands to replay after a reconnect (only with `attempts`).
+    history: PyMutex<Vec<String>>,
     atexit_hook: PyMutex<Option<PyObjectRef>>,
 }
 
@@ -49,10 +53,9 @@ impl Initializer for Device {
 
     fn init(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
         let args = DeviceArgs::bind(args, vm)?;
-        let conn = args.connect(vm)?;
-        let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
-        let session = Arc::new(Session::new(conn, marker, args.timeout));
+        let session = Self::open_session(&args, None, vm)?;
         *zelf.session.write() = Some(session.clone());
+        *zelf.args.write() = Some(args.clone());
         if let Err(e) = Self::start_up(zelf, &session, &args, vm) {
             // Do not leave a half-initialised connection open.
             zelf.session.write().take();
@@ -63,14 +66,28 @@ impl Initializer for Device {
     }
 }
 
+/// Most commands remembered for replay after a reconnect (belay-spec §1.10).
+const MAX_HISTORY: usize = 1000;
+
 impl Device {
-    /// Belay's start-up sequence (belay-spec §1.2) after the connection is made.
-    fn start_up(
-        zelf: &Py<Self>,
+    /// Connect and wrap the connection in a session.
+    fn open_session(
+        args: &DeviceArgs,
+        attempts: Option<i32>,
+        vm: &VirtualMachine,
+    ) -> PyResult<Arc<Session>> {
+        let conn = args.connect(attempts, vm)?;
+        let marker = format!("_BELAY{}|", belay_transport::token::random_token(16));
+        Ok(Arc::new(Session::new(conn, marker, args.timeout)))
+    }
+
+    /// The board-side helpers, the implementation, emitters and clock: what every fresh
+    /// connection needs before anything else runs.
+    fn prepare(
         session: &Session,
         args: &DeviceArgs,
         vm: &VirtualMachine,
-    ) -> PyResult<()> {
+    ) -> PyResult<Implementation> {
         let no_map = Context { module: None };
         // Helpers, and the implementation in the same round trip.
         let helpers = snippets::HELPERS.replace("@MARKER@", session.marker());
@@ -95,12 +112,11 @@ impl Device {
         ) {
             Ok(_) => emitters_from(None),
             Err(e) if e.fast_isinstance(&belay::pyboard_exception(vm)) => {
-                emitters_from(Some(&e.as_object().str(vm)?.to_string()))
+                emitters_from(Some(e.as_object().str(vm)?.as_ref()))
             }
             Err(e) => return Err(e),
         };
         implementation.set_emitters(emitters);
-        *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx));
 
         // The board clock, and how far its ticks count before wrapping.
         let ticks_max = session
@@ -121,6 +137,37 @@ impl Device {
             .try_into_value::<u64>(vm)?;
         *session.clock() = TimeSync::new(ticks_max);
         session.set_timing(args.auto_sync_time);
+        Ok(implementation)
+    }
+
+    /// `startup`: the implementation's convenience imports by default, nothing for `""`.
+    fn run_startup(
+        session: &Session,
+        args: &DeviceArgs,
+        impl_name: &str,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let code = match args.startup.as_deref() {
+            None => snippets::convenience_imports(impl_name).map(str::to_string),
+            Some("") => None,
+            Some(code) => Some(dedent(code)),
+        };
+        if let Some(code) = code {
+            session.run(vm, code, Output::Stdout, &Context { module: None })?;
+        }
+        Ok(())
+    }
+
+    /// Belay's start-up sequence (belay-spec §1.2) after the connection is made.
+    fn start_up(
+        zelf: &Py<Self>,
+        session: &Session,
+        args: &DeviceArgs,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let implementation = Self::prepare(session, args, vm)?;
+        let impl_name = implementation.name_str().to_string();
+        *zelf.implementation.write() = Some(implementation.into_ref(&vm.ctx));
 
         // The executers, then the class-level board functions for this implementation.
         let obj = zelf.as_object().to_owned();
@@ -145,18 +192,7 @@ impl Device {
             }
         }
 
-        match args.startup.as_deref() {
-            None => {
-                if let Some(code) = snippets::convenience_imports(&impl_name) {
-                    session.run(vm, code.to_string(), Output::Stdout, &no_map)?;
-                }
-            }
-            Some("") => {}
-            Some(code) => {
-                session.run(vm, dedent(code), Output::Stdout, &no_map)?;
-            }
-        }
-
+        Self::run_startup(session, args, &impl_name, vm)?;
         if args.auto_sync_time {
             Self::sync_clock(session, 10, vm)?;
         }
@@ -170,6 +206,97 @@ impl Device {
             .call((close.clone(),), vm)?;
         *zelf.atexit_hook.lock() = Some(close);
         vm.call_method(&obj, "__post_init__", ())?;
+        Ok(())
+    }
+
+    /// Run `f` on the live session. With reconnect `attempts`, a lost connection is made again
+    /// (recorded commands replayed) and `f` tried once more. `record`: the code to replay after
+    /// a future reconnect, remembered only once it succeeded (so a failed command runs once).
+    pub fn board<T>(
+        zelf: &Py<Self>,
+        vm: &VirtualMachine,
+        record: Option<&str>,
+        f: impl Fn(&Session) -> PyResult<T>,
+    ) -> PyResult<T> {
+        let session = zelf.session(vm)?;
+        let result = match f(&session) {
+            Err(e)
+                if zelf.reconnect_attempts() != 0
+                    && e.fast_isinstance(&belay::connection_lost(vm)) =>
+            {
+                drop(session);
+                Self::reconnect_now(zelf, None, vm)?;
+                f(&*zelf.session(vm)?)
+            }
+            other => other,
+        };
+        if let (Ok(_), Some(code)) = (&result, record)
+            && zelf.reconnect_attempts() != 0
+        {
+            let mut history = zelf.history.lock();
+            if history.len() < MAX_HISTORY {
+                history.push(code.to_string());
+            }
+        }
+        result
+    }
+
+    fn reconnect_attempts(&self) -> i32 {
+        self.args
+            .read()
+            .as_ref()
+            .map_or(0, |a| a.reconnect_attempts)
+    }
+
+    /// Connect again and replay the recorded commands (belay-spec §1.10).
+    fn reconnect_now(zelf: &Py<Self>, attempts: Option<i32>, vm: &VirtualMachine) -> PyResult<()> {
+        let history = zelf.history.lock().clone();
+        if history.len() >= MAX_HISTORY {
+            return Err(vm.new_exception_msg(
+                belay::max_history_length_error(vm),
+                format!("more than {MAX_HISTORY} commands were recorded: the board state cannot be rebuilt").into(),
+            ));
+        }
+        let args = zelf.args.read().clone().ok_or_else(|| {
+            vm.new_exception_msg(
+                belay::connection_lost(vm),
+                "the device was never connected".into(),
+            )
+        })?;
+        let attempts = attempts
+            .filter(|&a| a != 0)
+            .unwrap_or(match args.reconnect_attempts {
+                0 => 1,
+                n => n,
+            });
+        let old = zelf.session.write().take();
+        if let Some(old) = &old {
+            vm.allow_threads(|| old.close());
+        }
+        let lost = |e: rustpython_vm::builtins::PyBaseExceptionRef| {
+            let msg = e
+                .as_object()
+                .str(vm)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            vm.new_exception_msg(
+                belay::connection_lost(vm),
+                format!("reconnecting failed: {msg}").into(),
+            )
+        };
+        let session = Self::open_session(&args, Some(attempts), vm).map_err(lost)?;
+        if let Some(old) = &old {
+            session.inherit_code_map(old);
+        }
+        let implementation = Self::prepare(&session, &args, vm)?;
+        Self::run_startup(&session, &args, implementation.name_str(), vm)?;
+        for code in &history {
+            session.run(vm, code.clone(), Output::Stdout, &Context { module: None })?;
+        }
+        if args.auto_sync_time {
+            Self::sync_clock(&session, 10, vm)?;
+        }
+        *zelf.session.write() = Some(session);
         Ok(())
     }
 
@@ -198,14 +325,16 @@ impl Device {
 
     /// `expr`'s value on the board, parsed as a literal.
     pub fn eval_value(zelf: &Py<Self>, expr: &str, vm: &VirtualMachine) -> PyResult {
-        zelf.session(vm)?
-            .eval(vm, expr, Output::Stdout, false, &Context { module: None })
+        Self::board(zelf, vm, None, |s| {
+            s.eval(vm, expr, Output::Stdout, false, &Context { module: None })
+        })
     }
 
     /// Run statements on the board.
     pub fn exec_statement(zelf: &Py<Self>, code: String, vm: &VirtualMachine) -> PyResult<()> {
-        zelf.session(vm)?
-            .run(vm, code, Output::Stdout, &Context { module: None })?;
+        Self::board(zelf, vm, None, |s| {
+            s.run(vm, code.clone(), Output::Stdout, &Context { module: None })
+        })?;
         Ok(())
     }
 
@@ -227,13 +356,14 @@ impl Device {
         output: Output,
         vm: &VirtualMachine,
     ) -> PyResult {
-        let session = zelf.session(vm)?;
-        let reply = session.run(
-            vm,
-            format!("__belay_p({expr}\n)"),
-            output,
-            &Context { module: None },
-        )?;
+        let reply = Self::board(zelf, vm, None, |s| {
+            s.run(
+                vm,
+                format!("__belay_p({expr}\n)"),
+                output.clone(),
+                &Context { module: None },
+            )
+        })?;
         let Some(reply) = reply else {
             return Err(vm.new_exception_msg(
                 belay::not_belay_response_error(vm),
@@ -421,6 +551,12 @@ impl Device {
         <Self as Callable>::call(zelf, args, vm)
     }
 
+    /// Connect again (after the board was unplugged or reset) and replay the recorded commands.
+    #[pymethod]
+    fn reconnect(zelf: &Py<Self>, args: ReconnectArgs, vm: &VirtualMachine) -> PyResult<()> {
+        Self::reconnect_now(zelf, args.attempts.flatten(), vm)
+    }
+
     /// Measure the offset between the board clock and the host clock (device − host, seconds).
     #[pymethod]
     fn sync_time(zelf: &Py<Self>, args: SyncTimeArgs, vm: &VirtualMachine) -> PyResult<f64> {
@@ -487,6 +623,7 @@ impl Callable for Device {
         let mut shrink = true;
         let mut return_time = false;
         let mut with_timing = None;
+        let mut record = true;
         for (key, value) in &args.kwargs {
             let key = key.to_string();
             match key.as_str() {
@@ -498,6 +635,7 @@ impl Callable for Device {
                 "minify" => shrink = value.clone().try_to_bool(vm)?,
                 "delete" if !vm.is_none(value) => delete = Some(value.clone().try_to_bool(vm)?),
                 "return_time" => return_time = value.clone().try_to_bool(vm)?,
+                "record" => record = value.clone().try_to_bool(vm)?,
                 "with_timing" if !vm.is_none(value) => {
                     with_timing = Some(value.clone().try_to_bool(vm)?)
                 }
@@ -509,30 +647,34 @@ impl Callable for Device {
                 }
             }
         }
-        let session = zelf.session(vm)?;
         let code = dedent(&cmd);
         let code = if shrink { minify(&code) } else { code };
         let ctx = Context { module: None };
         let expression = is_expression(&code);
+        let record = record.then_some(code.as_str());
         if proxy && expression {
             return Self::proxied_with(zelf, code.trim_end(), delete.unwrap_or(true), output, vm);
         }
         if expression {
             let timed = if return_time { Some(true) } else { with_timing };
-            let (value, tick) =
-                session.eval_timed(vm, code.trim_end(), output, trusted, timed, &ctx)?;
-            return if return_time {
-                session.with_time(vm, value, tick)
-            } else {
-                Ok(value)
-            };
+            return Self::board(zelf, vm, record, |s| {
+                let (value, tick) =
+                    s.eval_timed(vm, code.trim_end(), output.clone(), trusted, timed, &ctx)?;
+                if return_time {
+                    s.with_time(vm, value, tick)
+                } else {
+                    Ok(value)
+                }
+            });
         }
         if return_time {
             return Err(vm.new_value_error(
                 "return_time needs an expression: a statement has no value to time",
             ));
         }
-        session.run(vm, code.clone(), output, &ctx)?;
+        Self::board(zelf, vm, record, |s| {
+            s.run(vm, code.clone(), output.clone(), &ctx)
+        })?;
         if !proxy {
             return Ok(vm.ctx.none());
         }
@@ -587,6 +729,12 @@ impl Representable for Device {
             None => "<belay.Device (closed)>".to_string(),
         })
     }
+}
+
+#[derive(rustpython_vm::FromArgs)]
+struct ReconnectArgs {
+    #[pyarg(any, optional)]
+    attempts: OptionalArg<Option<i32>>,
 }
 
 #[derive(rustpython_vm::FromArgs)]

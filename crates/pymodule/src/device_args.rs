@@ -74,6 +74,7 @@ const PYBOARD_PARAMS: [&str; 6] = [
 const DEVICE_KEYWORDS: [&str; 4] = ["startup", "attempts", "auto_sync_time", "timeout"];
 
 /// The arguments of `Device(...)` after binding.
+#[derive(Clone)]
 pub struct DeviceArgs {
     port: Option<PyObjectRef>,
     serial: SerialOptions,
@@ -81,6 +82,9 @@ pub struct DeviceArgs {
     /// Tries for the first connection (Pyboard's positional `attempts`, or derived from the
     /// keyword `attempts`: one more than the reconnect attempts; negative: forever).
     connect_attempts: i32,
+    /// `Device(attempts=N)`: reconnect automatically N times (negative: forever; 0: never, and
+    /// no command history).
+    pub reconnect_attempts: i32,
     pub startup: Option<String>,
     pub timeout: Option<Duration>,
     /// Synchronise the clocks at start-up and time every call (`auto_sync_time`, default True).
@@ -187,6 +191,7 @@ impl DeviceArgs {
                 password: text(get(&named, "password"), "password", "python")?,
             },
             connect_attempts,
+            reconnect_attempts,
             startup: match get(&own, "startup") {
                 None => None,
                 Some(s) => Some(text(Some(s), "startup", "")?),
@@ -226,14 +231,15 @@ impl DeviceArgs {
         })
     }
 
-    /// Open the port and enter the raw REPL, waiting interruptibly.
-    pub fn connect(&self, vm: &VirtualMachine) -> PyResult<Connection> {
+    /// Open the port and enter the raw REPL, waiting interruptibly; `attempts` overrides the
+    /// number of tries.
+    pub fn connect(&self, attempts: Option<i32>, vm: &VirtualMachine) -> PyResult<Connection> {
         let port = self.port(vm)?;
         let spec = PortSpec::parse(&port).map_err(|e| transport_error(vm, e))?;
         let opts = ConnectOptions {
             serial: self.serial.clone(),
             credentials: self.credentials.clone(),
-            attempts: self.connect_attempts,
+            attempts: attempts.unwrap_or(self.connect_attempts),
             repl: ReplOptions::default(),
         };
         let pending = match take_early(&port, &opts) {

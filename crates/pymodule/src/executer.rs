@@ -210,16 +210,18 @@ impl Executer {
                     file: info.file.clone(),
                     first_line: source.def_line,
                 };
-                let session = device.session(vm)?;
-                session.run(
-                    vm,
-                    code,
-                    Output::Stdout,
-                    &Context {
-                        module: Some((&origin, 0)),
-                    },
-                )?;
-                session.define(&info.name, origin);
+                Device::board(&device, vm, Some(&code), |s| {
+                    s.run(
+                        vm,
+                        code.clone(),
+                        Output::Stdout,
+                        &Context {
+                            module: Some((&origin, 0)),
+                        },
+                    )?;
+                    s.define(&info.name, origin.clone());
+                    Ok(())
+                })?;
                 if kind == Kind::Thread {
                     Thread::new(device, info.name.clone(), func)
                         .into_ref(&vm.ctx)

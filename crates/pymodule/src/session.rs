@@ -50,6 +50,7 @@ impl std::fmt::Debug for Session {
 }
 
 /// Where a call's printed output goes.
+#[derive(Clone)]
 pub enum Output {
     /// The interpreter's `sys.stdout` at call time.
     Stdout,
@@ -97,6 +98,17 @@ impl Session {
 
     pub fn port(&self) -> &str {
         self.conn.description()
+    }
+
+    /// Keep the traceback mapping of a previous session of the same device (after a reconnect the
+    /// replayed definitions are the same code).
+    pub fn inherit_code_map(&self, old: &Session) {
+        let map = old
+            .code_map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        *self.code_map.lock().unwrap_or_else(|p| p.into_inner()) = map;
     }
 
     /// Remember that function `name` on the board was defined from `origin`.
