@@ -14,8 +14,8 @@ board with it). With --stdio the board talks over this process's own stdin/stdou
 
 The unix port exits on Ctrl-D at an empty raw-REPL line where a real board soft-reboots; this
 wrapper restarts it and prints what a board prints (`MPY: soft reboot`, then the raw REPL banner
-when the reset came from the raw REPL). A `machine.py` stand-in is put on the board's import path
-unless --no-machine is given.
+when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/micropython/:
+`machine.py`, ...) are put on the board's own import path unless --no-machine is given.
 """
 import argparse
 import os
@@ -29,6 +29,8 @@ import time
 import tty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Hardware stand-ins a MicroPython test board finds on its own import path.
+STUBS = os.path.join(HERE, "stubs", "micropython")
 # BELAY_BOARD_LOG=FILE: append a trace of everything the wrapper does (debugging test boards).
 _LOG = open(os.environ["BELAY_BOARD_LOG"], "a") if os.environ.get("BELAY_BOARD_LOG") else None
 
@@ -78,7 +80,7 @@ class Board:
             return [micropython_binary(), "-i"], self.workdir
         cmd = [os.environ.get("BELAY_NODE", "node"), os.path.join(HERE, "wasm_board.mjs")]
         if self.machine:
-            cmd += ["--machine", os.path.join(HERE, "machine.py")]
+            cmd += ["--lib", STUBS]
         if not os.path.isdir(os.path.join(HERE, "node_modules")):
             sys.exit("board.py: tests/boards/node_modules missing; run tests/boards/install.sh first")
         return cmd, HERE
@@ -153,7 +155,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("kind", choices=["unix", "wasm"])
     ap.add_argument("--stdio", action="store_true", help="talk over stdin/stdout instead of a pty")
-    ap.add_argument("--no-machine", action="store_true", help="do not install the machine.py stand-in")
+    ap.add_argument("--no-machine", action="store_true", help="do not install the hardware stand-ins (machine.py, ...)")
     ap.add_argument("--workdir", help="the unix board's working folder (default: a new temporary one)")
     ap.add_argument(
         "--qemu-style",
@@ -165,7 +167,8 @@ def main():
     workdir = args.workdir or tempfile.mkdtemp(prefix="belay-board-")
     os.makedirs(workdir, exist_ok=True)
     if not args.no_machine and args.kind == "unix":
-        shutil.copy(os.path.join(HERE, "machine.py"), os.path.join(workdir, "machine.py"))
+        for name in os.listdir(STUBS):
+            shutil.copy(os.path.join(STUBS, name), os.path.join(workdir, name))
 
     board = Board(args.kind, not args.no_machine, workdir)
     board.start()

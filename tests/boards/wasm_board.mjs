@@ -6,13 +6,17 @@
 // - a soft reset (Ctrl-D, signalled by bit 0x100 of replProcessCharWithAsyncify's result)
 //   starts a fresh VM and prints what a board prints: "MPY: soft reboot", then the raw REPL
 //   banner again when the reset came from the raw REPL;
-// - with --machine FILE, FILE is installed as /lib/machine.py on the board's own filesystem.
-import { readFileSync, writeSync } from "node:fs";
+// - with --lib DIR, every file of DIR (hardware stand-ins such as machine.py) is installed in /lib
+//   on the board's own filesystem.
+import { readdirSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 
 const args = process.argv.slice(2);
-const machineIdx = args.indexOf("--machine");
-const machineSource = machineIdx >= 0 ? readFileSync(args[machineIdx + 1]) : null;
+const libIdx = args.indexOf("--lib");
+const libFiles = libIdx >= 0
+  ? readdirSync(args[libIdx + 1]).map((name) => [name, readFileSync(join(args[libIdx + 1], name))])
+  : [];
 
 const RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>";
 let out = [];
@@ -54,9 +58,9 @@ async function boot() {
   // Memory of a roomy board (ESP32-S3/RP2350 class): the defaults (2K-word Python stack, 1 MiB
   // heap) cannot compile the 10 000-element list literals the bulk tests send.
   mp = await loadMicroPython({ stdout: collect, linebuffer: false, pystack: 64 * 1024, heapsize: 8 * 1024 * 1024 });
-  if (machineSource !== null) {
+  if (libFiles.length) {
     try { mp.FS.mkdir("/lib"); } catch (e) { /* exists */ }
-    mp.FS.writeFile("/lib/machine.py", machineSource);
+    for (const [name, source] of libFiles) mp.FS.writeFile("/lib/" + name, source);
   }
   mp.replInit();
 }
