@@ -98,3 +98,29 @@ fn reconnect_replays_recorded_commands_once() {
     assert_eq!(rest, "replayed\nexplicit reconnect\nhistory full\n");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `device.sync` against a board folder: on the unix port the board's filesystem is the host's,
+/// so the destination is a fresh host folder; the webassembly board has its own filesystem.
+fn sync_folder(kind: Kind) {
+    let dst = match kind {
+        Kind::Unix => tempfile_dir("belay-sync-dst"),
+        Kind::Wasm => "/sync_target".to_string(),
+    };
+    passes(kind, "sync.py", &[&dst], "sync ok");
+}
+
+fn tempfile_dir(prefix: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("nested").to_string_lossy().into_owned()
+}
+
+#[test]
+fn sync_unix() {
+    sync_folder(Kind::Unix);
+}
+
+#[test]
+fn sync_wasm() {
+    sync_folder(Kind::Wasm);
+}

@@ -197,7 +197,7 @@ impl Encoder {
     }
 
     /// Bytes as the shorter of a bytes literal and a base64 decode on the board.
-    fn write_bytes(self, data: &[u8], out: &mut String) {
+    pub fn write_bytes(self, data: &[u8], out: &mut String) {
         if self.base64 && data.len() >= BASE64_MIN {
             let literal_len: usize = data
                 .iter()

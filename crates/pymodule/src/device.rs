@@ -418,6 +418,14 @@ impl Device {
             .map(|i| i.name_str().to_string())
     }
 
+    /// Whether the board accepts the `@micropython.<name>` code emitter.
+    pub fn has_emitter(&self, name: &str) -> bool {
+        self.implementation
+            .read()
+            .as_ref()
+            .is_some_and(|i| i.has_emitter(name))
+    }
+
     /// The live session, or `ConnectionLost` when the device was closed.
     pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
         self.session.read().clone().ok_or_else(|| {
@@ -555,6 +563,19 @@ impl Device {
     #[pymethod]
     fn reconnect(zelf: &Py<Self>, args: ReconnectArgs, vm: &VirtualMachine) -> PyResult<()> {
         Self::reconnect_now(zelf, args.attempts.flatten(), vm)
+    }
+
+    /// Copy a local folder (or one file) to the board: only changed files are sent, and board
+    /// files missing locally are deleted unless kept (belay-spec §1.9).
+    #[pymethod]
+    fn sync(zelf: &Py<Self>, args: crate::sync::SyncArgs, vm: &VirtualMachine) -> PyResult<()> {
+        crate::sync::sync(zelf, args, vm)
+    }
+
+    /// Sync data folders of an installed package to `dst` (default `/lib`).
+    #[pymethod]
+    fn sync_dependencies(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+        crate::sync::sync_dependencies(zelf, args, vm)
     }
 
     /// Measure the offset between the board clock and the host clock (device − host, seconds).

@@ -39,6 +39,10 @@ impl Implementation {
         *self.emitters.write() = emitters;
     }
 
+    pub fn has_emitter(&self, name: &str) -> bool {
+        self.emitters.read().contains(&name)
+    }
+
     /// `"micropython"`, `"circuitpython"`, ...
     pub fn name_str(&self) -> &str {
         &self.name

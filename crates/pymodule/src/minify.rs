@@ -11,10 +11,22 @@ use ruff_text_size::{Ranged, TextRange};
 
 /// Minify `source`. Code that does not parse is returned unchanged (the board will report it).
 pub fn minify(source: &str) -> String {
+    minify_with(source, false)
+}
+
+/// Minify a module file (`device.sync`): its leading string is its docstring and goes too.
+pub fn minify_file(source: &str) -> String {
+    minify_with(source, true)
+}
+
+fn minify_with(source: &str, module_docstring: bool) -> String {
     let Ok(parsed) = ruff_python_parser::parse_module(source) else {
         return source.to_string();
     };
     let mut docs = Docstrings::default();
+    if module_docstring {
+        docs.note_body(&parsed.syntax().body);
+    }
     for stmt in &parsed.syntax().body {
         docs.visit_stmt(stmt);
     }
@@ -245,6 +257,15 @@ mod tests {
             out,
             "class A:\n 0\n def m(self):\n  s='''keep\n  this'''\n  for i in range(3):\n   if i:\n    yield s\n"
         );
+    }
+
+    #[test]
+    fn a_module_file_loses_its_docstring_too() {
+        let file = "\"\"\"Module doc.\"\"\"\nimport os\n";
+        let minified = super::minify_file(file);
+        same_lines(&minified, file);
+        assert_eq!(minified, "0\nimport os\n");
+        assert_eq!(minify("'hello'").trim_end(), "'hello'");
     }
 
     #[test]

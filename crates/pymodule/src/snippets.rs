@@ -34,3 +34,25 @@ pub fn wrap_result(expr: &str, timed: bool) -> String {
         format!("__belay_r({expr}\n)")
     }
 }
+
+/// `device.sync`'s board side: `__belay_sync(dst, keep, dirs, files)` deletes, creates and
+/// hashes; `__belay_put(path, mode, data)` writes. Needs [`listdir`] and [`fnv`] first.
+pub const SYNC: &str = include_str!("snippets/sync.py");
+
+/// `__belay_ls(dir)`: `(name, mode, ...)` entries (`os.ilistdir`, emulated on CircuitPython).
+pub fn listdir(implementation: &str) -> &'static str {
+    match implementation {
+        "circuitpython" => include_str!("snippets/listdir_circuitpython.py"),
+        _ => include_str!("snippets/listdir_micropython.py"),
+    }
+}
+
+/// `__belay_fnv(buf, n, h)`: FNV-1a over `buf[:n]`, in viper where the board has it (the caller
+/// masks the result to 32 bits: viper's `uint` is 64 bits on 64-bit ports).
+pub fn fnv(viper: bool) -> &'static str {
+    if viper {
+        include_str!("snippets/sync_fnv_viper.py")
+    } else {
+        include_str!("snippets/sync_fnv_python.py")
+    }
+}

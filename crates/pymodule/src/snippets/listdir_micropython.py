@@ -1,0 +1,1 @@
+__belay_ls = os.ilistdir

@@ -1,0 +1,370 @@
+//! `device.sync(...)` and `device.sync_dependencies(...)` (belay-spec §1.9, §2.10).
+//!
+//! One round trip deletes what the board should no longer hold, creates the directories and
+//! returns the board's hashes; then only the files whose hashes differ are sent, several to a
+//! command, as base64 where the board can decode it.
+
+use std::path::{Path, PathBuf};
+
+use rustpython_vm::builtins::{PyList, PyStr, PyTuple};
+use rustpython_vm::function::{FuncArgs, KwArgs};
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::convert::{Encoder, write_str};
+use crate::device::Device;
+use crate::module::belay;
+use crate::session::{Context, Output, Session, parse_reply};
+use crate::sync_plan::{
+    self, DEFAULT_IGNORE, Keep, SyncError, Tree, discover, dst_dirs, keep_paths, normalise_dst,
+};
+use crate::sync_prepare::{Prepared, PyFiles, prepare_all};
+
+/// Raw bytes per write statement.
+const CHUNK: usize = 3 * 1024;
+/// Most source text per command: small boards compile each command in RAM.
+const COMMAND_BUDGET: usize = 12 * 1024;
+
+#[derive(rustpython_vm::FromArgs)]
+pub struct SyncArgs {
+    #[pyarg(any)]
+    folder: PyObjectRef,
+    #[pyarg(any, default)]
+    dst: Option<PyObjectRef>,
+    #[pyarg(any, default)]
+    keep: Option<PyObjectRef>,
+    #[pyarg(any, default)]
+    ignore: Option<PyObjectRef>,
+    #[pyarg(any, default = true)]
+    minify: bool,
+    #[pyarg(any, default)]
+    mpy_cross_binary: Option<PyObjectRef>,
+    #[pyarg(any, default)]
+    progress_update: Option<PyObjectRef>,
+}
+
+/// What a sync reports as it goes (the Python `progress_update` callable gets these as
+/// `description=`, `total=` and `advance=` keywords, like `rich.Progress.update`).
+pub enum Progress<'a> {
+    Stage(&'a str),
+    Total(usize),
+    Pushing(&'a str),
+    Pushed,
+}
+
+/// `device.sync(folder, dst="/", keep=None, ignore=None, minify=True, mpy_cross_binary=None,
+/// progress_update=None)`.
+pub fn sync(zelf: &Py<Device>, args: SyncArgs, vm: &VirtualMachine) -> PyResult<()> {
+    let folder = sync_plan::absolute(&fspath(&args.folder, vm)?);
+    let dst = match &args.dst {
+        Some(d) => fspath(d, vm)?.to_string_lossy().into_owned(),
+        None => "/".to_string(),
+    };
+    let dst = normalise_dst(&dst).map_err(|e| sync_error(vm, e))?;
+    let keep = keep_arg(args.keep.as_ref(), vm)?;
+    let ignore = ignore_arg(args.ignore.as_ref(), vm)?;
+    let mpy_cross = args
+        .mpy_cross_binary
+        .as_ref()
+        .map(|b| fspath(b, vm))
+        .transpose()?;
+    let py = match (&mpy_cross, args.minify) {
+        (Some(bin), _) => PyFiles::MpyCross(bin),
+        (None, true) => PyFiles::Minify,
+        (None, false) => PyFiles::AsIs,
+    };
+
+    let tree = discover(&folder, &ignore).map_err(|e| sync_error(vm, e))?;
+    let keep = if tree.single_file || keep == Keep::All {
+        None
+    } else {
+        keep_paths(&keep, &dst).map_err(|e| sync_error(vm, e))?
+    };
+    let files = vm
+        .allow_threads(|| prepare_all(&tree.files, &dst, py))
+        .map_err(|e| sync_error(vm, e))?;
+    let report = |p: Progress<'_>| report(args.progress_update.as_ref(), p, vm);
+    let plan = Plan {
+        dst: &dst,
+        tree: &tree,
+        keep: keep.as_deref(),
+        files: &files,
+    };
+    Device::board(zelf, vm, None, |s| {
+        let implementation = zelf.implementation_name().unwrap_or_default();
+        let viper = zelf.has_emitter("viper");
+        push(s, &plan, &implementation, viper, &report, vm)
+    })
+}
+
+struct Plan<'a> {
+    dst: &'a str,
+    tree: &'a Tree,
+    keep: Option<&'a [String]>,
+    files: &'a [Prepared],
+}
+
+fn push(
+    session: &Session,
+    plan: &Plan<'_>,
+    implementation: &str,
+    viper: bool,
+    report: &dyn Fn(Progress<'_>) -> PyResult<()>,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let ctx = Context { module: None };
+    report(Progress::Stage("Bootstrapping sync..."))?;
+    let code = bootstrap(plan, implementation, viper);
+    let reply = session.run(vm, code, Output::Stdout, &ctx)?;
+    let hashes: Vec<u32> = match reply {
+        Some(text) => parse_reply(vm, &text, false)?
+            .try_into_value::<Vec<u64>>(vm)
+            .map_err(|_| internal(vm, "the board's hash list is not a list of ints"))?
+            .into_iter()
+            .map(|h| (h & 0xFFFF_FFFF) as u32)
+            .collect(),
+        None => return Err(internal(vm, "the board did not return its file hashes")),
+    };
+    if hashes.len() != plan.files.len() {
+        return Err(internal(
+            vm,
+            &format!("{} hashes for {} files", hashes.len(), plan.files.len()),
+        ));
+    }
+    let changed: Vec<&Prepared> = plan
+        .files
+        .iter()
+        .zip(&hashes)
+        .filter(|(f, h)| f.hash != **h)
+        .map(|(f, _)| f)
+        .collect();
+    report(Progress::Total(changed.len()))?;
+    let encoder = session.encoder();
+    let mut command = String::new();
+    let mut finished: Vec<&str> = Vec::new();
+    for file in changed {
+        report(Progress::Pushing(file.remote.trim_start_matches('/')))?;
+        let mut chunks = file.data.chunks(CHUNK);
+        let first = chunks.next().unwrap_or(&[]);
+        for (i, chunk) in std::iter::once(first).chain(chunks).enumerate() {
+            write_put(&mut command, &file.remote, i == 0, chunk, encoder);
+            if command.len() >= COMMAND_BUDGET {
+                session.run(vm, std::mem::take(&mut command), Output::Stdout, &ctx)?;
+                for _ in finished.drain(..) {
+                    report(Progress::Pushed)?;
+                }
+            }
+        }
+        finished.push(&file.remote);
+    }
+    if !command.is_empty() {
+        session.run(vm, command, Output::Stdout, &ctx)?;
+    }
+    for _ in finished {
+        report(Progress::Pushed)?;
+    }
+    Ok(())
+}
+
+/// The helpers plus `__belay_sync(dst, keep, dirs, files)`: delete, create, hash.
+fn bootstrap(plan: &Plan<'_>, implementation: &str, viper: bool) -> String {
+    let mut code = String::new();
+    code.push_str(crate::snippets::listdir(implementation));
+    code.push_str(crate::snippets::fnv(viper));
+    code.push_str(crate::snippets::SYNC);
+    code.push_str("__belay_r(__belay_sync(");
+    write_str(plan.dst, &mut code);
+    code.push(',');
+    match plan.keep {
+        None => code.push_str("None"),
+        Some(keep) => {
+            let protected = keep
+                .iter()
+                .map(String::as_str)
+                .chain(plan.files.iter().map(|f| f.remote.as_str()));
+            write_collection(&mut code, '{', '}', protected, "set()");
+        }
+    }
+    code.push(',');
+    let dirs = dst_dirs(plan.dst, &plan.tree.dirs);
+    write_collection(&mut code, '[', ']', dirs.iter().map(String::as_str), "[]");
+    code.push(',');
+    let files = plan.files.iter().map(|f| f.remote.as_str());
+    write_collection(&mut code, '[', ']', files, "[]");
+    code.push_str("))\n");
+    code
+}
+
+fn write_collection<'a>(
+    out: &mut String,
+    open: char,
+    close: char,
+    items: impl Iterator<Item = &'a str>,
+    empty: &str,
+) {
+    let start = out.len();
+    out.push(open);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(item, out);
+    }
+    if out.len() == start + 1 {
+        out.truncate(start);
+        out.push_str(empty);
+    } else {
+        out.push(close);
+    }
+}
+
+/// `__belay_put('/path', 'wb'|'ab', <data>)`.
+fn write_put(out: &mut String, remote: &str, first: bool, data: &[u8], encoder: Encoder) {
+    out.push_str("__belay_put(");
+    write_str(remote, out);
+    out.push_str(if first { ",'wb'," } else { ",'ab'," });
+    encoder.write_bytes(data, out);
+    out.push_str(")\n");
+}
+
+fn report(
+    callback: Option<&PyObjectRef>,
+    progress: Progress<'_>,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let Some(callback) = callback else {
+        return Ok(());
+    };
+    let (key, value): (&str, PyObjectRef) = match progress {
+        Progress::Stage(text) => ("description", vm.ctx.new_str(text).into()),
+        Progress::Pushing(name) => (
+            "description",
+            vm.ctx.new_str(format!("Pushing: {name}")).into(),
+        ),
+        Progress::Total(n) => ("total", vm.ctx.new_int(n).into()),
+        Progress::Pushed => ("advance", vm.ctx.new_int(1).into()),
+    };
+    let kwargs: KwArgs = [(key.to_string(), value)].into_iter().collect();
+    callback.call(FuncArgs::new(Vec::<PyObjectRef>::new(), kwargs), vm)?;
+    Ok(())
+}
+
+/// `device.sync_dependencies(package, *subfolders, dst="/lib", **kwargs)`: the package's data
+/// folders merged, then synced to `dst`.
+pub fn sync_dependencies(zelf: &Py<Device>, args: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+    let mut positional = args.args.into_iter();
+    let package = positional
+        .next()
+        .ok_or_else(|| vm.new_type_error("sync_dependencies() missing the package argument"))?;
+    let resources = vm.import("importlib.resources", 0)?;
+    let root = vm.call_method(&resources, "files", (package,))?;
+    let merged = tempfile::tempdir().map_err(|e| vm.new_os_error(e.to_string()))?;
+    for sub in positional {
+        let folder = vm._truediv(&root, &sub)?;
+        let folder = fspath(&folder, vm)?;
+        copy_tree(&folder, merged.path()).map_err(|e| sync_error(vm, e))?;
+    }
+    let mut kwargs = args.kwargs;
+    kwargs
+        .entry("dst".into())
+        .or_insert_with(|| vm.ctx.new_str("/lib").into());
+    let folder: PyObjectRef = vm.ctx.new_str(merged.path().to_string_lossy()).into();
+    let call = FuncArgs {
+        args: vec![folder],
+        kwargs,
+    };
+    vm.call_method(zelf.as_object(), "sync", call)?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), SyncError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SyncError::Io { path, source }
+    };
+    let meta = std::fs::metadata(from).map_err(|_| SyncError::Missing(from.to_path_buf()))?;
+    if !meta.is_dir() {
+        let name = from.file_name().unwrap_or_default();
+        std::fs::copy(from, to.join(name)).map_err(io(from))?;
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).map_err(io(&target))?;
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(io(&target))?;
+        }
+    }
+    Ok(())
+}
+
+fn fspath(obj: &PyObjectRef, vm: &VirtualMachine) -> PyResult<PathBuf> {
+    let os = vm.import("os", 0)?;
+    let path = vm.call_method(&os, "fspath", (obj.clone(),))?;
+    let path = path
+        .downcast::<PyStr>()
+        .map_err(|_| vm.new_type_error("expected a str path"))?;
+    Ok(PathBuf::from(path.to_string()))
+}
+
+/// `keep` as Belay's `preprocess_keep` reads it.
+fn keep_arg(keep: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult<Keep> {
+    let Some(keep) = keep else {
+        return Ok(Keep::Default);
+    };
+    if keep.class().is(vm.ctx.types.bool_type) {
+        return Ok(if keep.clone().try_to_bool(vm)? {
+            Keep::All
+        } else {
+            Keep::These(Vec::new())
+        });
+    }
+    Ok(Keep::These(str_list(keep, "keep", vm)?))
+}
+
+/// `ignore` as Belay's `preprocess_ignore` reads it.
+fn ignore_arg(ignore: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult<Vec<String>> {
+    match ignore {
+        None => Ok(DEFAULT_IGNORE.map(String::from).to_vec()),
+        Some(obj) => str_list(obj, "ignore", vm),
+    }
+}
+
+/// A str, or a list/tuple of str or path-like objects.
+fn str_list(obj: &PyObjectRef, what: &str, vm: &VirtualMachine) -> PyResult<Vec<String>> {
+    if let Some(s) = obj.downcast_ref::<PyStr>() {
+        return Ok(vec![s.to_string()]);
+    }
+    let items: Vec<PyObjectRef> = if let Some(l) = obj.downcast_ref::<PyList>() {
+        l.borrow_vec().to_vec()
+    } else if let Some(t) = obj.downcast_ref::<PyTuple>() {
+        t.as_slice().to_vec()
+    } else {
+        return Err(vm.new_type_error(format!(
+            "{what} must be None, a str, a list or a tuple, not {}",
+            obj.class().name()
+        )));
+    };
+    items
+        .iter()
+        .map(|i| Ok(fspath(i, vm)?.to_string_lossy().into_owned()))
+        .collect()
+}
+
+fn sync_error(vm: &VirtualMachine, e: SyncError) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    match e {
+        SyncError::Missing(_)
+        | SyncError::BadDst { .. }
+        | SyncError::BadKeep { .. }
+        | SyncError::BadName { .. }
+        | SyncError::Ignore { .. } => vm.new_value_error(e.to_string()),
+        SyncError::Io { .. } => vm.new_os_error(e.to_string()),
+        SyncError::Prepare(_) => vm.new_runtime_error(e.to_string()),
+    }
+}
+
+fn internal(vm: &VirtualMachine, what: &str) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    vm.new_exception_msg(belay::internal_error(vm), format!("sync: {what}").into())
+}
