@@ -124,3 +124,37 @@ fn sync_unix() {
 fn sync_wasm() {
     sync_folder(Kind::Wasm);
 }
+
+/// An uncaught `PyboardException` is shown with miette: the host line the board code failed on,
+/// the board's message, and the host line that made the call; the exit status is 1.
+fn uncaught_board_exception(kind: Kind) {
+    let board = Board::start(kind);
+    let run = run_script("board_failure.py", &[&board.port]);
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert_eq!(run.stdout, "before the call\n");
+    let err = &run.stderr;
+    for expected in [
+        "× NameError: name 'undefined_name' ",
+        "board_failure.py:12:5]",
+        "return undefined_name * y",
+        "raised on the board here",
+        "board_failure.py:16:1]",
+        "this call ran on the board",
+    ] {
+        assert!(err.contains(expected), "{expected:?} missing from:\n{err}");
+    }
+    assert!(
+        !err.contains("Traceback (most recent call last):\n  File \"/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn uncaught_board_exception_unix() {
+    uncaught_board_exception(Kind::Unix);
+}
+
+#[test]
+fn uncaught_board_exception_wasm() {
+    uncaught_board_exception(Kind::Wasm);
+}

@@ -22,9 +22,28 @@ pub fn interpreter(argv: Vec<String>) -> Interpreter {
 }
 
 /// Run `main` as `__main__` and turn the outcome into an exit status: `SystemExit`'s code, 1 (with
-/// a traceback) for an uncaught exception, death by SIGINT for an uncaught KeyboardInterrupt.
+/// a traceback) for an uncaught exception, death by SIGINT for an uncaught KeyboardInterrupt. An
+/// uncaught `belay.PyboardException` is shown with miette, pointing at the host source.
 pub fn run_main(argv: Vec<String>, main: impl FnOnce(&VirtualMachine) -> PyResult<()>) -> ExitCode {
-    let status = interpreter(argv).run(main);
+    let interp = interpreter(argv);
+    let outcome = interp.enter(|vm| {
+        main(vm).map_err(|exc| match crate::board_error::diagnose(&exc, vm) {
+            Some(failure) => {
+                // What the script printed comes first.
+                if let Ok(stdout) = vm.sys_module.get_attr("stdout", vm) {
+                    let _ = vm.call_method(&stdout, "flush", ());
+                }
+                eprintln!("{:?}", miette::Report::new(failure));
+                // Exit with status 1 without a second report; atexit (teardowns) still runs.
+                vm.new_exception(
+                    vm.ctx.exceptions.system_exit.to_owned(),
+                    vec![vm.ctx.new_int(1).into()],
+                )
+            }
+            None => exc,
+        })
+    });
+    let status = interp.finalize(outcome.err());
     ExitCode::from(u8::try_from(status).unwrap_or(1))
 }
 

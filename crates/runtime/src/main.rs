@@ -1,5 +1,6 @@
 //! `belay-run`: run a host Python script in embedded RustPython, with the `belay` module built in.
 
+mod board_error;
 mod cli;
 mod commands;
 mod interp;

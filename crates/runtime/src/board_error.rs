@@ -1,0 +1,170 @@
+//! An uncaught `belay.PyboardException` shown with miette: the host source line the board code
+//! failed on (board tracebacks are already mapped to host files), the board's message, and the
+//! host line that made the call.
+
+use std::path::Path;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use rustpython_vm::builtins::PyBaseExceptionRef;
+use rustpython_vm::{AsObject, PyObjectRef, VirtualMachine};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{summary}")]
+#[diagnostic(code(belay::PyboardException))]
+pub struct BoardFailure {
+    summary: String,
+    #[source_code]
+    src: Option<NamedSource<String>>,
+    #[label("{label}")]
+    span: Option<SourceSpan>,
+    label: String,
+    #[help]
+    traceback: Option<String>,
+    #[related]
+    call_site: Vec<CallSite>,
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("called from the host")]
+pub struct CallSite {
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("this call ran on the board")]
+    span: SourceSpan,
+}
+
+/// A line of a host file, as miette wants it.
+struct Located {
+    src: NamedSource<String>,
+    span: SourceSpan,
+}
+
+fn locate(file: &str, line: usize) -> Option<Located> {
+    if file.starts_with('<') || line == 0 {
+        return None;
+    }
+    let text = std::fs::read_to_string(Path::new(file)).ok()?;
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end();
+            let indent = body.len() - body.trim_start().len();
+            let span = (offset + indent, body.len() - indent).into();
+            return Some(Located {
+                src: NamedSource::new(file, text),
+                span,
+            });
+        }
+        offset += l.len();
+    }
+    None
+}
+
+/// `File "X", line N` frames of a (host-mapped) board traceback, innermost last.
+fn board_frames(traceback: &str) -> Vec<(String, usize)> {
+    traceback
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim_start().strip_prefix("File \"")?;
+            let (file, rest) = rest.split_once("\", line ")?;
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            Some((file.to_string(), digits.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The innermost frame of the host traceback that is in a readable file.
+fn host_call_site(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Option<Located> {
+    let mut tb: Option<PyObjectRef> = exc.__traceback__().map(Into::into);
+    let mut best = None;
+    while let Some(t) = tb.filter(|t| !vm.is_none(t)) {
+        let line = t
+            .get_attr("tb_lineno", vm)
+            .ok()?
+            .try_into_value::<usize>(vm)
+            .ok()?;
+        let file = t
+            .get_attr("tb_frame", vm)
+            .and_then(|f| f.get_attr("f_code", vm))
+            .and_then(|c| c.get_attr("co_filename", vm))
+            .and_then(|n| n.str(vm))
+            .ok()?
+            .to_string();
+        best = locate(&file, line).or(best);
+        tb = t.get_attr("tb_next", vm).ok();
+    }
+    best
+}
+
+/// The diagnostic for `exc` when it is a `belay.PyboardException`.
+pub fn diagnose(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Option<BoardFailure> {
+    let class = vm
+        .import("belay", 0)
+        .and_then(|m| m.get_attr("PyboardException", vm))
+        .ok()?;
+    if !exc.as_object().is_instance(&class, vm).ok()? {
+        return None;
+    }
+    let message = exc.as_object().str(vm).ok()?.to_string();
+    let summary = message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("the board raised an exception")
+        .trim()
+        .to_string();
+    let board = board_frames(&message)
+        .into_iter()
+        .rev()
+        .find_map(|(file, line)| locate(&file, line));
+    let call = host_call_site(exc, vm);
+    let has_frames = message.contains("Traceback");
+    let traceback = has_frames.then(|| format!("board traceback:\n{}", message.trim_end()));
+    Some(match (board, call) {
+        (Some(b), call) => BoardFailure {
+            summary,
+            src: Some(b.src),
+            span: Some(b.span),
+            label: "raised on the board here".into(),
+            traceback,
+            call_site: call
+                .map(|c| CallSite {
+                    src: c.src,
+                    span: c.span,
+                })
+                .into_iter()
+                .collect(),
+        },
+        (None, Some(c)) => BoardFailure {
+            summary,
+            src: Some(c.src),
+            span: Some(c.span),
+            label: "this call failed on the board".into(),
+            traceback,
+            call_site: Vec::new(),
+        },
+        (None, None) => BoardFailure {
+            summary,
+            src: None,
+            span: None,
+            label: String::new(),
+            traceback,
+            call_site: Vec::new(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::board_frames;
+
+    #[test]
+    fn frames_of_a_mapped_traceback() {
+        let tb = "Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n  \
+                  File \"/x/main.py\", line 14, in foo\n    baz\nNameError: name 'baz' isn't defined\r\n";
+        assert_eq!(
+            board_frames(tb),
+            [("<stdin>".to_string(), 1), ("/x/main.py".to_string(), 14)]
+        );
+    }
+}
