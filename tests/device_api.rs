@@ -158,3 +158,24 @@ fn uncaught_board_exception_unix() {
 fn uncaught_board_exception_wasm() {
     uncaught_board_exception(Kind::Wasm);
 }
+
+/// Belay's integration tests, re-expressed (tests/ACCEPTANCE.md).
+#[test]
+fn belay_integration_assertions_unix() {
+    passes(
+        Kind::Unix,
+        "belay_integration.py",
+        &[],
+        "belay integration ok",
+    );
+}
+
+#[test]
+fn belay_integration_assertions_wasm() {
+    passes(
+        Kind::Wasm,
+        "belay_integration.py",
+        &[],
+        "belay integration ok",
+    );
+}

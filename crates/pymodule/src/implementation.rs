@@ -22,6 +22,14 @@ const ARCHITECTURES: [Option<&str>; 13] = [
     Some("rv64imc"),
 ];
 
+/// The native architecture encoded in `sys.implementation._mpy` (None for an unknown index).
+fn arch_of(mpy: u64) -> Option<&'static str> {
+    usize::try_from(mpy >> 10)
+        .ok()
+        .and_then(|i| ARCHITECTURES.get(i).copied())
+        .flatten()
+}
+
 /// `device.implementation`.
 #[pyclass(module = "belay", name = "Implementation")]
 #[derive(Debug, PyPayload)]
@@ -66,11 +74,7 @@ impl Implementation {
         let arch = if vm.is_none(mpy) {
             None
         } else {
-            let mpy: u64 = mpy.clone().try_into_value(vm).map_err(|_| bad())?;
-            usize::try_from(mpy >> 10)
-                .ok()
-                .and_then(|i| ARCHITECTURES.get(i).copied())
-                .flatten()
+            arch_of(mpy.clone().try_into_value(vm).map_err(|_| bad())?)
         };
         let implementation = Implementation {
             name: name.str(vm)?.to_string(),
@@ -155,7 +159,32 @@ pub fn emitters_from(error: Option<&str>) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::emitters_from;
+    use super::{arch_of, emitters_from};
+    use crate::literal::{Literal, parse_literal};
+
+    #[test]
+    fn architectures_from_mpy_including_unknown_indexes() {
+        assert_eq!(arch_of(2822), Some("x64")); // unix port, CircuitPython 10.3 on linux
+        assert_eq!(arch_of(6), None); // no native code
+        assert_eq!(arch_of((5 << 10) | 6), Some("armv7m"));
+        assert_eq!(arch_of(12 << 10 | 6), Some("rv64imc"));
+        assert_eq!(arch_of(13 << 10 | 6), None);
+        assert_eq!(arch_of(u64::MAX), None);
+    }
+
+    #[test]
+    fn recorded_circuitpython_implementation_tuple() {
+        // The tuple a CircuitPython 10.3 board sent (shared/transcripts), parsed as a literal.
+        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822)";
+        let Literal::Tuple(items) = parse_literal(reply).unwrap() else {
+            panic!("not a tuple")
+        };
+        assert_eq!(items[0], Literal::Str("circuitpython".into()));
+        let Literal::Int(mpy) = &items[3] else {
+            panic!("no _mpy")
+        };
+        assert_eq!(arch_of(u64::try_from(mpy.clone()).unwrap()), Some("x64"));
+    }
 
     #[test]
     fn emitter_check_outcomes() {
