@@ -183,7 +183,7 @@ mod tests {
         let Literal::Int(mpy) = &items[3] else {
             panic!("no _mpy")
         };
-        assert_eq!(arch_of(u64::try_from(mpy.clone()).unwrap()), Some("x64"));
+        assert_eq!(arch_of(u64::try_from(*mpy).unwrap()), Some("x64"));
     }
 
     #[test]
