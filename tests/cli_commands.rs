@@ -49,3 +49,192 @@ fn latency_verbose_and_csv() {
     assert!(values.iter().all(|v| *v > 0.0));
     let _ = std::fs::remove_file(csv);
 }
+
+fn command(args: &[&str]) -> support::Run {
+    let mut cmd = belay_run();
+    cmd.args(args);
+    run_with_limit(cmd, Duration::from_secs(60))
+}
+
+#[test]
+fn info_prints_name_version_and_platform() {
+    for (kind, expected) in [
+        (Kind::Unix, "micropython v1.29.0-preview - linux\n"),
+        (Kind::Wasm, "micropython v1.27.0 - webassembly\n"),
+    ] {
+        let board = Board::start(kind);
+        let run = command(&["info", &board.port]);
+        run.assert_ok();
+        assert_eq!(run.stdout, expected);
+    }
+}
+
+#[test]
+fn exec_prints_expression_values_and_fails_on_board_errors() {
+    let board = Board::start(Kind::Unix);
+    let run = command(&["exec", &board.port, "[1, 'a', b'\\x00', 2**70]"]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "[1, 'a', b'\\x00', 1180591620717411303424]\n");
+    // A statement prints what the board prints, nothing more; BELAY_DEVICE names the port.
+    let mut cmd = belay_run();
+    cmd.env("BELAY_DEVICE", &board.port)
+        .args(["exec", "for i in range(2): print('line', i)"]);
+    let run = run_with_limit(cmd, Duration::from_secs(60));
+    run.assert_ok();
+    assert_eq!(run.stdout, "line 0\nline 1\n");
+    let run = command(&["--port", &board.port, "exec", "1/0"]);
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("ZeroDivisionError"), "{}", run.stderr);
+}
+
+#[test]
+fn commands_without_a_port_say_how_to_give_one() {
+    let mut cmd = belay_run();
+    cmd.env_remove("BELAY_DEVICE").args(["info"]);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(2), "{run:?}");
+    assert!(run.stderr.contains("no port given"), "{}", run.stderr);
+    assert!(run.stderr.contains("BELAY_DEVICE"), "{}", run.stderr);
+}
+
+#[test]
+fn sync_sends_changes_only_and_reports_them() {
+    let board = Board::start(Kind::Wasm);
+    let src = std::env::temp_dir().join(format!("belay-cli-sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&src);
+    std::fs::create_dir_all(src.join("pkg")).unwrap();
+    std::fs::write(src.join("main.py"), "print('hi')  # comment\n").unwrap();
+    std::fs::write(src.join("pkg/data.bin"), vec![7u8; 5000]).unwrap();
+    std::fs::write(src.join("notes.md"), "ignored\n").unwrap();
+    let folder = src.to_string_lossy().into_owned();
+    let sync = |extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            board.port.as_str(),
+            folder.as_str(),
+            "--dst",
+            "/app",
+        ];
+        args.extend_from_slice(extra);
+        command(&args)
+    };
+    let run = sync(&["--ignore", "*.md"]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "Complete: 2 files (4.89 KiB) sent to /app.\n");
+    let run = sync(&["--ignore", "*.md"]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "Complete: 0 files (0 B) sent to /app.\n");
+    // Not a terminal: no progress bar drawn.
+    assert_eq!(run.stderr, "");
+    let run = command(&[
+        "exec",
+        &board.port,
+        "sorted(os.listdir('/app')), open('/app/main.py').read()",
+    ]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "(['main.py', 'pkg'], \"print('hi')\\n\")\n");
+    // --empty-ignore: notes.md goes too; --dst must be absolute.
+    let run = sync(&["--empty-ignore"]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "Complete: 1 file (8 B) sent to /app.\n");
+    let run = command(&["sync", &board.port, &folder, "--dst", "app"]);
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("must start with"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&src);
+}
+
+#[test]
+fn list_select_and_completions() {
+    let run = command(&["list"]);
+    run.assert_ok();
+    let header = run.stdout.lines().next().unwrap_or_default().to_string();
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        columns,
+        [
+            "device",
+            "vid",
+            "pid",
+            "serial_number",
+            "manufacturer",
+            "product",
+            "location"
+        ],
+        "{}",
+        run.stdout
+    );
+    for line in run.stdout.lines().skip(1) {
+        let device = line.split_whitespace().next().unwrap();
+        assert!(
+            std::path::Path::new(device).exists(),
+            "{device} listed but missing"
+        );
+    }
+    // No USB boards on a CI machine: select says so (the choice itself is unit-tested).
+    let run = command(&["select"]);
+    if !run.stdout.is_empty() {
+        return; // a USB board is plugged in: select is interactive then
+    }
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("no USB serial ports found"),
+        "{}",
+        run.stderr
+    );
+    let run = command(&["completions", "bash"]);
+    run.assert_ok();
+    for word in ["belay-run", "sync", "terminal", "--empty-keep"] {
+        assert!(
+            run.stdout.contains(word),
+            "{word} missing from the completion script"
+        );
+    }
+}
+
+/// `belay-run terminal` with its stdin/stdout on a pty, as a person at a terminal uses it: the
+/// board's friendly REPL answers typed lines, Ctrl-] leaves.
+#[test]
+fn terminal_passes_keys_through_until_ctrl_bracket() {
+    use std::io::{Read, Write};
+    use std::os::fd::FromRawFd;
+    use std::process::Stdio;
+
+    let board = Board::start(Kind::Unix);
+    let (mut master, slave) = unsafe {
+        let (mut m, mut s) = (0, 0);
+        let rc = libc::openpty(
+            &mut m,
+            &mut s,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        );
+        assert_eq!(rc, 0, "openpty failed");
+        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+    };
+    let mut cmd = belay_run();
+    cmd.args(["terminal", &board.port])
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    let mut child = cmd.spawn().unwrap();
+    let guard = support::watchdog(child.id(), Duration::from_secs(30));
+    let mut seen = Vec::new();
+    let mut wait_for = |master: &mut std::fs::File, text: &str| {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains(text) {
+            let n = master.read(&mut buf).expect("terminal output");
+            assert!(n > 0, "terminal closed before {text:?}: {seen:?}");
+            seen.extend_from_slice(&buf[..n]);
+        }
+    };
+    wait_for(&mut master, "Ctrl-] exits");
+    wait_for(&mut master, ">>> ");
+    master.write_all(b"print(6 * 7)\r").unwrap();
+    wait_for(&mut master, "42");
+    master.write_all(b"\x1d").unwrap();
+    wait_for(&mut master, "terminal closed");
+    let status = child.wait().unwrap();
+    drop(guard);
+    assert!(status.success(), "{status:?}");
+}

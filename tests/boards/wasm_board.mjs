@@ -5,7 +5,8 @@
 //   answered with R\x00 ("unsupported") and hosts fall back to plain raw mode;
 // - a soft reset (Ctrl-D, signalled by bit 0x100 of replProcessCharWithAsyncify's result)
 //   starts a fresh VM and prints what a board prints: "MPY: soft reboot", then the raw REPL
-//   banner again when the reset came from the raw REPL;
+//   banner again when the reset came from the raw REPL; files written on the board survive it, as
+//   on a board's flash;
 // - with --lib DIR, every file of DIR (hardware stand-ins such as machine.py) is installed in /lib
 //   on the board's own filesystem.
 import { readdirSync, readFileSync, writeSync } from "node:fs";
@@ -75,11 +76,41 @@ async function feed(byte) {
   }
 }
 
+// A board's flash survives a soft reset; the fresh VM's filesystem is new, so the files the host
+// wrote are carried over (everything outside Emscripten's own /dev, /proc and /tmp).
+const SYSTEM_DIRS = new Set(["/dev", "/proc", "/tmp", "/home"]);
+function snapshotFiles(fs, dir = "/", out = []) {
+  for (const name of fs.readdir(dir)) {
+    if (name === "." || name === "..") continue;
+    const path = (dir === "/" ? "" : dir) + "/" + name;
+    if (SYSTEM_DIRS.has(path)) continue;
+    const mode = fs.stat(path).mode;
+    if (fs.isDir(mode)) {
+      out.push([path, null]);
+      snapshotFiles(fs, path, out);
+    } else if (fs.isFile(mode)) {
+      out.push([path, fs.readFile(path)]);
+    }
+  }
+  return out;
+}
+function restoreFiles(fs, files) {
+  for (const [path, data] of files) {
+    if (data === null) {
+      try { fs.mkdir(path); } catch (e) { /* exists */ }
+    } else {
+      fs.writeFile(path, data);
+    }
+  }
+}
+
 async function softReboot() {
   flush();
   const wasRaw = rawMode;
+  const files = snapshotFiles(mp.FS);
   capture = [];
   await boot();
+  restoreFiles(mp.FS, files);
   const banner = capture;
   writeAll(Buffer.from("MPY: soft reboot\r\n"));
   if (wasRaw) {

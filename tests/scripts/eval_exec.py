@@ -15,6 +15,8 @@ assert device(
     """
 ) is None
 assert device("triple(4)") == 12
+assert device("1, 2") == (1, 2)  # a bare tuple is one value
+assert device("triple(1), triple(2)  # two calls") == (3, 6)
 assert device("  [i for i in range(3)]  ") == [0, 1, 2]
 assert device("(1,\n 2)") == (1, 2)
 assert device("'it' 's'") == "its"

@@ -359,7 +359,7 @@ impl Device {
         let reply = Self::board(zelf, vm, None, |s| {
             s.run(
                 vm,
-                format!("__belay_p({expr}\n)"),
+                format!("__belay_p(({expr}\n))"),
                 output.clone(),
                 &Context { module: None },
             )

@@ -19,7 +19,7 @@ mod proxy;
 mod session;
 mod snippets;
 pub mod source;
-mod sync;
+pub mod sync;
 pub mod sync_plan;
 mod sync_prepare;
 pub mod timesync;

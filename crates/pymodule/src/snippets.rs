@@ -25,13 +25,13 @@ pub fn time_helpers(implementation: &str) -> &'static str {
 /// Defines a function with each native code emitter (belay-spec §1.12).
 pub const EMITTERS: &str = include_str!("snippets/emitters.py");
 
-/// Wrap an expression so the board prints its `repr` after the result marker; `timed` adds the
+/// Wrap an expression (parenthesised: `a, b` is one tuple) so the board prints its `repr` after the result marker; `timed` adds the
 /// board time at the middle of the evaluation (`T<ticks>|` before the value).
 pub fn wrap_result(expr: &str, timed: bool) -> String {
     if timed {
-        format!("__belay_rt(__belay_monotonic(),{expr}\n)")
+        format!("__belay_rt(__belay_monotonic(),({expr}\n))")
     } else {
-        format!("__belay_r({expr}\n)")
+        format!("__belay_r(({expr}\n))")
     }
 }
 

@@ -15,9 +15,11 @@ use crate::device::Device;
 use crate::module::belay;
 use crate::session::{Context, Output, Session, parse_reply};
 use crate::sync_plan::{
-    self, DEFAULT_IGNORE, Keep, SyncError, Tree, discover, dst_dirs, keep_paths, normalise_dst,
+    self, DEFAULT_IGNORE, SyncError, Tree, discover, dst_dirs, keep_paths, normalise_dst,
 };
 use crate::sync_prepare::{Prepared, PyFiles, prepare_all};
+
+pub use crate::sync_plan::Keep;
 
 /// Raw bytes per write statement.
 const CHUNK: usize = 3 * 1024;
@@ -42,47 +44,90 @@ pub struct SyncArgs {
     progress_update: Option<PyObjectRef>,
 }
 
-/// What a sync reports as it goes (the Python `progress_update` callable gets these as
-/// `description=`, `total=` and `advance=` keywords, like `rich.Progress.update`).
+/// What a sync reports as it goes. The Python `progress_update` callable gets these as
+/// `description=`, `total=` (files) and `advance=` keywords, like `rich.Progress.update`.
 pub enum Progress<'a> {
     Stage(&'a str),
-    Total(usize),
+    /// Files and bytes that will be sent.
+    Total {
+        files: usize,
+        bytes: u64,
+    },
     Pushing(&'a str),
+    /// More bytes reached the board.
+    Sent(u64),
+    /// One more file is complete.
     Pushed,
+}
+
+/// A sync, its arguments checked.
+pub struct SyncRequest {
+    pub folder: PathBuf,
+    pub dst: String,
+    pub keep: Keep,
+    pub ignore: Vec<String>,
+    pub minify: bool,
+    pub mpy_cross: Option<PathBuf>,
 }
 
 /// `device.sync(folder, dst="/", keep=None, ignore=None, minify=True, mpy_cross_binary=None,
 /// progress_update=None)`.
 pub fn sync(zelf: &Py<Device>, args: SyncArgs, vm: &VirtualMachine) -> PyResult<()> {
-    let folder = sync_plan::absolute(&fspath(&args.folder, vm)?);
     let dst = match &args.dst {
         Some(d) => fspath(d, vm)?.to_string_lossy().into_owned(),
         None => "/".to_string(),
     };
-    let dst = normalise_dst(&dst).map_err(|e| sync_error(vm, e))?;
-    let keep = keep_arg(args.keep.as_ref(), vm)?;
-    let ignore = ignore_arg(args.ignore.as_ref(), vm)?;
-    let mpy_cross = args
-        .mpy_cross_binary
-        .as_ref()
-        .map(|b| fspath(b, vm))
-        .transpose()?;
-    let py = match (&mpy_cross, args.minify) {
+    let request = SyncRequest {
+        folder: fspath(&args.folder, vm)?,
+        dst,
+        keep: keep_arg(args.keep.as_ref(), vm)?,
+        ignore: ignore_arg(args.ignore.as_ref(), vm)?,
+        minify: args.minify,
+        mpy_cross: args
+            .mpy_cross_binary
+            .as_ref()
+            .map(|b| fspath(b, vm))
+            .transpose()?,
+    };
+    let callback = args.progress_update;
+    run(zelf, &request, &|p| report(callback.as_ref(), p, vm), vm)
+}
+
+/// Run a sync on `device` (a `belay.Device`), reporting progress to `progress`.
+pub fn sync_device(
+    device: &PyObjectRef,
+    request: &SyncRequest,
+    progress: &dyn Fn(Progress<'_>) -> PyResult<()>,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let device = device
+        .downcast_ref::<Device>()
+        .ok_or_else(|| vm.new_type_error("sync needs a belay.Device"))?;
+    run(device, request, progress, vm)
+}
+
+fn run(
+    zelf: &Py<Device>,
+    request: &SyncRequest,
+    progress: &dyn Fn(Progress<'_>) -> PyResult<()>,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let folder = sync_plan::absolute(&request.folder);
+    let dst = normalise_dst(&request.dst).map_err(|e| sync_error(vm, e))?;
+    let py = match (&request.mpy_cross, request.minify) {
         (Some(bin), _) => PyFiles::MpyCross(bin),
         (None, true) => PyFiles::Minify,
         (None, false) => PyFiles::AsIs,
     };
-
-    let tree = discover(&folder, &ignore).map_err(|e| sync_error(vm, e))?;
-    let keep = if tree.single_file || keep == Keep::All {
+    let tree = discover(&folder, &request.ignore).map_err(|e| sync_error(vm, e))?;
+    let keep = if tree.single_file || request.keep == Keep::All {
         None
     } else {
-        keep_paths(&keep, &dst).map_err(|e| sync_error(vm, e))?
+        keep_paths(&request.keep, &dst).map_err(|e| sync_error(vm, e))?
     };
     let files = vm
         .allow_threads(|| prepare_all(&tree.files, &dst, py))
         .map_err(|e| sync_error(vm, e))?;
-    let report = |p: Progress<'_>| report(args.progress_update.as_ref(), p, vm);
     let plan = Plan {
         dst: &dst,
         tree: &tree,
@@ -92,7 +137,7 @@ pub fn sync(zelf: &Py<Device>, args: SyncArgs, vm: &VirtualMachine) -> PyResult<
     Device::board(zelf, vm, None, |s| {
         let implementation = zelf.implementation_name().unwrap_or_default();
         let viper = zelf.has_emitter("viper");
-        push(s, &plan, &implementation, viper, &report, vm)
+        push(s, &plan, &implementation, viper, progress, vm)
     })
 }
 
@@ -137,32 +182,42 @@ fn push(
         .filter(|(f, h)| f.hash != **h)
         .map(|(f, _)| f)
         .collect();
-    report(Progress::Total(changed.len()))?;
+    report(Progress::Total {
+        files: changed.len(),
+        bytes: changed.iter().map(|f| f.data.len() as u64).sum(),
+    })?;
     let encoder = session.encoder();
     let mut command = String::new();
-    let mut finished: Vec<&str> = Vec::new();
+    // Bytes in `command` not yet reported, and files it completes.
+    let mut carried = 0u64;
+    let mut finished = 0usize;
+    let send = |command: String, carried: &mut u64, finished: &mut usize| -> PyResult<()> {
+        session.run(vm, command, Output::Stdout, &ctx)?;
+        report(Progress::Sent(std::mem::take(carried)))?;
+        for _ in 0..std::mem::take(finished) {
+            report(Progress::Pushed)?;
+        }
+        Ok(())
+    };
     for file in changed {
         report(Progress::Pushing(file.remote.trim_start_matches('/')))?;
         let mut chunks = file.data.chunks(CHUNK);
         let first = chunks.next().unwrap_or(&[]);
         for (i, chunk) in std::iter::once(first).chain(chunks).enumerate() {
             write_put(&mut command, &file.remote, i == 0, chunk, encoder);
+            carried += chunk.len() as u64;
             if command.len() >= COMMAND_BUDGET {
-                session.run(vm, std::mem::take(&mut command), Output::Stdout, &ctx)?;
-                for _ in finished.drain(..) {
-                    report(Progress::Pushed)?;
-                }
+                send(std::mem::take(&mut command), &mut carried, &mut finished)?;
             }
         }
-        finished.push(&file.remote);
+        finished += 1;
     }
-    if !command.is_empty() {
-        session.run(vm, command, Output::Stdout, &ctx)?;
+    if command.is_empty() {
+        // The last command went out on the budget; the files it completed are done too.
+        (0..finished).try_for_each(|_| report(Progress::Pushed))
+    } else {
+        send(command, &mut carried, &mut finished)
     }
-    for _ in finished {
-        report(Progress::Pushed)?;
-    }
-    Ok(())
 }
 
 /// The helpers plus `__belay_sync(dst, keep, dirs, files)`: delete, create, hash.
@@ -240,8 +295,9 @@ fn report(
             "description",
             vm.ctx.new_str(format!("Pushing: {name}")).into(),
         ),
-        Progress::Total(n) => ("total", vm.ctx.new_int(n).into()),
+        Progress::Total { files, .. } => ("total", vm.ctx.new_int(files).into()),
         Progress::Pushed => ("advance", vm.ctx.new_int(1).into()),
+        Progress::Sent(_) => return Ok(()),
     };
     let kwargs: KwArgs = [(key.to_string(), value)].into_iter().collect();
     callback.call(FuncArgs::new(Vec::<PyObjectRef>::new(), kwargs), vm)?;

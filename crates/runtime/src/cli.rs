@@ -9,13 +9,7 @@ use clap::{Args, Parser, Subcommand};
 /// The script runs as `__main__` in an embedded Python interpreter (RustPython, with its standard
 /// library compiled in); `import belay` gives the built-in `belay` module.
 #[derive(Debug, Parser)]
-#[command(
-    name = "belay-run",
-    version,
-    about,
-    args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
-)]
+#[command(name = "belay-run", version, about, subcommand_negates_reqs = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -23,7 +17,13 @@ pub struct Cli {
     /// Default port for `belay.Device()` called without one: a serial path such as
     /// /dev/ttyACM0, `auto`, exec:COMMAND, execpty:COMMAND, an IP address (telnet), ws://HOST
     /// (WebREPL), socket://HOST:PORT, or a USB specifier as JSON.
-    #[arg(long, short = 'p', env = "BELAY_DEVICE", value_name = "PORT")]
+    #[arg(
+        long,
+        short = 'p',
+        env = "BELAY_DEVICE",
+        value_name = "PORT",
+        global = true
+    )]
     pub port: Option<String>,
 
     #[command(flatten)]
@@ -49,8 +49,76 @@ pub struct ScriptArgs {
 pub enum Command {
     /// Run a host script (the same as `belay-run SCRIPT`).
     Run(ScriptArgs),
+    /// Run Python code on a board and print the value of an expression.
+    Exec(ExecArgs),
+    /// Copy a folder (or one file) to a board: only changed files are sent, board files missing
+    /// locally are deleted unless kept.
+    Sync(SyncArgs),
+    /// Show the firmware a board runs (`micropython v1.29.0-preview - linux`).
+    Info(PortArgs),
+    /// An interactive REPL on a board (Ctrl-] exits).
+    Terminal(PortArgs),
+    /// List the serial ports, with their USB details.
+    List,
+    /// Pick a USB board interactively and print the `export BELAY_DEVICE='…'` line for it.
+    Select,
     /// Measure the round-trip latency of `device("0")` on a board.
     Latency(LatencyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// A board's port as the first positional argument; without it, `--port` or `BELAY_DEVICE`.
+#[derive(Debug, Args)]
+pub struct PortArgs {
+    /// The board's port (any form `belay.Device` accepts; default: --port or BELAY_DEVICE).
+    #[arg(value_name = "PORT")]
+    pub port: Option<String>,
+    /// Password for WebREPL/telnet boards.
+    #[arg(long)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// `[PORT] STATEMENT`: the port may come from --port or BELAY_DEVICE instead.
+    #[arg(value_name = "PORT STATEMENT", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// Password for WebREPL/telnet boards.
+    #[arg(long)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// `[PORT] FOLDER`: the port may come from --port or BELAY_DEVICE instead.
+    #[arg(value_name = "PORT FOLDER", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// Destination directory on the board.
+    #[arg(long, default_value = "/")]
+    pub dst: String,
+    /// Board files to keep although they are not in FOLDER (default: boot.py, webrepl_cfg.py and
+    /// lib when syncing to /).
+    #[arg(long, num_args = 1.., conflicts_with = "empty_keep")]
+    pub keep: Option<Vec<String>>,
+    /// Keep nothing: delete every board file under --dst that is not in FOLDER.
+    #[arg(long)]
+    pub empty_keep: bool,
+    /// Gitignore-style patterns not to sync (default: *.pyc __pycache__ .DS_Store .pytest_cache).
+    #[arg(long, num_args = 1.., conflicts_with = "empty_ignore")]
+    pub ignore: Option<Vec<String>>,
+    /// Ignore nothing.
+    #[arg(long)]
+    pub empty_ignore: bool,
+    /// Compile .py files with this mpy-cross before sending them.
+    #[arg(long, value_name = "PATH")]
+    pub mpy_cross_binary: Option<PathBuf>,
+    /// Password for WebREPL/telnet boards.
+    #[arg(long)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]

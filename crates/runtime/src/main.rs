@@ -24,6 +24,13 @@ fn main() -> ExitCode {
     belay_pymodule::set_default_port(cli.port.clone());
     let code = match &cli.command {
         Some(Command::Latency(args)) => commands::latency(args),
+        Some(Command::Exec(args)) => commands::exec(args, &cli),
+        Some(Command::Sync(args)) => commands::sync(args, &cli),
+        Some(Command::Info(args)) => commands::info(args, &cli),
+        Some(Command::Terminal(args)) => commands::terminal(args, &cli),
+        Some(Command::List) => commands::list(),
+        Some(Command::Select) => commands::select(),
+        Some(Command::Completions { shell }) => commands::completions(*shell),
         Some(Command::Run(args)) => run_script(args, &cli, &matches),
         None => run_script(&cli.script, &cli, &matches),
     };

@@ -1,0 +1,175 @@
+//! `belay-run list` (every serial port with its USB details) and `belay-run select` (pick a USB
+//! board, print the `BELAY_DEVICE` line that finds it again wherever it is plugged in).
+
+use std::process::ExitCode;
+
+use belay_transport::{UsbPort, UsbSpecifier, usb::list_usb_ports};
+
+const COLUMNS: [&str; 7] = [
+    "device",
+    "vid",
+    "pid",
+    "serial_number",
+    "manufacturer",
+    "product",
+    "location",
+];
+
+/// The columns of one port, `-` for what the system does not know.
+fn row(p: &UsbPort) -> [String; 7] {
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let hex = |v: Option<u16>| v.map_or_else(|| "-".into(), |v| format!("0x{v:04x}"));
+    [
+        p.device.clone(),
+        hex(p.vid),
+        hex(p.pid),
+        text(&p.serial_number),
+        text(&p.manufacturer),
+        text(&p.product),
+        text(&p.location),
+    ]
+}
+
+/// Every serial port: USB ones with their details, others with the device path only.
+fn all_ports() -> Vec<UsbPort> {
+    let usb = list_usb_ports();
+    let mut out: Vec<UsbPort> = serialport::available_ports()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !usb.iter().any(|u| u.device == p.port_name))
+        .map(|p| UsbPort {
+            device: p.port_name,
+            ..UsbPort::default()
+        })
+        .chain(usb.iter().cloned())
+        .collect();
+    out.sort_by(|a, b| a.device.cmp(&b.device));
+    out
+}
+
+fn table(ports: &[UsbPort]) -> Vec<String> {
+    let rows: Vec<[String; 7]> = ports.iter().map(row).collect();
+    let header = COLUMNS.map(String::from);
+    let widths: Vec<usize> = (0..7)
+        .map(|i| {
+            std::iter::once(&header)
+                .chain(&rows)
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    std::iter::once(&header)
+        .chain(&rows)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+/// `belay-run list`.
+pub fn list() -> ExitCode {
+    let ports = all_ports();
+    if ports.is_empty() {
+        eprintln!("no serial ports found");
+    }
+    for line in table(&ports) {
+        println!("{line}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The specifier that finds `port` again: its USB identity, not its device path (the hub
+/// location only for a board without a serial number).
+fn specifier_for(port: &UsbPort) -> UsbSpecifier {
+    UsbSpecifier {
+        vid: port.vid,
+        pid: port.pid,
+        serial_number: port.serial_number.clone(),
+        manufacturer: port.manufacturer.clone(),
+        product: port.product.clone(),
+        location: port
+            .serial_number
+            .is_none()
+            .then(|| port.location.clone())
+            .flatten(),
+        ..UsbSpecifier::default()
+    }
+}
+
+/// `export BELAY_DEVICE='…'`, the JSON quoted for a POSIX shell.
+fn export_line(spec: &UsbSpecifier) -> String {
+    format!(
+        "export BELAY_DEVICE='{}'",
+        spec.to_json().replace('\'', "'\\''")
+    )
+}
+
+/// `belay-run select`.
+pub fn select() -> ExitCode {
+    let ports = list_usb_ports();
+    if ports.is_empty() {
+        eprintln!("no USB serial ports found: plug a board in, or pass its port directly");
+        return ExitCode::FAILURE;
+    }
+    let lines = table(&ports);
+    let chosen = dialoguer::Select::new()
+        .with_prompt(format!("Select a board\n    {}", lines[0]))
+        .items(&lines[1..])
+        .default(0)
+        .interact_opt();
+    match chosen {
+        Ok(Some(i)) => {
+            println!("{}", export_line(&specifier_for(&ports[i])));
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("select needs an interactive terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_line_round_trips_through_the_shell_quoting() {
+        let port = UsbPort {
+            device: "/dev/ttyACM0".into(),
+            vid: Some(0x2e8a),
+            pid: Some(5),
+            serial_number: Some("E66038B7'13".into()),
+            ..UsbPort::default()
+        };
+        let line = export_line(&specifier_for(&port));
+        assert_eq!(
+            line,
+            r#"export BELAY_DEVICE='{"vid":11914,"pid":5,"serial_number":"E66038B7'\''13"}'"#
+        );
+        let spec = specifier_for(&port);
+        assert!(spec.matches(&port));
+        assert_eq!(UsbSpecifier::from_json(&spec.to_json()).unwrap(), spec);
+    }
+
+    #[test]
+    fn table_aligns_columns_and_marks_unknowns() {
+        let ports = [UsbPort {
+            device: "/dev/ttyS0".into(),
+            ..UsbPort::default()
+        }];
+        let lines = table(&ports);
+        assert!(lines[0].starts_with("device      vid  pid"), "{lines:?}");
+        assert_eq!(
+            lines[1].split_whitespace().collect::<Vec<_>>(),
+            ["/dev/ttyS0", "-", "-", "-", "-", "-", "-"]
+        );
+    }
+}

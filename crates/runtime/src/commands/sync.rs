@@ -1,0 +1,126 @@
+//! `belay-run sync [PORT] FOLDER`: `device.sync` with a progress bar (files and bytes) on a
+//! terminal, and a one-line summary.
+
+use std::cell::RefCell;
+use std::process::ExitCode;
+
+use belay_pymodule::sync::{Keep, Progress, SyncRequest, sync_device};
+use belay_pymodule::sync_plan::DEFAULT_IGNORE;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rustpython_vm::function::{FuncArgs, KwArgs};
+use rustpython_vm::{PyResult, VirtualMachine};
+
+use super::split_port;
+use crate::cli::{Cli, SyncArgs};
+use crate::interp::run_main;
+
+pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
+    let (port, folder) = match split_port(&args.args, cli) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let request = SyncRequest {
+        folder: folder.into(),
+        dst: args.dst.clone(),
+        keep: match (&args.keep, args.empty_keep) {
+            (_, true) => Keep::These(Vec::new()),
+            (Some(keep), false) => Keep::These(keep.clone()),
+            (None, false) => Keep::Default,
+        },
+        ignore: match (&args.ignore, args.empty_ignore) {
+            (_, true) => Vec::new(),
+            (Some(ignore), false) => ignore.clone(),
+            (None, false) => DEFAULT_IGNORE.map(String::from).to_vec(),
+        },
+        minify: true,
+        mpy_cross: args.mpy_cross_binary.clone(),
+    };
+    let argv = vec!["belay-run sync".to_string()];
+    run_main(argv, |vm| {
+        let device = connect(vm, &port, args.password.as_deref())?;
+        let bar = Bar::new();
+        let result = sync_device(&device, &request, &|p| bar.update(p), vm);
+        bar.done(result.is_ok(), &request.dst);
+        vm.call_method(&device, "close", ())?;
+        result
+    })
+}
+
+fn connect(
+    vm: &VirtualMachine,
+    port: &str,
+    password: Option<&str>,
+) -> PyResult<rustpython_vm::PyObjectRef> {
+    let class = vm.import("belay", 0)?.get_attr("Device", vm)?;
+    let mut kwargs = KwArgs::default();
+    if let Some(p) = password {
+        kwargs = [("password".to_string(), vm.ctx.new_str(p).into())]
+            .into_iter()
+            .collect();
+    }
+    class.call(FuncArgs::new(vec![vm.ctx.new_str(port).into()], kwargs), vm)
+}
+
+/// The progress bar (drawn only when stderr is a terminal) and the counts for the summary.
+struct Bar {
+    bar: ProgressBar,
+    state: RefCell<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    files: usize,
+    done: usize,
+    bytes: u64,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        );
+        Bar {
+            bar,
+            state: RefCell::new(Counts::default()),
+        }
+    }
+
+    fn update(&self, progress: Progress<'_>) -> PyResult<()> {
+        let mut s = self.state.borrow_mut();
+        match progress {
+            Progress::Stage(text) => self.bar.set_message(text.to_string()),
+            Progress::Total { files, bytes } => {
+                s.files = files;
+                self.bar.set_length(bytes);
+            }
+            Progress::Pushing(name) => {
+                self.bar
+                    .set_message(format!("{}/{} {name}", s.done + 1, s.files))
+            }
+            Progress::Sent(bytes) => {
+                s.bytes += bytes;
+                self.bar.inc(bytes);
+            }
+            Progress::Pushed => s.done += 1,
+        }
+        Ok(())
+    }
+
+    fn done(&self, ok: bool, dst: &str) {
+        self.bar.finish_and_clear();
+        if ok {
+            let s = self.state.borrow();
+            println!(
+                "Complete: {} file{} ({}) sent to {dst}.",
+                s.done,
+                if s.done == 1 { "" } else { "s" },
+                indicatif::BinaryBytes(s.bytes)
+            );
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! `belay-run terminal [PORT]`: the board's own REPL, byte for byte, until Ctrl-].
+
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use belay_transport::fdio::{Ready, wait_readable};
+use belay_transport::link::{Link, Wait};
+use belay_transport::port::{Port, write_all};
+use belay_transport::{ConnectOptions, Credentials, PortSpec, TransportError};
+use rustix::termios;
+
+use super::port_or_default;
+use crate::cli::{Cli, PortArgs};
+
+/// Ctrl-]: leave the terminal (as in Belay, miniterm and telnet).
+const EXIT_KEY: u8 = 0x1d;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("terminal on {port}: {source}")]
+#[diagnostic(code(belay_run::terminal))]
+struct TerminalError {
+    port: String,
+    source: TransportError,
+}
+
+pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
+    let port = match port_or_default(args.port.as_deref(), cli) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match run(&port, args.password.as_deref()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(source) => {
+            eprintln!("{:?}", miette::Report::new(TerminalError { port, source }));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
+    let spec = PortSpec::parse(port)?;
+    let mut opts = ConnectOptions::default();
+    if let Some(p) = password {
+        opts.credentials = Credentials {
+            password: p.to_string(),
+            ..Credentials::default()
+        };
+    }
+    let mut opened = Port::open(&spec, &opts)?;
+    let login = opened.login.take();
+    let mut link = Link::new(opened)?;
+    if let Some(login) = login {
+        login.run(&mut link, Wait::For(opts.repl.timeout))?;
+    }
+    let writer = link.writer();
+    eprint!("--- belay-run terminal on {port}; Ctrl-] exits ---\r\n");
+    let _raw = RawMode::enable();
+    // Leave a raw REPL another host may have left behind; the board shows its banner and prompt.
+    write_all(&writer, b"\r\x02").map_err(|e| belay_transport::link::lost("writing", e))?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let shown = {
+        let stop = stop.clone();
+        std::thread::spawn(move || show_board_output(&mut link, &stop))
+    };
+    let mut stdin = std::io::stdin().lock();
+    let mut buf = [0u8; 1024];
+    while !shown.is_finished() {
+        // Wake up now and then to notice a board that went away.
+        match wait_readable(stdin.as_fd(), Some(Duration::from_millis(200)), None) {
+            Ok(Ready::Readable) => {}
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+        let n = match stdin.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let keys = &buf[..n];
+        let (send, leave) = match keys.iter().position(|&b| b == EXIT_KEY) {
+            Some(i) => (&keys[..i], true),
+            None => (keys, false),
+        };
+        if !send.is_empty() {
+            write_all(&writer, send).map_err(|e| belay_transport::link::lost("writing", e))?;
+        }
+        if leave {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let outcome = shown.join().unwrap_or(Ok(()));
+    eprint!("\r\n--- terminal closed ---\r\n");
+    outcome
+}
+
+/// Copy what the board sends to stdout until `stop` (or the board goes away).
+fn show_board_output(link: &mut Link, stop: &AtomicBool) -> Result<(), TransportError> {
+    let mut out = std::io::stdout();
+    while !stop.load(Ordering::Relaxed) {
+        if link.fill(Some(Instant::now() + Duration::from_millis(100)))? {
+            let bytes = link.take_pending();
+            let _ = out.write_all(&bytes);
+            let _ = out.flush();
+        }
+    }
+    Ok(())
+}
+
+/// The host terminal in raw mode (keys go to the board as typed, Ctrl-C included) until dropped.
+struct RawMode(Option<termios::Termios>);
+
+impl RawMode {
+    fn enable() -> RawMode {
+        let stdin = std::io::stdin();
+        let Ok(saved) = termios::tcgetattr(&stdin) else {
+            return RawMode(None); // not a terminal: pass bytes through as they come
+        };
+        let mut raw = saved.clone();
+        raw.make_raw();
+        let _ = termios::tcsetattr(&stdin, termios::OptionalActions::Now, &raw);
+        RawMode(Some(saved))
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.0 {
+            let _ = termios::tcsetattr(std::io::stdin(), termios::OptionalActions::Now, saved);
+        }
+    }
+}
