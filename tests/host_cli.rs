@@ -143,3 +143,18 @@ fn ctrl_c_raises_keyboard_interrupt_in_the_script() {
     assert!(status.success(), "{status:?}");
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// Everything after SCRIPT belongs to the script, belay-run's own option names included.
+#[test]
+fn options_after_the_script_are_the_scripts() {
+    let dir = std::env::temp_dir().join(format!("belay-argv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("argv.py");
+    std::fs::write(&script, "import sys\nprint(sys.argv[1:])\n").unwrap();
+    let mut cmd = isolated();
+    cmd.arg(&script).args(["--port", "X", "-p", "Y", "--help"]);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    assert_eq!(run.stdout, "['--port', 'X', '-p', 'Y', '--help']\n");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -32,17 +32,26 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct ScriptArgs {
-    /// The host script to run.
-    #[arg(value_name = "SCRIPT", required = true)]
-    pub script: Option<PathBuf>,
-
-    /// Arguments passed to the script (sys.argv[1:]).
+    /// The host script to run, then the arguments it gets in sys.argv[1:] (everything after
+    /// SCRIPT is the script's, `--port` included).
     #[arg(
-        value_name = "ARGS",
+        value_name = "SCRIPT [ARGS]",
+        required = true,
+        num_args = 1..,
         trailing_var_arg = true,
         allow_hyphen_values = true
     )]
-    pub args: Vec<String>,
+    pub command: Vec<String>,
+}
+
+impl ScriptArgs {
+    pub fn script(&self) -> &std::path::Path {
+        std::path::Path::new(&self.command[0])
+    }
+
+    pub fn args(&self) -> &[String] {
+        &self.command[1..]
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 }
 
 fn run_script(args: &ScriptArgs, cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
-    let script = args.script.as_deref().expect("clap requires SCRIPT");
+    let script = args.script();
     // A board named on the command line is connected to while the interpreter starts.
     if let Some(port) = &cli.port
         && matches.value_source("port") == Some(ValueSource::CommandLine)
@@ -47,7 +47,7 @@ fn run_script(args: &ScriptArgs, cli: &Cli, matches: &clap::ArgMatches) -> ExitC
     {
         belay_pymodule::preconnect(port);
     }
-    match script::run(script, &args.args) {
+    match script::run(script, args.args()) {
         Ok(code) => code,
         Err(error) => {
             let status = error.status();

@@ -1,0 +1,31 @@
+"""MyDevice from mydevice.py on two boards at once, LEDs in turn.
+
+    belay-run examples/08B_device_subclassing/main_multiple_devices.py --device1 /dev/ttyACM0 --device2 /dev/ttyACM1
+"""
+import argparse
+import time
+
+from mydevice import MyDevice
+
+parser = argparse.ArgumentParser(description="Two boards, one Device subclass.")
+parser.add_argument("--device1", required=True, help="the first board's port")
+parser.add_argument("--device2", required=True, help="the second board's port")
+parser.add_argument("--count", "-n", type=int, default=None, help="rounds before stopping (default: forever)")
+parser.add_argument("--period", type=float, default=0.5, help="seconds per half round (default: 0.5)")
+args = parser.parse_args()
+
+device1 = MyDevice(args.device1)
+device2 = MyDevice(args.device2)
+rounds = 0
+while args.count is None or rounds < args.count:
+    device1.set_led(True)
+    device2.set_led(False)
+    print(f"Temperature 1: {device1.read_temperature():.1f}C")
+    time.sleep(args.period)
+    device1.set_led(False)
+    device2.set_led(True)
+    print(f"Temperature 2: {device2.read_temperature():.1f}C")
+    time.sleep(args.period)
+    rounds += 1
+device1.close()
+device2.close()

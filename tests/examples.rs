@@ -1,0 +1,367 @@
+//! Every example in examples/ that needs no real display runs under belay-run against the test
+//! boards (with their hardware stand-ins), and its output is checked. 07_lcd needs a real
+//! display and is not run.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{Board, Kind, NetBoard, Run, belay_run, root, run_with_limit};
+
+/// Run `examples/<path>` with `args` (the port is given as `--port`).
+fn example(path: &str, port: &str, args: &[&str]) -> Run {
+    let mut cmd = belay_run();
+    cmd.arg("--port")
+        .arg(port)
+        .arg(root().join("examples").join(path))
+        .args(args);
+    run_with_limit(cmd, Duration::from_secs(90))
+}
+
+fn both(f: impl Fn(Kind)) {
+    f(Kind::Unix);
+    f(Kind::Wasm);
+}
+
+/// A temperature line's value, checked to be what the stand-in sensor can produce.
+fn temperature(line: &str, prefix: &str) -> f64 {
+    let value = line
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix('C'))
+        .unwrap_or_else(|| panic!("{line:?} is not `{prefix}<value>C`"));
+    let t: f64 = value.trim().parse().unwrap();
+    assert!((20.0..35.0).contains(&t), "implausible temperature {t}");
+    t
+}
+
+#[test]
+fn blink_neopixel() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let run = example(
+            "02_blink_neopixel/main.py",
+            &board.port,
+            &["-n", "2", "--period", "0"],
+        );
+        run.assert_ok();
+        let cycle =
+            "red: pixel is (255, 0, 0)\ngreen: pixel is (0, 255, 0)\nblue: pixel is (0, 0, 255)\n";
+        assert_eq!(run.stdout, cycle.repeat(2));
+    });
+}
+
+#[test]
+fn read_adc() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let run = example(
+            "03_read_adc/main.py",
+            &board.port,
+            &["-n", "4", "--period", "0"],
+        );
+        run.assert_ok();
+        let temps: Vec<f64> = run
+            .stdout
+            .lines()
+            .map(|l| temperature(l, "Temperature: "))
+            .collect();
+        assert_eq!(temps.len(), 4, "{}", run.stdout);
+        assert!(
+            temps.windows(2).any(|w| w[0] != w[1]),
+            "every reading the same: {temps:?}"
+        );
+    });
+}
+
+#[test]
+fn thread_blinks_while_the_host_reads() {
+    let board = Board::start(Kind::Unix);
+    let run = example(
+        "04_thread/main.py",
+        &board.port,
+        &["-n", "3", "--period", "0.05"],
+    );
+    run.assert_ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    for line in &lines[..3] {
+        temperature(line, "Temperature: ");
+    }
+    assert_eq!(
+        lines[3],
+        "The LED thread is still running: it has toggled more than once."
+    );
+    // The webassembly port has no _thread: the board's ImportError reaches the user.
+    let board = Board::start(Kind::Wasm);
+    let run = example(
+        "04_thread/main.py",
+        &board.port,
+        &["-n", "1", "--period", "0"],
+    );
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("ImportError: no module named '_thread'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn exception_is_remapped_to_the_host_file() {
+    let path = root().join("examples/05_exception/main.py");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let line = 1 + source
+        .lines()
+        .position(|l| l.contains("raise Exception(\"This is raised on-device.\")"))
+        .unwrap();
+    both(|kind| {
+        let board = Board::start(kind);
+        let mut run = example("05_exception/main.py", &board.port, &[]);
+        run.assert_ok();
+        // Traceback lines keep the board's line endings.
+        run.stdout = run.stdout.replace("\r\n", "\n");
+        let frame = format!("  File \"{}\", line {line}, in f\n", path.display());
+        assert!(
+            run.stdout
+                .starts_with("Caught the board's exception:\nTraceback"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&frame),
+            "{frame:?} missing:\n{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .ends_with("    raise Exception(\"This is raised on-device.\")\nException: This is raised on-device.\n\n"),
+            "{}",
+            run.stdout
+        );
+        let run = example("05_exception/main.py", &board.port, &["--uncaught"]);
+        assert_eq!(run.code(), Some(1), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("× Exception: This is raised on-device."),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("main.py:{line}:")),
+            "{}",
+            run.stderr
+        );
+    });
+}
+
+#[test]
+fn external_modules_and_file_sync() {
+    both(|kind| {
+        let board = Board::start(kind);
+        // On the unix port the board's filesystem is the host's: sync into a fresh folder.
+        let host_dst = std::env::temp_dir().join(format!("belay-example06-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&host_dst);
+        let dst = match kind {
+            Kind::Unix => host_dst.to_string_lossy().into_owned(),
+            Kind::Wasm => "/app".to_string(),
+        };
+        let run = example(
+            "06_external_modules_and_file_sync/main.py",
+            &board.port,
+            &["-n", "1", "--period", "0", "--dst", &dst],
+        );
+        run.assert_ok();
+        assert_eq!(
+            run.stdout,
+            "Using the synced \"led.py\" through device(...) commands.\n\
+             Using the synced \"led.py\" from a task.\n\
+             Using the synced \"somemodule/led.py\" from a task.\n\
+             Reading a synced file from a task. Contents:\n\
+             Hello from a file synced to the board!\n"
+        );
+        if kind == Kind::Unix {
+            for file in ["led.py", "somemodule/led.py", "hello_world.txt"] {
+                assert!(host_dst.join(file).is_file(), "{file} not synced");
+            }
+            let _ = std::fs::remove_dir_all(&host_dst);
+        }
+    });
+}
+
+#[test]
+fn device_subclassing() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let run = example(
+            "08_device_subclassing/main.py",
+            &board.port,
+            &["-n", "2", "--period", "0"],
+        );
+        run.assert_ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 4, "{}", run.stdout);
+        for (i, line) in lines.iter().enumerate() {
+            let prefix = if i % 2 == 0 {
+                "LED on , temperature "
+            } else {
+                "LED off, temperature "
+            };
+            temperature(line, prefix);
+        }
+        let run = example(
+            "08B_device_subclassing/main.py",
+            &board.port,
+            &["-n", "2", "--period", "0"],
+        );
+        run.assert_ok();
+        let temps: Vec<f64> = run
+            .stdout
+            .lines()
+            .map(|l| temperature(l, "Temperature: "))
+            .collect();
+        assert_eq!(temps.len(), 2, "{}", run.stdout);
+    });
+}
+
+/// One Device subclass on a unix board and a webassembly board at once.
+#[test]
+fn device_subclassing_on_two_boards_at_once() {
+    let unix = Board::start(Kind::Unix);
+    let wasm = Board::start(Kind::Wasm);
+    for script in [
+        "08_device_subclassing/main_multiple_devices.py",
+        "08B_device_subclassing/main_multiple_devices.py",
+    ] {
+        let mut cmd = belay_run();
+        cmd.arg(root().join("examples").join(script)).args([
+            "--device1",
+            &unix.port,
+            "--device2",
+            &wasm.port,
+            "-n",
+            "2",
+            "--period",
+            "0",
+        ]);
+        let run = run_with_limit(cmd, Duration::from_secs(90));
+        run.assert_ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 4, "{}", run.stdout);
+        for (i, line) in lines.iter().enumerate() {
+            temperature(line, &format!("Temperature {}: ", i % 2 + 1));
+        }
+    }
+}
+
+/// The WebREPL example against a real board behind MicroPython's WebREPL protocol.
+#[test]
+fn webrepl() {
+    let board = NetBoard::start("webrepl", "s3cret");
+    let port = format!("ws://{}", board.address);
+    let mut cmd = belay_run();
+    cmd.arg(root().join("examples/09_webrepl/main.py")).args([
+        "--port",
+        &port,
+        "--password",
+        "s3cret",
+        "-n",
+        "2",
+        "--period",
+        "0",
+    ]);
+    let run = run_with_limit(cmd, Duration::from_secs(90));
+    run.assert_ok();
+    assert_eq!(
+        run.stdout,
+        "Connecting to the board\nLED on  counter 0\nLED off counter 0\nLED on  counter 1\nLED off counter 1\n"
+    );
+}
+
+#[test]
+fn generators() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let run = example(
+            "10_generators/main.py",
+            &board.port,
+            &["--limit", "4", "--period", "0"],
+        );
+        run.assert_ok();
+        assert_eq!(
+            run.stdout,
+            "0\n1\n2\n3\n4\nDevice: foo\nDevice: bar\nDevice: baz\n"
+        );
+    });
+}
+
+#[test]
+fn proxy_objects() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let run = example("11_proxy_objects/main.py", &board.port, &[]);
+        run.assert_ok();
+        assert_eq!(
+            run.stdout,
+            "We got the attribute \"Bob Smith\".\n\
+             We executed the method \"greetings\" and got the result: \"Hello Bob Smith!\"\n\
+             After setting the name on the board: \"Hello Alice!\"\n"
+        );
+    });
+}
+
+/// Timestamps of all three methods are host times of now, in order.
+#[test]
+fn time_sync() {
+    both(|kind| {
+        let board = Board::start(kind);
+        let before = std::time::SystemTime::now();
+        let run = example(
+            "12_time_sync/main.py",
+            &board.port,
+            &["-n", "3", "--period", "0.05"],
+        );
+        run.assert_ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert!(
+            lines[0].starts_with("Device time offset: "),
+            "{}",
+            run.stdout
+        );
+        let headings = [
+            "Method 1: return_time=True",
+            "Method 2: buffered readings, converted with time_offset",
+            "Method 3: a generator with return_time=True",
+        ];
+        let today = run_date(before);
+        let mut stamps = Vec::new();
+        for (section, heading) in headings.iter().enumerate() {
+            let at = lines.iter().position(|l| l == heading).expect(heading);
+            for (i, line) in lines[at + 1..at + 4].iter().enumerate() {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                assert_eq!(fields[0], (i + 1).to_string(), "{line}");
+                let (date, time) = if section == 1 {
+                    (fields[2], fields[3])
+                } else {
+                    (fields[1], fields[2])
+                };
+                assert_eq!(date, today, "{line}");
+                stamps.push(time.to_string());
+                let value: f64 = fields.last().unwrap().parse().unwrap();
+                assert!((0.0..100.0).contains(&value), "{line}");
+            }
+        }
+        let mut sorted = stamps.clone();
+        sorted.sort();
+        assert_eq!(stamps, sorted, "timestamps out of order");
+    });
+}
+
+/// The local date as the example prints it (`date` from the host's own clock and zone).
+fn run_date(_at: std::time::SystemTime) -> String {
+    let out = std::process::Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
