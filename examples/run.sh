@@ -19,4 +19,9 @@ bin="${CARGO_TARGET_DIR:-$root/target}/debug/belay-run"
 coproc BOARD { tests/boards/.venv/bin/python tests/boards/board.py "$board"; }
 read -r port <&"${BOARD[0]}"
 echo "board: MicroPython $board port on $port" >&2
-"$bin" --port "$port" "examples/$example/main.py" "$@"
+extra=()
+# The unix port's filesystem is the host's: the sync example gets a scratch folder, not "/".
+if [ "$board" = unix ] && [ "$example" = 06_external_modules_and_file_sync ]; then
+  extra=(--dst "$(mktemp -d)/board")
+fi
+"$bin" --port "$port" "examples/$example/main.py" "${extra[@]}" "$@"

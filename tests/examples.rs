@@ -18,6 +18,14 @@ fn example(path: &str, port: &str, args: &[&str]) -> Run {
     run_with_limit(cmd, Duration::from_secs(90))
 }
 
+/// Start a `kind` board and run an example on it, which must succeed.
+fn on_board(kind: Kind, path: &str, args: &[&str]) -> Run {
+    let board = Board::start(kind);
+    let run = example(path, &board.port, args);
+    run.assert_ok();
+    run
+}
+
 fn both(f: impl Fn(Kind)) {
     f(Kind::Unix);
     f(Kind::Wasm);
@@ -37,13 +45,11 @@ fn temperature(line: &str, prefix: &str) -> f64 {
 #[test]
 fn blink_neopixel() {
     both(|kind| {
-        let board = Board::start(kind);
-        let run = example(
+        let run = on_board(
+            kind,
             "02_blink_neopixel/main.py",
-            &board.port,
             &["-n", "2", "--period", "0"],
         );
-        run.assert_ok();
         let cycle =
             "red: pixel is (255, 0, 0)\ngreen: pixel is (0, 255, 0)\nblue: pixel is (0, 0, 255)\n";
         assert_eq!(run.stdout, cycle.repeat(2));
@@ -53,13 +59,7 @@ fn blink_neopixel() {
 #[test]
 fn read_adc() {
     both(|kind| {
-        let board = Board::start(kind);
-        let run = example(
-            "03_read_adc/main.py",
-            &board.port,
-            &["-n", "4", "--period", "0"],
-        );
-        run.assert_ok();
+        let run = on_board(kind, "03_read_adc/main.py", &["-n", "4", "--period", "0"]);
         let temps: Vec<f64> = run
             .stdout
             .lines()
@@ -75,13 +75,11 @@ fn read_adc() {
 
 #[test]
 fn thread_blinks_while_the_host_reads() {
-    let board = Board::start(Kind::Unix);
-    let run = example(
+    let run = on_board(
+        Kind::Unix,
         "04_thread/main.py",
-        &board.port,
         &["-n", "3", "--period", "0.05"],
     );
-    run.assert_ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", run.stdout);
     for line in &lines[..3] {
@@ -192,13 +190,11 @@ fn external_modules_and_file_sync() {
 #[test]
 fn device_subclassing() {
     both(|kind| {
-        let board = Board::start(kind);
-        let run = example(
+        let run = on_board(
+            kind,
             "08_device_subclassing/main.py",
-            &board.port,
             &["-n", "2", "--period", "0"],
         );
-        run.assert_ok();
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines.len(), 4, "{}", run.stdout);
         for (i, line) in lines.iter().enumerate() {
@@ -209,12 +205,11 @@ fn device_subclassing() {
             };
             temperature(line, prefix);
         }
-        let run = example(
+        let run = on_board(
+            kind,
             "08B_device_subclassing/main.py",
-            &board.port,
             &["-n", "2", "--period", "0"],
         );
-        run.assert_ok();
         let temps: Vec<f64> = run
             .stdout
             .lines()
@@ -281,13 +276,11 @@ fn webrepl() {
 #[test]
 fn generators() {
     both(|kind| {
-        let board = Board::start(kind);
-        let run = example(
+        let run = on_board(
+            kind,
             "10_generators/main.py",
-            &board.port,
             &["--limit", "4", "--period", "0"],
         );
-        run.assert_ok();
         assert_eq!(
             run.stdout,
             "0\n1\n2\n3\n4\nDevice: foo\nDevice: bar\nDevice: baz\n"
@@ -298,9 +291,7 @@ fn generators() {
 #[test]
 fn proxy_objects() {
     both(|kind| {
-        let board = Board::start(kind);
-        let run = example("11_proxy_objects/main.py", &board.port, &[]);
-        run.assert_ok();
+        let run = on_board(kind, "11_proxy_objects/main.py", &[]);
         assert_eq!(
             run.stdout,
             "We got the attribute \"Bob Smith\".\n\
@@ -314,14 +305,11 @@ fn proxy_objects() {
 #[test]
 fn time_sync() {
     both(|kind| {
-        let board = Board::start(kind);
-        let before = std::time::SystemTime::now();
-        let run = example(
+        let run = on_board(
+            kind,
             "12_time_sync/main.py",
-            &board.port,
             &["-n", "3", "--period", "0.05"],
         );
-        run.assert_ok();
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert!(
             lines[0].starts_with("Device time offset: "),
@@ -333,7 +321,7 @@ fn time_sync() {
             "Method 2: buffered readings, converted with time_offset",
             "Method 3: a generator with return_time=True",
         ];
-        let today = run_date(before);
+        let today = local_date();
         let mut stamps = Vec::new();
         for (section, heading) in headings.iter().enumerate() {
             let at = lines.iter().position(|l| l == heading).expect(heading);
@@ -357,8 +345,8 @@ fn time_sync() {
     });
 }
 
-/// The local date as the example prints it (`date` from the host's own clock and zone).
-fn run_date(_at: std::time::SystemTime) -> String {
+/// Today's local date as the example prints it (from the host's own clock and zone).
+fn local_date() -> String {
     let out = std::process::Command::new("date")
         .arg("+%Y-%m-%d")
         .output()

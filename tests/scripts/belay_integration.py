@@ -6,17 +6,10 @@ sees. See tests/ACCEPTANCE.md for the full map.
 import sys
 
 import belay
+from testlib import expect
 from belay import Device, PyboardException
 
 device = Device(sys.argv[1])
-
-
-def expect(exc, fn):
-    try:
-        fn()
-    except exc as e:
-        return e
-    raise AssertionError(f"{exc.__name__} not raised")
 
 
 # --- test_call.py

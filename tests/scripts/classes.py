@@ -3,17 +3,10 @@ import io
 import sys
 
 import belay
+from testlib import expect
 from belay import Device, DeviceMeta, PyboardException
 
 PORT = sys.argv[1]
-
-
-def expect(exc, fn):
-    try:
-        fn()
-    except exc as e:
-        return e
-    raise AssertionError(f"{exc.__name__} not raised")
 
 
 # basic

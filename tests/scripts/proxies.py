@@ -3,17 +3,10 @@ import sys
 from textwrap import dedent
 
 import belay
+from testlib import expect
 from belay import ProxyObject
 
 device = belay.Device(sys.argv[1])
-
-
-def expect(exc, fn):
-    try:
-        fn()
-    except exc as e:
-        return e
-    raise AssertionError(f"{exc.__name__} not raised")
 
 
 device(

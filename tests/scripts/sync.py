@@ -148,6 +148,14 @@ except ValueError as e:
     assert "does not exist" in str(e), e
 else:
     raise AssertionError("missing folder accepted")
+if device.implementation.platform == "linux":
+    # The unix port's files are the host's: deleting under "/" would delete the host's.
+    try:
+        device.sync(local, dst="/")
+    except ValueError as e:
+        assert "host" in str(e), e
+    else:
+        raise AssertionError("sync to / with deletion accepted on the unix port")
 try:
     device.sync(local, dst=DST, keep=5)
 except TypeError:

@@ -418,6 +418,14 @@ impl Device {
             .map(|i| i.name_str().to_string())
     }
 
+    /// The board runs on a desktop OS and its filesystem is the host's (the unix ports).
+    pub fn files_are_the_hosts(&self) -> bool {
+        self.implementation
+            .read()
+            .as_ref()
+            .is_some_and(|i| i.files_are_the_hosts())
+    }
+
     /// Whether the board accepts the `@micropython.<name>` code emitter.
     pub fn has_emitter(&self, name: &str) -> bool {
         self.implementation

@@ -22,6 +22,9 @@ const ARCHITECTURES: [Option<&str>; 13] = [
     Some("rv64imc"),
 ];
 
+/// `sys.platform` of ports that run on a desktop operating system, on its filesystem.
+const HOST_PLATFORMS: [&str; 6] = ["linux", "darwin", "win32", "freebsd", "netbsd", "openbsd"];
+
 /// The native architecture encoded in `sys.implementation._mpy` (None for an unknown index).
 fn arch_of(mpy: u64) -> Option<&'static str> {
     usize::try_from(mpy >> 10)
@@ -49,6 +52,11 @@ impl Implementation {
 
     pub fn has_emitter(&self, name: &str) -> bool {
         self.emitters.read().contains(&name)
+    }
+
+    /// The firmware runs as a process on a desktop OS (the unix ports): its files are the host's.
+    pub fn files_are_the_hosts(&self) -> bool {
+        HOST_PLATFORMS.contains(&self.platform.as_str())
     }
 
     /// `"micropython"`, `"circuitpython"`, ...

@@ -125,6 +125,13 @@ fn run(
     } else {
         keep_paths(&request.keep, &dst).map_err(|e| sync_error(vm, e))?
     };
+    if dst == "/" && keep.is_some() && zelf.files_are_the_hosts() {
+        return Err(vm.new_value_error(
+            "refusing to sync to dst=\"/\" with deletion on a port whose filesystem is the \
+             host's (a MicroPython unix port): it would delete the host's files; pass a dst \
+             folder, or keep=True",
+        ));
+    }
     let files = vm
         .allow_threads(|| prepare_all(&tree.files, &dst, py))
         .map_err(|e| sync_error(vm, e))?;
