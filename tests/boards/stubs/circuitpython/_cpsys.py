@@ -1,0 +1,15 @@
+# `sys` as CircuitPython 10.3 reports itself (the rest is the unix port's own sys).
+from sys import *
+import sys as _real
+
+
+class _Implementation:
+    name = "circuitpython"
+    version = (10, 3, 0, "")
+    _mpy = _real.implementation._mpy
+
+    def __repr__(self):
+        return "(name='circuitpython', version=(10, 3, 0, ''), _mpy=%d)" % self._mpy
+
+
+implementation = _Implementation()

@@ -1,0 +1,20 @@
+# CircuitPython's `microcontroller`: pins and the CPU (its temperature sensor reads 24-30 C).
+class Pin:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "board." + self.name
+
+
+class _Processor:
+    frequency = 125000000
+    _reads = 0
+
+    @property
+    def temperature(self):
+        _Processor._reads += 1
+        return 27.0 + (self._reads % 7 - 3) * 0.8
+
+
+cpu = _Processor()

@@ -1,0 +1,96 @@
+"""CircuitPython paths on the unix board's CircuitPython personality (board.py --circuitpython,
+started with supervisor.ticks_ms about 1.5 s before its 2**29 wrap).
+
+    circuitpython.py PORT DST
+"""
+import os
+import sys
+import tempfile
+import time
+
+import belay
+from testlib import expect
+
+PORT, DST = sys.argv[1], sys.argv[2]
+device = belay.Device(PORT)
+
+# Implementation detection.
+impl = device.implementation
+assert impl.name == "circuitpython", impl
+assert tuple(impl.version[:3]) == (10, 3, 0), impl
+assert impl.platform == "linux" and impl.arch == "x64", impl
+
+# The CircuitPython convenience imports ran: board, digitalio and sleep are board globals.
+assert device("repr(board.LED), type(sleep).__name__") == ("board.LED", "function")
+assert device("hasattr(time, 'ticks_ms'), hasattr(os, 'ilistdir')") == (False, False)
+
+# No threads on CircuitPython: refused on the host, before anything is sent.
+def background():
+    pass
+
+
+error = expect(belay.FeatureUnavailableError, lambda: device.thread(background))
+assert "thread" in str(error).lower(), error
+
+
+# Tasks, and tracebacks mapped to this file.
+@device.task
+def toggle(state):
+    led = digitalio.DigitalInOut(board.LED)
+    led.direction = digitalio.Direction.OUTPUT
+    led.value = state
+    return led.value
+
+
+assert toggle(True) is True
+
+
+@device.task
+def fails():
+    return undefined_here  # FAILS-HERE
+
+
+error = expect(belay.PyboardException, fails)
+line = next(n for n, l in enumerate(open(__file__), 1) if l.strip().endswith("# FAILS-HERE"))
+assert f'File "{__file__}", line {line}, in fails' in str(error), str(error)
+
+
+# return_time across the wrap of supervisor.ticks_ms (29 bits): host times stay in order and
+# follow the host clock.
+@device.task(return_time=True)
+def board_ticks():
+    return supervisor.ticks_ms()
+
+
+samples = []
+deadline = time.time() + 3.0
+while time.time() < deadline:
+    host_before = time.time()
+    ticks, when = board_ticks()
+    samples.append((ticks, when.timestamp(), host_before, time.time()))
+    time.sleep(0.05)
+raw = [s[0] for s in samples]
+assert any(b < a for a, b in zip(raw, raw[1:])), f"the ticks did not wrap: {raw[:3]}...{raw[-3:]}"
+stamps = [s[1] for s in samples]
+assert stamps == sorted(stamps), "host times out of order across the wrap"
+for ticks, stamp, before, after in samples:
+    assert before - 0.05 <= stamp <= after + 0.05, (ticks, stamp, before, after)
+
+# sync lists directories with os.listdir + os.stat (no ilistdir here).
+local = tempfile.mkdtemp(prefix="belay-cp-sync-")
+os.makedirs(os.path.join(local, "sub"))
+for rel, text in (("a.txt", "a"), ("sub/b.txt", "b")):
+    with open(os.path.join(local, rel), "w") as f:
+        f.write(text)
+device.sync(local, dst=DST)
+device(f"open({DST + '/stale.txt'!r}, 'w').write('x')")
+os.remove(os.path.join(local, "a.txt"))
+device.sync(local, dst=DST)
+assert device(f"sorted(os.listdir({DST!r}))") == ["sub"]
+assert device(f"open({DST + '/sub/b.txt'!r}).read()") == "b"
+
+# A reconnect soft-reboots the board (CircuitPython's reboot text) and works.
+device.reconnect()
+assert device("sys.implementation.name") == "circuitpython"
+device.close()
+print("circuitpython ok")
