@@ -33,7 +33,8 @@ fn the_board_looks_like_circuitpython_on_the_wire() {
     let run = run_with_limit(cmd, Duration::from_secs(60));
     run.assert_ok();
     assert_eq!(run.stdout, "circuitpython v10.3.0 - linux\n");
-    // The terminal shows CircuitPython's banner.
+    // The terminal shows CircuitPython's banner (input from a pipe: the board's answers are
+    // shown before the terminal closes).
     let mut cmd = belay_run();
     cmd.args(["terminal", &board.port])
         .stdin(std::process::Stdio::null());
@@ -83,13 +84,7 @@ fn circuitpython_examples() {
         )
     );
     for line in lines {
-        let t: f64 = line
-            .strip_prefix("Temperature: ")
-            .and_then(|t| t.strip_suffix('C'))
-            .unwrap_or_else(|| panic!("{line:?}"))
-            .parse()
-            .unwrap();
-        assert!((20.0..35.0).contains(&t), "{t}");
+        temperature(line);
     }
     assert_eq!(
         example(
@@ -99,4 +94,61 @@ fn circuitpython_examples() {
         ),
         "0\n1\n2\n3\n"
     );
+    assert_eq!(
+        example(
+            "02_blink_neopixel/circuitpython.py",
+            &board,
+            &["-n", "1", "--period", "0"]
+        ),
+        "red: sent GRB (0, 255, 0)\ngreen: sent GRB (255, 0, 0)\nblue: sent GRB (0, 0, 255)\n"
+    );
+    let out = example(
+        "03_read_adc/circuitpython.py",
+        &board,
+        &["-n", "3", "--period", "0"],
+    );
+    assert_eq!(out.lines().count(), 3, "{out}");
+    for line in out.lines() {
+        temperature(line);
+    }
+    let out = example("05_exception/circuitpython.py", &board, &[]).replace("\r\n", "\n");
+    assert!(
+        out.starts_with("Caught the board's exception:\nTraceback"),
+        "{out}"
+    );
+    assert!(
+        out.contains("05_exception/circuitpython.py\", line "),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("Exception: This is raised on-device.\n\n"),
+        "{out}"
+    );
+    let dst = std::env::temp_dir().join(format!("belay-cp-example06-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dst);
+    let out = example(
+        "06_external_modules_and_file_sync/circuitpython.py",
+        &board,
+        &["-n", "1", "--period", "0", "--dst", &dst.to_string_lossy()],
+    );
+    assert_eq!(
+        out,
+        "Using the synced \"led.py\" through device(...) commands.\n\
+         Using the synced \"led.py\" from a task.\nLED states: [True, False]\n\
+         Reading a synced file from a task. Contents:\nHello from a file synced to the board!\n"
+    );
+    assert!(dst.join("led.py").is_file());
+    let _ = std::fs::remove_dir_all(&dst);
+}
+
+/// A temperature line from the stand-in CPU sensor.
+fn temperature(line: &str) -> f64 {
+    let t: f64 = line
+        .strip_prefix("Temperature: ")
+        .and_then(|t| t.strip_suffix('C'))
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .parse()
+        .unwrap();
+    assert!((20.0..35.0).contains(&t), "{t}");
+    t
 }

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use belay_transport::fdio::{Ready, wait_readable};
@@ -18,6 +18,10 @@ use crate::cli::{Cli, PortArgs};
 
 /// Ctrl-]: leave the terminal (as in Belay, miniterm and telnet).
 const EXIT_KEY: u8 = 0x1d;
+/// When input ends, the board's answer is over once it has been quiet this long...
+const QUIET_MS: u64 = 300;
+/// ...or after this long at most.
+const DRAIN_LIMIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("terminal on {port}: {source}")]
@@ -63,9 +67,11 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
     write_all(&writer, b"\r\x02").map_err(|e| belay_transport::link::lost("writing", e))?;
 
     let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let last_output = Arc::new(AtomicU64::new(0));
     let shown = {
-        let stop = stop.clone();
-        std::thread::spawn(move || show_board_output(&mut link, &stop))
+        let (stop, last_output) = (stop.clone(), last_output.clone());
+        std::thread::spawn(move || show_board_output(&mut link, &stop, &last_output, started))
     };
     let mut stdin = std::io::stdin().lock();
     let mut buf = [0u8; 1024];
@@ -77,7 +83,15 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
             Err(_) => break,
         }
         let n = match stdin.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => {
+                // Input ended (a pipe, not a person): show what the board still answers.
+                let quiet = |since: u64| started.elapsed().as_millis() as u64 - since >= QUIET_MS;
+                let limit = Instant::now() + DRAIN_LIMIT;
+                while !quiet(last_output.load(Ordering::Relaxed)) && Instant::now() < limit {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                break;
+            }
             Ok(n) => n,
         };
         let keys = &buf[..n];
@@ -98,14 +112,21 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
     outcome
 }
 
-/// Copy what the board sends to stdout until `stop` (or the board goes away).
-fn show_board_output(link: &mut Link, stop: &AtomicBool) -> Result<(), TransportError> {
+/// Copy what the board sends to stdout until `stop` (or the board goes away), noting when it
+/// last sent something (milliseconds after `started`).
+fn show_board_output(
+    link: &mut Link,
+    stop: &AtomicBool,
+    last_output: &AtomicU64,
+    started: Instant,
+) -> Result<(), TransportError> {
     let mut out = std::io::stdout();
     while !stop.load(Ordering::Relaxed) {
         if link.fill(Some(Instant::now() + Duration::from_millis(100)))? {
             let bytes = link.take_pending();
             let _ = out.write_all(&bytes);
             let _ = out.flush();
+            last_output.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         }
     }
     Ok(())

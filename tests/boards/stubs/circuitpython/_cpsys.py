@@ -2,6 +2,12 @@
 from sys import *
 import sys as _real
 
+# Attributes the unix port's sys delegates (not copied by `import *`): the same objects.
+for _name in ("path", "argv", "modules", "stdin", "stdout", "stderr", "platform", "version", "maxsize", "byteorder"):
+    if hasattr(_real, _name):
+        globals()[_name] = getattr(_real, _name)
+del _name
+
 
 class _Implementation:
     name = "circuitpython"
