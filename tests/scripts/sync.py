@@ -163,9 +163,28 @@ except TypeError:
 else:
     raise AssertionError("keep=5 accepted")
 
+# 6b. mpy_cross_binary: called as `BIN -o OUT.mpy SRC.py`, and the board gets OUT as NAME.mpy.
+fake = os.path.join(tempfile.mkdtemp(prefix="belay-mpy-cross-"), "mpy-cross")
+with open(fake, "w") as f:
+    f.write('#!/bin/sh\n[ "$1" = -o ] || exit 3\nprintf "compiled:" > "$2"\ncat "$3" >> "$2"\n')
+os.chmod(fake, 0o755)
+compiled_src = tempfile.mkdtemp(prefix="belay-sync-mpy-")
+write(compiled_src, "mod.py", "x = 1\n")
+write(compiled_src, "data.txt", "as is\n")
+assert sync(compiled_src, mpy_cross_binary=fake) == ["data.txt", "mod.mpy"]
+assert board_read("mod.mpy") == b"compiled:x = 1\n"
+assert board_tree() == ["data.txt", "mod.mpy"], board_tree()
+try:
+    device.sync(compiled_src, dst=DST, mpy_cross_binary=fake + "-missing")
+except RuntimeError as e:
+    assert "cannot run" in str(e), e
+else:
+    raise AssertionError("a missing mpy-cross was not reported")
+
 # 7. Hashes agree with the host's FNV-1a (viper where the board has it, masked to 32 bits).
 write(local, "hash.txt", "foobar")
-assert sync(local) == ["hash.txt"]
+sync(local)
+assert board_read("hash.txt") == b"foobar"
 device("__belay_b = bytearray(4)")  # smaller than the file: the hash spans reads
 assert device(f"__belay_hf({DST + '/hash.txt'!r}, __belay_b)") == 0xBF9CF968
 assert device(f"__belay_hf({DST + '/nope'!r}, __belay_b)") == 0
