@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Board, Kind, belay_run, run_with_limit};
+use support::{Board, Kind, OnPty, belay_run, run_with_limit};
 
 #[test]
 fn latency_prints_belay_statistics() {
@@ -48,6 +48,37 @@ fn latency_verbose_and_csv() {
     assert_eq!(values.len(), 4);
     assert!(values.iter().all(|v| *v > 0.0));
     let _ = std::fs::remove_file(csv);
+}
+
+/// `belay-run select` as a person uses it: the first port is offered first; Enter picks it.
+fn select_through_a_pty(first_listed: Option<&str>) {
+    let Some(row) = first_listed else {
+        let run = command(&["select"]);
+        assert_eq!(run.code(), Some(1), "{run:?}");
+        assert!(
+            run.stderr.contains("no serial ports found"),
+            "{}",
+            run.stderr
+        );
+        return;
+    };
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let mut cmd = belay_run();
+    cmd.arg("select");
+    let mut term = OnPty::spawn(cmd);
+    let guard = support::watchdog(term.child.id(), Duration::from_secs(30));
+    term.wait_for("Select a board");
+    term.wait_for(cells[0]);
+    term.send(b"\r");
+    let expected = if cells[1] == "-" {
+        format!("export BELAY_DEVICE='{}'", cells[0])
+    } else {
+        "export BELAY_DEVICE='{\"vid\":".to_string()
+    };
+    term.wait_for(&expected);
+    let status = term.child.wait().unwrap();
+    drop(guard);
+    assert!(status.success(), "{status:?}");
 }
 
 fn command(args: &[&str]) -> support::Run {
@@ -170,17 +201,7 @@ fn list_select_and_completions() {
             "{device} listed but missing"
         );
     }
-    // No USB boards on a CI machine: select says so (the choice itself is unit-tested).
-    let run = command(&["select"]);
-    if !run.stdout.is_empty() {
-        return; // a USB board is plugged in: select is interactive then
-    }
-    assert_eq!(run.code(), Some(1), "{run:?}");
-    assert!(
-        run.stderr.contains("no USB serial ports found"),
-        "{}",
-        run.stderr
-    );
+    select_through_a_pty(run.stdout.lines().nth(1));
     let run = command(&["completions", "bash"]);
     run.assert_ok();
     for word in ["belay-run", "sync", "terminal", "--empty-keep"] {
@@ -195,46 +216,18 @@ fn list_select_and_completions() {
 /// board's friendly REPL answers typed lines, Ctrl-] leaves.
 #[test]
 fn terminal_passes_keys_through_until_ctrl_bracket() {
-    use std::io::{Read, Write};
-    use std::os::fd::FromRawFd;
-    use std::process::Stdio;
-
     let board = Board::start(Kind::Unix);
-    let (mut master, slave) = unsafe {
-        let (mut m, mut s) = (0, 0);
-        let rc = libc::openpty(
-            &mut m,
-            &mut s,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        );
-        assert_eq!(rc, 0, "openpty failed");
-        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
-    };
     let mut cmd = belay_run();
-    cmd.args(["terminal", &board.port])
-        .stdin(Stdio::from(slave.try_clone().unwrap()))
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(Stdio::from(slave));
-    let mut child = cmd.spawn().unwrap();
-    let guard = support::watchdog(child.id(), Duration::from_secs(30));
-    let mut seen = Vec::new();
-    let mut wait_for = |master: &mut std::fs::File, text: &str| {
-        let mut buf = [0u8; 4096];
-        while !String::from_utf8_lossy(&seen).contains(text) {
-            let n = master.read(&mut buf).expect("terminal output");
-            assert!(n > 0, "terminal closed before {text:?}: {seen:?}");
-            seen.extend_from_slice(&buf[..n]);
-        }
-    };
-    wait_for(&mut master, "Ctrl-] exits");
-    wait_for(&mut master, ">>> ");
-    master.write_all(b"print(6 * 7)\r").unwrap();
-    wait_for(&mut master, "42");
-    master.write_all(b"\x1d").unwrap();
-    wait_for(&mut master, "terminal closed");
-    let status = child.wait().unwrap();
+    cmd.args(["terminal", &board.port]);
+    let mut term = OnPty::spawn(cmd);
+    let guard = support::watchdog(term.child.id(), Duration::from_secs(30));
+    term.wait_for("Ctrl-] exits");
+    term.wait_for(">>> ");
+    term.send(b"print(6 * 7)\r");
+    term.wait_for("42");
+    term.send(b"\x1d");
+    term.wait_for("terminal closed");
+    let status = term.child.wait().unwrap();
     drop(guard);
     assert!(status.success(), "{status:?}");
 }

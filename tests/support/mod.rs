@@ -279,3 +279,73 @@ pub fn interrupt_after(
     let status = child.wait().unwrap();
     (rest, status, t0.elapsed())
 }
+
+/// A process with its stdin, stdout and stderr on a new pty, as when a person runs it in a
+/// terminal; the master side drives it.
+pub struct OnPty {
+    pub child: Child,
+    pub master: std::fs::File,
+    /// Everything read from the pty so far.
+    pub seen: Vec<u8>,
+}
+
+impl OnPty {
+    pub fn spawn(mut cmd: Command) -> OnPty {
+        use std::os::fd::FromRawFd;
+        // SAFETY: openpty fills two fresh descriptors that we then own.
+        let (master, slave) = unsafe {
+            let (mut m, mut s) = (0, 0);
+            let rc = libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            );
+            assert_eq!(rc, 0, "openpty failed");
+            (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+        };
+        cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        // What a terminal emulator provides: a TERM, and a session of its own with the pty as
+        // controlling terminal (what opens /dev/tty).
+        cmd.env("TERM", "xterm");
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn on a pty");
+        OnPty {
+            child,
+            master,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Read until `text` has appeared (the caller bounds the time with a watchdog).
+    pub fn wait_for(&mut self, text: &str) {
+        use std::io::Read;
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&self.seen).contains(text) {
+            let n = self.master.read(&mut buf).unwrap_or(0);
+            assert!(
+                n > 0,
+                "pty closed before {text:?}: {:?}",
+                String::from_utf8_lossy(&self.seen)
+            );
+            self.seen.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        self.master.write_all(bytes).unwrap();
+    }
+}

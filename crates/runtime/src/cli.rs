@@ -69,7 +69,7 @@ pub enum Command {
     Terminal(PortArgs),
     /// List the serial ports, with their USB details.
     List,
-    /// Pick a USB board interactively and print the `export BELAY_DEVICE='…'` line for it.
+    /// Pick a board's port interactively and print the `export BELAY_DEVICE='…'` line for it.
     Select,
     /// Measure the round-trip latency of `device("0")` on a board.
     Latency(LatencyArgs),

@@ -1,5 +1,6 @@
-//! `belay-run list` (every serial port with its USB details) and `belay-run select` (pick a USB
-//! board, print the `BELAY_DEVICE` line that finds it again wherever it is plugged in).
+//! `belay-run list` (every serial port with its USB details) and `belay-run select` (pick a port,
+//! print the `BELAY_DEVICE` line that finds it again: a USB board by its identity wherever it is
+//! plugged in, another port by its path).
 
 use std::process::ExitCode;
 
@@ -102,19 +103,25 @@ fn specifier_for(port: &UsbPort) -> UsbSpecifier {
     }
 }
 
-/// `export BELAY_DEVICE='…'`, the JSON quoted for a POSIX shell.
-fn export_line(spec: &UsbSpecifier) -> String {
-    format!(
-        "export BELAY_DEVICE='{}'",
-        spec.to_json().replace('\'', "'\\''")
-    )
+/// What finds `port` again: a USB board's identity as JSON, another port's path.
+fn port_value(port: &UsbPort) -> String {
+    if port.vid.is_some() {
+        specifier_for(port).to_json()
+    } else {
+        port.device.clone()
+    }
+}
+
+/// `export BELAY_DEVICE='…'`, quoted for a POSIX shell.
+fn export_line(value: &str) -> String {
+    format!("export BELAY_DEVICE='{}'", value.replace('\'', "'\\''"))
 }
 
 /// `belay-run select`.
 pub fn select() -> ExitCode {
-    let ports = list_usb_ports();
+    let ports = all_ports();
     if ports.is_empty() {
-        eprintln!("no USB serial ports found: plug a board in, or pass its port directly");
+        eprintln!("no serial ports found: plug a board in, or pass its port directly");
         return ExitCode::FAILURE;
     }
     let lines = table(&ports);
@@ -125,7 +132,7 @@ pub fn select() -> ExitCode {
         .interact_opt();
     match chosen {
         Ok(Some(i)) => {
-            println!("{}", export_line(&specifier_for(&ports[i])));
+            println!("{}", export_line(&port_value(&ports[i])));
             ExitCode::SUCCESS
         }
         Ok(None) => ExitCode::FAILURE,
@@ -149,10 +156,18 @@ mod tests {
             serial_number: Some("E66038B7'13".into()),
             ..UsbPort::default()
         };
-        let line = export_line(&specifier_for(&port));
+        let line = export_line(&port_value(&port));
         assert_eq!(
             line,
             r#"export BELAY_DEVICE='{"vid":11914,"pid":5,"serial_number":"E66038B7'\''13"}'"#
+        );
+        let plain = UsbPort {
+            device: "/dev/ttyAMA0".into(),
+            ..UsbPort::default()
+        };
+        assert_eq!(
+            export_line(&port_value(&plain)),
+            "export BELAY_DEVICE='/dev/ttyAMA0'"
         );
         let spec = specifier_for(&port);
         assert!(spec.matches(&port));
