@@ -18,17 +18,30 @@ when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/
 `machine.py`, ...) are put on the board's own import path unless --no-machine is given.
 
 With --circuitpython the unix board takes CircuitPython 10.3's personality, as far as a host can
-tell: `sys.implementation` says circuitpython (10, 3, 0, ''), `time` has no ticks_ms/sleep_ms,
-`os` has no ilistdir, `supervisor.ticks_ms()` counts 29-bit milliseconds that wrap (starting
---cp-ticks-start ms, default 65 536 ms before the wrap, as CircuitPython does), `board`,
-`digitalio`, `analogio`, `busio`, `neopixel` and `microcontroller` stand in for the hardware
-(stubs/circuitpython/), there is no `machine`, the banner is CircuitPython's and a soft reboot
-prints `soft reboot` (no `MPY:`). The VM underneath stays MicroPython's: its error texts
-(`isn't defined`) and its builtin `_thread` remain.
+tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPython's main.c):
+- `sys.implementation` is circuitpython (10, 3, 0, '') with the VM's _mpy (2822, x64, as
+  recorded), `sys.version` names CircuitPython; `time` has no ticks_ms/sleep_ms/ticks_diff
+  (monotonic, monotonic_ns, sleep, time, localtime -> struct_time, mktime); `os` has no ilistdir
+  (listdir, stat, mkdir, remove, rename, rmdir, getcwd, chdir, uname, ...); `import _thread`,
+  `import machine` and MicroPython's u-aliases (`utime`, ...) fail with ImportError.
+- `supervisor.ticks_ms()` counts 29-bit milliseconds that wrap, from the board's power-on: it
+  starts --cp-ticks-start ms (default 2**29 - 65536, 65.5 s before the wrap, as CircuitPython
+  does) and goes on across soft reboots; supervisor.reload() soft-reboots.
+- Stand-ins (stubs/circuitpython/, copied into the working folder, which holds no machine.py):
+  `board` (LED, NEOPIXEL, GP0-GP28, A0-A3, D0-D13, I2C(), SPI()), `digitalio`, `analogio` (a
+  ramp), `busio`, `neopixel`, `neopixel_write`, `microcontroller` (cpu.temperature, reset()). The
+  boot file `_cp_boot.py` (run by `micropython -i`) installs all this and leaves no names behind.
+- The REPL (cp_board.py): CircuitPython's banner (`Adafruit CircuitPython 10.3.0 on ...`); at
+  power-on and after a friendly-REPL soft reboot the supervisor's `Code done running.` / `Press
+  any key to enter the REPL` and a wait that eats the first key; in the raw REPL a soft reboot
+  prints `soft reboot` (no `MPY:`) and stays raw; entering either REPL (Ctrl-A from friendly,
+  Ctrl-B from raw) starts a fresh VM, as CircuitPython does.
+The VM underneath stays MicroPython's: its error texts (`isn't defined`, which CircuitPython 10
+shares), `SystemExit` in board code reboots the board (CircuitPython would just end the command),
+and `_thread` is only hidden from `import`. No status bar (terminal-title escapes) is sent.
 """
 import argparse
 import os
-import re
 import selectors
 import shutil
 import signal
@@ -38,14 +51,14 @@ import tempfile
 import time
 import tty
 
+from cp_board import CircuitPython
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Hardware stand-ins a MicroPython test board finds on its own import path.
 STUBS = os.path.join(HERE, "stubs", "micropython")
 # The CircuitPython personality: module stand-ins, and the file the unix port runs first.
 CP_STUBS = os.path.join(HERE, "stubs", "circuitpython")
 CP_BOOT = "_cp_boot.py"
-CP_BANNER = b"Adafruit CircuitPython 10.3.0 on 2026-11-23; linux [GCC 12.2.0] version"
-MP_BANNER = re.compile(rb"MicroPython [^\r\n]*? on [^\r\n]*?; linux \[[^\]\r\n]*\] version")
 # BELAY_BOARD_LOG=FILE: append a trace of everything the wrapper does (debugging test boards).
 _LOG = open(os.environ["BELAY_BOARD_LOG"], "a") if os.environ.get("BELAY_BOARD_LOG") else None
 
@@ -74,6 +87,9 @@ def micropython_binary():
 
 class Board:
     """The board process plus the knowledge needed to emulate a soft reboot."""
+
+    # Output held back by shown() (see release()).
+    held = b""
 
     def __init__(self, kind, machine, workdir, circuitpython=False):
         self.kind = kind
@@ -127,6 +143,40 @@ class Board:
                 # port only reacts to SIGINT (and dies of it while idle, hence the count).
                 self.proc.send_signal(signal.SIGINT)
 
+    def from_host(self, data, emit):
+        """Bytes from the host: followed, then given to the board process."""
+        self.track(data)
+        try:
+            self.proc.stdin.write(data)
+        except BrokenPipeError:
+            pass  # it is exiting; its stdout EOF restarts it
+
+    def powered_on(self, emit):
+        """The board process has started for the first time (see cp_board for CircuitPython)."""
+
+    def read_until(self, done, what, fail=True, limit=10):
+        """Read the board process's output until done(output); exit (or give up) after `limit` s."""
+        seen = b""
+        deadline = time.monotonic() + limit
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        try:
+            while not done(seen):
+                if time.monotonic() > deadline:
+                    if fail:
+                        sys.exit(f"board.py: no {what} from the board, got {seen!r}")
+                    return seen
+                if sel.select(timeout=0.2):
+                    chunk = self.proc.stdout.read(65536)
+                    if chunk == b"":
+                        if fail:
+                            sys.exit(f"board.py: the board exited waiting for {what}, got {seen!r}")
+                        return seen
+                    seen += chunk or b""
+        finally:
+            sel.close()
+        return seen
+
     def saw_output(self, data):
         """A raw-REPL command is over once the board sent its final `\x04>`."""
         done = (self.last + data).count(b"\x04>")
@@ -137,36 +187,30 @@ class Board:
         """The unix port exited: start it again and show what a rebooting board shows."""
         self.proc.wait()
         self.start()
-        emit(b"soft reboot\r\n" if self.circuitpython else b"MPY: soft reboot\r\n")
+        emit(b"MPY: soft reboot\r\n")
         if not self.raw:
             return
         # Back into the raw REPL, hiding the fresh process's friendly banner.
         self.proc.stdin.write(b"\x01")
-        seen = b""
-        deadline = time.monotonic() + 10
-        while not seen.endswith(RAW_BANNER):
-            if time.monotonic() > deadline:
-                sys.exit(f"board.py: no raw REPL banner after restart, got {seen!r}")
-            sel = selectors.DefaultSelector()
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            if sel.select(timeout=1):
-                chunk = self.proc.stdout.read(4096)
-                if chunk == b"":
-                    sys.exit("board.py: the restarted board exited at once")
-                seen += chunk or b""
-            sel.close()
+        self.read_until(lambda seen: seen.endswith(RAW_BANNER), "raw REPL banner after restart")
         emit(RAW_BANNER)
 
     def shown(self, data):
-        """What the host sees of the board's output (CircuitPython's banner, not MicroPython's)."""
-        if self.circuitpython:
-            return MP_BANNER.sub(CP_BANNER, data)
+        """What the host sees of the board's output."""
         return data
+
+    def release(self):
+        """Output held back by shown(), when no more comes."""
+        return b""
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+class CircuitPythonBoard(CircuitPython, Board):
+    """The unix board with CircuitPython 10.3's REPL (cp_board.py)."""
 
 
 def write_all(fd, data):
@@ -187,7 +231,9 @@ def main():
         help="name the pty on stderr as QEMU does ('char device redirected to ...'), for execpty: ports",
     )
     ap.add_argument("--circuitpython", action="store_true", help="unix board only: look like CircuitPython 10.3")
-    ap.add_argument("--cp-ticks-start", type=int, help="first supervisor.ticks_ms() value (default: 65536 ms before the wrap)")
+    ap.add_argument(
+        "--cp-ticks-start", type=int, help="supervisor.ticks_ms() at power-on (default: 65536 ms before the 2**29 wrap)"
+    )
     args = ap.parse_args()
     if args.circuitpython and args.kind != "unix":
         ap.error("--circuitpython needs the unix board")
@@ -197,14 +243,17 @@ def main():
     if args.circuitpython:
         for name in os.listdir(CP_STUBS):
             shutil.copy(os.path.join(CP_STUBS, name), os.path.join(workdir, name))
-        if args.cp_ticks_start is not None:
-            with open(os.path.join(workdir, "_cp_ticks_start.txt"), "w") as f:
-                f.write(str(args.cp_ticks_start))
+        # The board's clock: its power-on instant (the unix port's ticks_ms, which is CLOCK_MONOTONIC)
+        # and supervisor.ticks_ms() then; it keeps counting across soft reboots, as on a board.
+        ticks_start = (1 << 29) - 65536 if args.cp_ticks_start is None else args.cp_ticks_start
+        with open(os.path.join(workdir, "_cp_clock.txt"), "w") as f:
+            f.write("%d %d" % (time.monotonic_ns() // 1000000 & ((1 << 30) - 1), ticks_start))
     elif not args.no_machine and args.kind == "unix":
         for name in os.listdir(STUBS):
             shutil.copy(os.path.join(STUBS, name), os.path.join(workdir, name))
 
-    board = Board(args.kind, not args.no_machine, workdir, args.circuitpython)
+    board_class = CircuitPythonBoard if args.circuitpython else Board
+    board = board_class(args.kind, not args.no_machine, workdir, args.circuitpython)
     board.start()
 
     control = None
@@ -226,9 +275,13 @@ def main():
     def emit(data):
         write_all(host_out, data)
 
+    board.powered_on(emit)
+
     sel = selectors.DefaultSelector()
     sel.register(host_in, selectors.EVENT_READ, "host")
     sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
+    # The board process's output being watched (CircuitPython replaces the process now and then).
+    watched = board.proc.stdout
     if control is not None:
         try:
             sel.register(control, selectors.EVENT_READ, "control")
@@ -237,17 +290,16 @@ def main():
 
     try:
         while True:
-            for key, _ in sel.select():
+            events = sel.select(timeout=0.05 if board.held else None)
+            if not events:
+                emit(board.release())
+            for key, _ in events:
                 if key.data == "host":
                     data = os.read(host_in, 65536)
                     if not data:
                         return
                     log("host>", repr(data[:200]), "in_flight", board.in_flight)
-                    board.track(data)
-                    try:
-                        board.proc.stdin.write(data)
-                    except BrokenPipeError:
-                        pass  # it is exiting; its stdout EOF restarts it
+                    board.from_host(data, emit)
                 elif key.data == "board":
                     data = board.proc.stdout.read(65536)
                     if data is None:
@@ -259,14 +311,19 @@ def main():
                         continue
                     if args.kind != "unix":
                         sys.exit("board.py: the wasm board exited")
-                    sel.unregister(board.proc.stdout)
+                    sel.unregister(watched)
+                    watched = None
                     log("board exited with", board.proc.poll())
                     board.in_flight = 0
                     board.soft_reboot(emit)
-                    sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
                 elif key.data == "control":
                     if not os.read(control, 1024):
                         return
+            if watched is not board.proc.stdout:
+                if watched is not None:
+                    sel.unregister(watched)
+                watched = board.proc.stdout
+                sel.register(watched, selectors.EVENT_READ, "board")
     finally:
         board.stop()
         if not args.workdir:

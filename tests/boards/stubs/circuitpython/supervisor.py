@@ -1,19 +1,26 @@
-# CircuitPython's supervisor.ticks_ms(): milliseconds masked to 29 bits. It starts shortly before
-# the wrap, as on CircuitPython (about 65 s after power-on the value wraps to 0); the test board
-# sets the start with --cp-ticks-start (written to _cp_ticks_start.txt).
-import time as _t
+# CircuitPython's `supervisor`: ticks_ms() counts milliseconds masked to 29 bits (wrapping), from
+# the board's power-on clock (_cpclock). reload() soft-reboots the board: like CircuitPython's
+# ReloadException it ends the running code, then the board process exits (board.py restarts it).
+import sys as _sys
+
+import _cpclock
 
 _TICKS_MAX = (1 << 29) - 1
-try:
-    with open("_cp_ticks_start.txt") as _f:
-        _START = int(_f.read())
-except OSError:
-    _START = (1 << 29) - 65536
-_BASE = _t.ticks_ms()
 
 
 def ticks_ms():
-    return (_START + _t.ticks_diff(_t.ticks_ms(), _BASE)) & _TICKS_MAX
+    return (_cpclock.TICKS_START + _cpclock.ms()) & _TICKS_MAX
 
 
-runtime = None
+def reload():
+    _sys.exit(75)  # SystemExit ends the unix port's REPL, with `\x04\x04` in the raw REPL
+
+
+class Runtime:
+    serial_connected = True
+    usb_connected = True
+    serial_bytes_available = False
+    autoreload = True
+
+
+runtime = Runtime()
