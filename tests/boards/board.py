@@ -31,11 +31,13 @@ tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPytho
   `board` (LED, NEOPIXEL, GP0-GP28, A0-A3, D0-D13, I2C(), SPI()), `digitalio`, `analogio` (a
   ramp), `busio`, `neopixel`, `neopixel_write`, `microcontroller` (cpu.temperature, reset()). The
   boot file `_cp_boot.py` (run by `micropython -i`) installs all this and leaves no names behind.
-- The REPL (cp_board.py): CircuitPython's banner (`Adafruit CircuitPython 10.3.0 on ...`); at
-  power-on and after a friendly-REPL soft reboot the supervisor's `Code done running.` / `Press
-  any key to enter the REPL` and a wait that eats the first key; in the raw REPL a soft reboot
-  prints `soft reboot` (no `MPY:`) and stays raw; entering either REPL (Ctrl-A from friendly,
-  Ctrl-B from raw) starts a fresh VM, as CircuitPython does.
+- The REPL (cp_board.py): printed newlines arrive as `\\r\\n`; CircuitPython's banner
+  (`Adafruit CircuitPython 10.3.0 on ...`, no `Type "help()"` line); at power-on and after a
+  friendly-REPL soft reboot the supervisor's `Code done running.` / `Press any key to enter the
+  REPL` and a wait that eats the first key; in the raw REPL a soft reboot prints `soft reboot`
+  (no `MPY:`) and stays raw; entering either REPL (Ctrl-A from friendly, Ctrl-B from raw) starts
+  a fresh VM, as CircuitPython does. tests/circuitpython.rs replays a recorded CircuitPython
+  session (tests/boards/recorded/) against all this.
 The VM underneath stays MicroPython's: its error texts (`isn't defined`, which CircuitPython 10
 shares), `SystemExit` in board code reboots the board (CircuitPython would just end the command),
 and `_thread` is only hidden from `import`. No status bar (terminal-title escapes) is sent.

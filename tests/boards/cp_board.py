@@ -1,7 +1,9 @@
 """CircuitPython 10.3's REPL behaviour for the unix test board (board.py unix --circuitpython).
 
-What a host sees of a CircuitPython board, following CircuitPython's main.c and pyexec.c:
+What a host sees of a CircuitPython board, following CircuitPython's main.c and pyexec.c and the
+recorded session (tests/boards/recorded/):
 
+- Printed newlines arrive as `\\r\\n` (CircuitPython's stdout is "cooked"; the unix port's is not).
 - Power-on and every soft reboot from the friendly REPL run code.py (there is none), print the
   supervisor's status lines (`Auto-reload is on...`, `Code done running.`, `Press any key to enter
   the REPL. Use CTRL-D to reload.`) and wait: the first key is eaten (Ctrl-D reloads again), then
@@ -27,6 +29,8 @@ MP_BANNER = re.compile(
     rb'Type "help\(\)" for more information\.\r\n'
 )
 MP_BANNER_START = b"MicroPython "
+# CircuitPython's stdout turns "\n" into "\r\n" (mp_hal_stdout_tx_strn_cooked), the unix port not.
+LONE_NEWLINE = re.compile(rb"(?<!\r)\n")
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 # run_code_py() with no code.py, serial connected, auto-reload on; then the wait for a key.
 LINE_CLEAR = b"\x1b[2K\x1b[0G"
@@ -44,6 +48,8 @@ class CircuitPython:
     """Mixin for board.Board: the CircuitPython personality's REPL (see the module docstring)."""
 
     waiting_key = False
+    # The last output byte was `\r` (a `\n` right after it is not a lone one).
+    cr_last = False
     # Output held back while it may be the start of a banner still arriving.
     held = b""
 
@@ -110,7 +116,14 @@ class CircuitPython:
             self.waiting_key = True
 
     def shown(self, data):
-        """The unix port's banner becomes CircuitPython's; a banner's first part is held back."""
+        """Output as CircuitPython sends it: printed newlines are `\\r\\n` (the unix port's are
+        `\\n`), and the banner is CircuitPython's (the first part of a banner is held back)."""
+        if data.startswith(b"\n") and self.cr_last:
+            data = b"\n" + LONE_NEWLINE.sub(b"\r\n", data[1:])
+        else:
+            data = LONE_NEWLINE.sub(b"\r\n", data)
+        if data:
+            self.cr_last = data.endswith(b"\r")
         data = MP_BANNER.sub(b"\r\n" + BANNER + b"\r\n", self.held + data)
         self.held = b""
         if self.raw:
