@@ -136,6 +136,9 @@ fn reboots_reloads_and_repl_switches_on_the_wire() {
     let name_error = b"OK\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, \
         in <module>\r\nNameError: name 'y' isn't defined\r\n\x04>";
     assert_eq!(show(&out), show(name_error));
+    // The boot file left no names behind.
+    let out = wire.ask(b"print(sorted(globals()))\x04", b"\x04>");
+    assert_eq!(show(&out), show(b"OK['__file__', '__name__']\r\n\x04\x04>"));
     // No threads, no machine.
     for module in ["_thread", "machine"] {
         let out = wire.ask(format!("import {module}\x04").as_bytes(), b"\x04>");
@@ -180,7 +183,7 @@ fn reboots_reloads_and_repl_switches_on_the_wire() {
 
 #[test]
 fn implementation_threads_time_wrap_sync_and_traceback() {
-    let board = circuitpython_board(1500);
+    let board = circuitpython_board(5000);
     let dst = std::env::temp_dir().join(format!("belay-cp-dst-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dst);
     let run = run_script(
