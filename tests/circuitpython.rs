@@ -212,11 +212,10 @@ fn a_reboot_between_calls_is_noticed_and_recovered() {
     reboots("between-calls");
 }
 
-/// belay-run bug: the reboot text that follows a command's end (`\x04\x04soft reboot\r\nraw REPL;
-/// CTRL-B to exit\r\n>`) is taken for the command's `>` prompt, so the next call runs on a fresh
-/// VM without belay's helpers (`NameError: __belay_rt`) instead of reconnecting.
+/// The reboot text that follows a command's end (`\x04\x04soft reboot\r\nraw REPL; CTRL-B to
+/// exit\r\n>`) must not be taken for the command's `>` prompt (the next call would run on a fresh
+/// VM without belay's helpers); it is noticed and the state replayed.
 #[test]
-#[ignore = "belay-run does not notice a reboot right at the end of a command"]
 fn a_reboot_as_a_command_ends_is_noticed_and_recovered() {
     reboots("reload-then-call");
 }

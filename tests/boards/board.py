@@ -17,6 +17,10 @@ wrapper restarts it and prints what a board prints (`MPY: soft reboot`, then the
 when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/micropython/:
 `machine.py`, ...) are put on the board's own import path unless --no-machine is given.
 
+--busy starts the unix board running a main.py that never ends (the first Ctrl-C interrupts it,
+as on a board); --noise sends junk bytes and half a line before anything else, and more at the
+first Ctrl-C (a board's boot log on the serial line).
+
 With --circuitpython the unix board takes CircuitPython 10.3's personality, as far as a host can
 tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPython's main.c):
 - `sys.implementation` is circuitpython (10, 3, 0, '') with the VM's _mpy (2822, x64, as
@@ -61,6 +65,11 @@ STUBS = os.path.join(HERE, "stubs", "micropython")
 # The CircuitPython personality: module stand-ins, and the file the unix port runs first.
 CP_STUBS = os.path.join(HERE, "stubs", "circuitpython")
 CP_BOOT = "_cp_boot.py"
+# What --busy runs at start: a main.py that loops forever, printing now and then.
+BUSY_MAIN = "import time\nwhile True:\n    print('main.py is busy')\n    time.sleep_ms(50)\n"
+# What --noise sends before the board's own output, and again (a half line) at the first Ctrl-C.
+NOISE_AT_START = b"\x00\xff\xfeboot log: clocks up\r\nMPY: boot\r\nhalf-written li"
+NOISE_AT_INTERRUPT = b"ne of noise \xc3("
 # BELAY_BOARD_LOG=FILE: append a trace of everything the wrapper does (debugging test boards).
 _LOG = open(os.environ["BELAY_BOARD_LOG"], "a") if os.environ.get("BELAY_BOARD_LOG") else None
 
@@ -93,9 +102,11 @@ class Board:
     # Output held back by shown() (see release()).
     held = b""
 
-    def __init__(self, kind, machine, workdir, circuitpython=False):
+    def __init__(self, kind, machine, workdir, circuitpython=False, busy=False):
         self.kind = kind
         self.circuitpython = circuitpython
+        # Running a main.py that never ends (until the first Ctrl-C).
+        self.busy = busy
         self.machine = machine
         self.workdir = workdir
         self.raw = False
@@ -110,6 +121,8 @@ class Board:
         self.signalled = -1
 
     def command(self):
+        if self.kind == "unix" and self.busy:
+            return [micropython_binary(), "-i", "-c", BUSY_MAIN], self.workdir
         if self.kind == "unix" and self.circuitpython:
             return [micropython_binary(), "-i", CP_BOOT], self.workdir
         if self.kind == "unix":
@@ -131,7 +144,11 @@ class Board:
     def track(self, data):
         """Follow the REPL mode from the host's bytes (Ctrl-A: raw, Ctrl-B: friendly)."""
         for b in data:
-            if b == 1:
+            if b == 3 and self.busy:
+                # A board's UART Ctrl-C interrupts main.py; the unix port needs SIGINT.
+                self.busy = False
+                self.proc.send_signal(signal.SIGINT)
+            elif b == 1:
                 self.raw = True
             elif b == 2:
                 self.raw = False
@@ -233,6 +250,8 @@ def main():
         help="name the pty on stderr as QEMU does ('char device redirected to ...'), for execpty: ports",
     )
     ap.add_argument("--circuitpython", action="store_true", help="unix board only: look like CircuitPython 10.3")
+    ap.add_argument("--busy", action="store_true", help="unix board only: run a never-ending main.py at start")
+    ap.add_argument("--noise", action="store_true", help="send junk bytes at start and at the first Ctrl-C")
     ap.add_argument(
         "--cp-ticks-start", type=int, help="supervisor.ticks_ms() at power-on (default: 65536 ms before the 2**29 wrap)"
     )
@@ -255,7 +274,7 @@ def main():
             shutil.copy(os.path.join(STUBS, name), os.path.join(workdir, name))
 
     board_class = CircuitPythonBoard if args.circuitpython else Board
-    board = board_class(args.kind, not args.no_machine, workdir, args.circuitpython)
+    board = board_class(args.kind, not args.no_machine, workdir, args.circuitpython, args.busy)
     board.start()
 
     control = None
@@ -277,6 +296,9 @@ def main():
     def emit(data):
         write_all(host_out, data)
 
+    noise_pending = args.noise
+    if args.noise:
+        emit(NOISE_AT_START)
     board.powered_on(emit)
 
     sel = selectors.DefaultSelector()
@@ -301,6 +323,9 @@ def main():
                     if not data:
                         return
                     log("host>", repr(data[:200]), "in_flight", board.in_flight)
+                    if noise_pending and 3 in data:
+                        noise_pending = False
+                        emit(NOISE_AT_INTERRUPT)
                     board.from_host(data, emit)
                 elif key.data == "board":
                     data = board.proc.stdout.read(65536)

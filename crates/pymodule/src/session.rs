@@ -403,7 +403,9 @@ pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptio
         TransportError::Open { .. } | TransportError::BadPort { .. } => {
             belay::connection_failed_error(vm)
         }
-        TransportError::ConnectionLost(_) | TransportError::Closed => belay::connection_lost(vm),
+        TransportError::ConnectionLost(_)
+        | TransportError::BoardReset(_)
+        | TransportError::Closed => belay::connection_lost(vm),
         TransportError::Authentication(_) => belay::authentication_error(vm),
         TransportError::Usb(belay_transport::UsbError::NotFound { .. }) => {
             belay::device_not_found_error(vm)

@@ -28,6 +28,11 @@ pub enum TransportError {
     #[error("connection lost: {0}")]
     ConnectionLost(String),
 
+    /// The board rebooted on its own (it printed its reboot banner): everything the host defined
+    /// on it is gone.
+    #[error("the board rebooted unexpectedly; everything defined on it is gone (received {0})")]
+    BoardReset(String),
+
     /// The host gave up on the running command (it did not end after an interrupt).
     #[error("the command was abandoned: the board did not finish it after an interrupt")]
     Aborted,

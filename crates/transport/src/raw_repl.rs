@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::link::{Link, Wait};
+use crate::link::{Link, Wait, find};
 
 pub const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
 const FRIENDLY_PROMPT: &[u8] = b">>>";
@@ -62,8 +62,9 @@ pub struct RawRepl {
 enum PasteAnswer {
     Accepted(u16),
     Refused,
-    /// Firmware without raw-paste: it treated `\x01` as "enter raw REPL" and printed the banner.
-    Unknown,
+    /// Not an answer: firmware without raw-paste (it took `\x01` for "enter raw REPL" and
+    /// printed the banner), or a board that rebooted. Holds the two bytes read.
+    Unknown(Vec<u8>),
 }
 
 impl RawRepl {
@@ -129,13 +130,16 @@ impl RawRepl {
     pub fn exec(&mut self, code: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>> {
         if self.prompt_pending {
             let wait = self.wait();
-            self.link.read_until(
+            let before = self.link.read_until(
                 b">",
                 wait,
                 "the raw REPL prompt `>` after the previous command",
             )?;
             self.prompt_pending = false;
+            // A reboot as the command ended (e.g. `supervisor.reload()`): its banner ends in `>`.
+            self.between_commands(&before[..before.len() - 1], on_stdout)?;
         }
+        self.unsolicited(on_stdout)?;
         self.send(code)?;
         self.prompt_pending = true;
         self.follow(on_stdout)?;
@@ -165,7 +169,10 @@ impl RawRepl {
                         self.mode = PasteMode::Plain;
                         self.expect_ok()
                     }
-                    PasteAnswer::Unknown => Err(self.protocol("`R\\x01` or `R\\x00`")),
+                    PasteAnswer::Unknown(answer) => {
+                        self.not_an_answer(answer)?;
+                        Err(self.protocol("`R\\x01` or `R\\x00`"))
+                    }
                 }
             }
             PasteMode::Paste { .. } | PasteMode::Unknown => {
@@ -179,13 +186,8 @@ impl RawRepl {
                         self.mode = PasteMode::Plain;
                         self.plain_write(code)
                     }
-                    PasteAnswer::Unknown => {
-                        let wait = self.wait();
-                        self.link.read_until(
-                            b"w REPL; CTRL-B to exit\r\n>",
-                            wait,
-                            "the raw REPL banner (firmware without raw-paste)",
-                        )?;
+                    PasteAnswer::Unknown(answer) => {
+                        self.not_an_answer(answer)?;
                         self.mode = PasteMode::Plain;
                         self.plain_write(code)
                     }
@@ -217,8 +219,25 @@ impl RawRepl {
                 Ok(PasteAnswer::Accepted(window))
             }
             b"R\x00" => Ok(PasteAnswer::Refused),
-            _ => Ok(PasteAnswer::Unknown),
+            _ => Ok(PasteAnswer::Unknown(answer)),
         }
+    }
+
+    /// After a raw-paste request got no `R` answer, read the rest of the raw REPL banner that
+    /// follows: from firmware without raw-paste it is the answer; after `soft reboot` it means
+    /// the board reset.
+    fn not_an_answer(&mut self, answer: Vec<u8>) -> Result<()> {
+        let wait = self.wait();
+        let rest = self.link.read_until(
+            b"REPL; CTRL-B to exit\r\n>",
+            wait,
+            "the raw REPL banner (firmware without raw-paste)",
+        )?;
+        let seen = [answer, rest].concat();
+        if is_reboot(&seen) {
+            return Err(TransportError::BoardReset(show_bytes(&seen, 120)));
+        }
+        Ok(())
     }
 
     /// Send `code` within the flow-control window, then the end marker.
@@ -314,8 +333,11 @@ impl RawRepl {
         Ok(())
     }
 
-    /// Stream stdout until its terminating `\x04`.
+    /// Stream stdout until its terminating `\x04`. The raw REPL banner in the output means the
+    /// board rebooted during the command (it will never end it).
     fn follow(&mut self, on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
+        // The end of the output so far, to find a banner split across reads.
+        let mut recent: Vec<u8> = Vec::new();
         loop {
             let pending = self.link.pending();
             if let Some(i) = pending.iter().position(|&b| b == EOT) {
@@ -327,11 +349,36 @@ impl RawRepl {
             }
             if !pending.is_empty() {
                 on_stdout(pending);
+                recent.extend_from_slice(pending);
                 let n = pending.len();
                 self.link.consume(n);
+                if find(&recent, RAW_PROMPT).is_some() {
+                    return Err(TransportError::BoardReset(show_bytes(&recent, 120)));
+                }
+                let keep = recent.len().saturating_sub(RAW_PROMPT.len());
+                recent.drain(..keep);
             }
             self.link.fill(None)?;
         }
+    }
+
+    /// Bytes that arrived between commands: a board thread's prints are output for the next
+    /// command; a reboot banner means the board reset and lost everything defined on it.
+    fn unsolicited(&mut self, on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
+        while self.link.fill(Some(Instant::now()))? {}
+        let pending = self.link.take_pending();
+        self.between_commands(&pending, on_stdout)
+    }
+
+    /// Judge bytes the board sent outside any command.
+    fn between_commands(&self, bytes: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
+        if is_reboot(bytes) || find(bytes, RAW_PROMPT).is_some() {
+            return Err(TransportError::BoardReset(show_bytes(bytes, 120)));
+        }
+        if !bytes.is_empty() {
+            on_stdout(bytes);
+        }
+        Ok(())
     }
 
     fn protocol(&self, expected: &str) -> TransportError {
@@ -345,4 +392,9 @@ impl RawRepl {
     pub fn leave(&mut self) -> Result<()> {
         self.link.write(b"\r\x03\x03\r\x02")
     }
+}
+
+/// The board's soft-reboot text (MicroPython and CircuitPython both print it).
+fn is_reboot(bytes: &[u8]) -> bool {
+    find(bytes, b"soft reboot").is_some()
 }

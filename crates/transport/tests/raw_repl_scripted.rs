@@ -278,3 +278,61 @@ fn an_abort_request_stops_a_call_that_never_ends() {
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert_eq!(out, b"running");
 }
+
+/// Run `second` after a first call whose reply is `first_reply`; the second call must report a
+/// board reset (its reboot text arrived at the given point).
+fn assert_reset_noticed(first_reply: &[u8], second_step: (&[u8], &[u8])) {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(b"\r\x01", RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"1\x04", first_reply)
+        .step(second_step.0, second_step.1);
+    let mut repl = entered(board.clone(), false);
+    let mut out = Vec::new();
+    repl.exec(b"1", &mut |b| out.extend_from_slice(b))
+        .expect("first call");
+    match repl.exec(b"2", &mut |b| out.extend_from_slice(b)) {
+        Err(TransportError::BoardReset(seen)) => assert!(seen.contains("reboot"), "{seen}"),
+        other => panic!("expected BoardReset, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_reboot_as_a_command_ends_is_not_taken_for_its_prompt() {
+    // CircuitPython's supervisor.reload(): the command ends, then the reboot text and a new banner.
+    assert_reset_noticed(
+        b"\x04\x04\x04soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        (b"", b""),
+    );
+}
+
+#[test]
+fn a_reboot_between_calls_is_noticed_before_sending() {
+    assert_reset_noticed(
+        b"\x04\x04\x04>MPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        (b"", b""),
+    );
+}
+
+#[test]
+fn a_reboot_answering_the_paste_request_is_not_old_firmware() {
+    assert_reset_noticed(
+        b"\x04\x04\x04>",
+        (
+            b"\x05A\x012\x04",
+            b"soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        ),
+    );
+}
+
+#[test]
+fn a_reboot_during_a_call_ends_it() {
+    assert_reset_noticed(
+        b"\x04\x04\x04>",
+        (
+            b"\x05A\x012\x04",
+            b"R\x01\x80\x00\x01\x04partial\r\nsoft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        ),
+    );
+}
