@@ -5,6 +5,7 @@
 import sys
 
 import belay
+from testlib import rss_kib
 
 device = belay.Device(sys.argv[1])
 
@@ -20,13 +21,6 @@ class Sink:
         self.count += len(text)
         self.tail = (self.tail + text)[-200:]
         return len(text)
-
-
-def rss_kib():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise LookupError("VmRSS")
 
 
 # 10 MB printed by one task: streamed to the host, never held whole.

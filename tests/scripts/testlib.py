@@ -8,3 +8,11 @@ def expect(exc, fn):
     except exc as e:
         return e
     raise AssertionError(f"{exc.__name__} not raised")
+
+
+def rss_kib():
+    """This process's resident memory, in KiB."""
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise LookupError("VmRSS")

@@ -13,6 +13,20 @@ const MAX_SEND_DEPTH: usize = 100;
 const BASE64_MIN: usize = 48;
 /// Lists of ints at least this long may go as a packed array.
 const INT_ARRAY_MIN: usize = 32;
+/// MicroPython's parser interns every str or bytes literal of at most this many bytes
+/// (`MICROPY_ALLOC_PARSE_INTERN_STRING_LEN`) in its qstr pool, which is never freed: a board sent
+/// many distinct short values runs out of memory. Such values go padded with spaces past this
+/// length and are cut back on the board (`'ab         '[:-9]`).
+const PARSER_INTERNS_UP_TO: usize = 10;
+
+/// The spaces that lift a literal of `len` bytes out of the parser's interning.
+fn unintern_padding(len: usize) -> usize {
+    if (1..=PARSER_INTERNS_UP_TO).contains(&len) {
+        PARSER_INTERNS_UP_TO + 1 - len
+    } else {
+        0
+    }
+}
 
 /// Writes host values as MicroPython source text, for one particular board.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,7 +80,13 @@ impl Encoder {
             let text = s.to_str().ok_or_else(|| {
                 vm.new_value_error("a str with lone surrogates cannot be sent to the board")
             })?;
-            write_str(text, out);
+            match unintern_padding(text.len()) {
+                0 => write_str(text, out),
+                pad => {
+                    write_str(&format!("{text}{:pad$}", ""), out);
+                    out.push_str(&format!("[:-{pad}]"));
+                }
+            }
         } else if let Some(b) = obj.downcast_ref::<PyBytes>() {
             self.write_bytes(b.as_bytes(), out);
         } else if let Some(b) = obj.downcast_ref::<PyByteArray>() {
@@ -212,11 +232,22 @@ impl Encoder {
                 return;
             }
         }
-        write_bytes(data, out);
+        match unintern_padding(data.len()) {
+            0 => write_bytes(data, out),
+            pad => {
+                write_bytes(&[data, &b" ".repeat(pad)].concat(), out);
+                out.push_str(&format!("[:-{pad}]"));
+            }
+        }
     }
 }
 
+/// A float as text the board reads back as exactly the same double. MicroPython's decimal parser
+/// is not correctly rounded (`821355.619412` can come out one bit off), so only integral values
+/// go as decimals; the rest go as `m*2.0**e` with an odd integer `m`, which is exact.
 fn write_float(f: f64, out: &mut String) {
+    use std::fmt::Write;
+    const EXACT_INTS: f64 = 9_007_199_254_740_992.0; // 2**53
     if f.is_nan() {
         out.push_str("float('nan')");
     } else if f.is_infinite() {
@@ -225,9 +256,24 @@ fn write_float(f: f64, out: &mut String) {
         } else {
             "float('-inf')"
         });
+    } else if f == 0.0 {
+        out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
+    } else if f.fract() == 0.0 && f.abs() < EXACT_INTS {
+        write!(out, "{}.0", f as i64).expect("writing to a String");
     } else {
-        // Shortest text that reads back as the same double (Python's repr).
-        out.push_str(&rustpython_vm::literal::float::to_string(f));
+        let bits = f.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i32;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mut m, mut e) = if biased == 0 {
+            (fraction, -1074) // subnormal
+        } else {
+            (fraction | (1 << 52), biased - 1075)
+        };
+        let zeros = m.trailing_zeros();
+        m >>= zeros;
+        e += zeros as i32;
+        let sign = if f < 0.0 { "-" } else { "" };
+        write!(out, "{sign}{m}*2.0**{e}").expect("writing to a String");
     }
 }
 
@@ -343,6 +389,40 @@ mod tests {
         let mut s = String::new();
         write_str("x\"y'", &mut s);
         assert_eq!(s, "'x\"y\\''");
+    }
+
+    #[test]
+    fn floats_are_written_exactly() {
+        let text = |f: f64| {
+            let mut s = String::new();
+            write_float(f, &mut s);
+            s
+        };
+        assert_eq!(text(3.0), "3.0");
+        assert_eq!(text(-0.0), "-0.0");
+        assert_eq!(text(0.5), "1*2.0**-1");
+        assert_eq!(text(-1.5), "-3*2.0**-1");
+        assert_eq!(text(5e-324), "1*2.0**-1074");
+        assert_eq!(text(1e300), "1681218273811815*2.0**946");
+        for f in [0.1, -821355.619412, 6.0286808956103544e-170, 1e300, 5e-324] {
+            let s = text(f);
+            let (m, e) = s.split_once("*2.0**").unwrap();
+            let (m, e): (f64, i32) = (m.parse().unwrap(), e.parse().unwrap());
+            // In two halves, so that 2**e itself cannot underflow.
+            assert_eq!(m * 2f64.powi(e / 2) * 2f64.powi(e - e / 2), f, "{s}");
+        }
+    }
+
+    #[test]
+    fn short_bytes_are_padded_out_of_the_boards_qstr_pool() {
+        let mut s = String::new();
+        Encoder::default().write_bytes(b"ab", &mut s);
+        assert_eq!(s, "b'ab         '[:-9]");
+        for data in [&b""[..], b"0123456789a"] {
+            let mut s = String::new();
+            Encoder::default().write_bytes(data, &mut s);
+            assert!(!s.contains("[:"), "{s}");
+        }
     }
 
     #[test]
