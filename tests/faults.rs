@@ -41,3 +41,20 @@ fn noise_and_a_busy_main_py_at_connect() {
         run.assert_ok();
     }
 }
+
+/// A board's error text naming a host file (a forged traceback frame) does not make belay-run
+/// open that file and print a line of it with the error.
+#[test]
+fn a_forged_traceback_cannot_show_host_files() {
+    let secret = std::env::temp_dir().join(format!("belay-secret-{}", std::process::id()));
+    std::fs::write(&secret, "TOPSECRET line one\n").unwrap();
+    let board = Board::start(Kind::Unix);
+    let run = run_script(
+        "forged_traceback.py",
+        &[&board.port, secret.to_str().unwrap()],
+    );
+    std::fs::remove_file(&secret).unwrap();
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("OSError"), "{}", run.stderr);
+    assert!(!run.stderr.contains("TOPSECRET"), "{}", run.stderr);
+}

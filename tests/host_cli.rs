@@ -158,3 +158,23 @@ fn options_after_the_script_are_the_scripts() {
     assert_eq!(run.stdout, "['--port', 'X', '-p', 'Y', '--help']\n");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn version_names_the_embedded_interpreter() {
+    let mut cmd = isolated();
+    cmd.arg("--version");
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    run.assert_ok();
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let rustpython = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"rustpython-vm\""))
+        .and_then(|p| p.split("version = \"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .expect("rustpython-vm in Cargo.lock");
+    let expected = format!(
+        "belay-run {} (RustPython {rustpython}, Python 3.",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
+}

@@ -327,7 +327,8 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
-                Some(b'\\') => self.i += 2,
+                // An escape; a backslash at the very end leaves the string unterminated.
+                Some(b'\\') => self.i = (self.i + 2).min(self.s.len()),
                 Some(b'\n') => return Err(self.err("newline inside a string")),
                 Some(c) if c == q => {
                     let end = self.i;
@@ -588,5 +589,15 @@ mod tests {
         assert!(bad(&deep).message.contains("deep"));
         let ok = "[".repeat(50) + &"]".repeat(50);
         p(&ok);
+    }
+
+    /// Found by fuzzing: a string ending in a backslash reported an offset past the input.
+    #[test]
+    fn error_offsets_stay_within_the_input() {
+        for s in ["'ab\\", "b'\\", "['x\\"] {
+            let e = bad(s);
+            assert!(e.message.contains("unterminated"), "{e}");
+            assert!(e.offset <= s.len(), "{s:?}: {e}");
+        }
     }
 }

@@ -238,6 +238,15 @@ impl SourceCache {
         CACHE.get_or_init(SourceCache::default)
     }
 
+    /// Whether `path` is a host file that functions were taken from (a board's traceback may name
+    /// any path: only these are ever opened to show a line).
+    pub fn holds(&self, path: &Path) -> bool {
+        self.files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(path)
+    }
+
     fn file(&self, path: &Path) -> Result<Arc<SourceFile>, SourceError> {
         let shown = path.display().to_string();
         let unreadable = |e: std::io::Error| SourceError::Unreadable {

@@ -113,9 +113,13 @@ pub fn diagnose(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Option<BoardFa
         .unwrap_or("the board raised an exception")
         .trim()
         .to_string();
+    // The message is the board's text: only frames in the host files that board functions came
+    // from are shown, so a board cannot make the host read and print any other file.
+    let sources = belay_pymodule::source::SourceCache::global();
     let board = board_frames(&message)
         .into_iter()
         .rev()
+        .filter(|(file, _)| sources.holds(Path::new(file)))
         .find_map(|(file, line)| locate(&file, line));
     let call = host_call_site(exc, vm);
     let has_frames = message.contains("Traceback");

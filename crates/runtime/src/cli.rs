@@ -1,15 +1,39 @@
 //! Command-line interface.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clap::{Args, Parser, Subcommand};
+
+/// `belay-run --version`: ours, and the embedded interpreter's with the Python it implements.
+fn version_text() -> &'static str {
+    use rustpython_vm::version as v;
+    static TEXT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{} (RustPython {}.{}.{}, Python {}.{}.{})",
+            env!("CARGO_PKG_VERSION"),
+            v::MAJOR_IMPL,
+            v::MINOR_IMPL,
+            v::MICRO_IMPL,
+            v::MAJOR,
+            v::MINOR,
+            v::MICRO
+        )
+    });
+    &TEXT
+}
 
 /// Run a host Python script that drives MicroPython boards with Belay's API.
 ///
 /// The script runs as `__main__` in an embedded Python interpreter (RustPython, with its standard
 /// library compiled in); `import belay` gives the built-in `belay` module.
 #[derive(Debug, Parser)]
-#[command(name = "belay-run", version, about, subcommand_negates_reqs = true)]
+#[command(
+    name = "belay-run",
+    version = version_text(),
+    about,
+    subcommand_negates_reqs = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
