@@ -11,6 +11,14 @@ pub fn interpreter(argv: Vec<String>) -> Interpreter {
     settings.argv = argv;
     // Never write __pycache__ next to the user's files.
     settings.write_bytecode = false;
+    // UTF-8 mode, as CPython 3.15 has by default (PEP 686): files open as UTF-8 whatever the
+    // locale (a board's text is UTF-8; under the C locale open() would be ASCII-only).
+    // PYTHONUTF8=0 turns it off.
+    settings.utf8_mode = if std::env::var_os("PYTHONUTF8").is_some_and(|v| v == "0") {
+        0
+    } else {
+        1
+    };
     let builder = Interpreter::builder(settings);
     let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     let belay = belay_pymodule::module_def(&builder.ctx);
