@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Run every test: install the two real test boards if needed, then cargo's unit, protocol and
-# end-to-end tests (the end-to-end ones drive the boards through ptys).
+# end-to-end tests (the end-to-end ones drive the boards through ptys), each fuzz target in its
+# short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
+#
+#     bash tests/run.sh                 # everything
+#     bash tests/run.sh ARGS...         # only `cargo test ARGS...` (e.g. `-p belay-run --test faults`)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash tests/boards/install.sh
 # RustPython 0.6 needs ruff 0.16.5, which declares Rust 1.96; it builds fine on 1.95.
 cargo test --ignore-rust-version --workspace "$@"
+if [ $# -eq 0 ]; then
+  bash tests/fuzz/run.sh "${BELAY_FUZZ_SECONDS:-60}"
+  bash tests/static_binary.sh
+fi

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The release binary, linked statically (glibc with +crt-static): `ldd` must find nothing to load,
+# and from an empty folder with nothing on PATH it must start, report its version and drive a
+# real test board. Prints its size and start-up time (measured, never asserted).
+#
+#     bash tests/static_binary.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+target=x86_64-unknown-linux-gnu
+# Only the target's artifacts are linked statically (build scripts and proc macros cannot be).
+# RustPython's ctypes links the system libffi as a shared library; Debian's libffi.a (PIC) is
+# linked instead, by overriding libffi-sys's link directives (its `links = "ffi"`).
+libdir="$(dirname "$(gcc -print-file-name=libffi.a)")"
+[ -f "$libdir/libffi.a" ] || { echo "static binary: libffi.a not found (libffi-dev)" >&2; exit 1; }
+RUSTFLAGS="-C target-feature=+crt-static" \
+  cargo build --ignore-rust-version --release --locked --target "$target" -p belay-run \
+  --config "target.$target.ffi.rustc-link-lib=[\"static=ffi\"]" \
+  --config "target.$target.ffi.rustc-link-search=[\"native=$libdir\"]"
+bin="${CARGO_TARGET_DIR:-$root/target}/$target/release/belay-run"
+
+fail() { echo "static binary: $*" >&2; exit 1; }
+ldd_out="$(ldd "$bin" 2>&1 || true)"
+case "$ldd_out" in
+  *"not a dynamic executable"* | *"statically linked"*) ;;
+  *) fail "ldd lists shared libraries: $ldd_out" ;;
+esac
+
+empty="$(mktemp -d)"
+board_dir="$(mktemp -d)"
+trap 'exec 3>&- 2>/dev/null; rm -rf "$empty" "$board_dir"' EXIT
+cp "$bin" "$empty/belay-run"
+cat >"$empty/double.py" <<'PY'
+import sys
+import belay
+
+device = belay.Device(sys.argv[1])
+
+
+@device.task
+def double(x):
+    return 2 * x
+
+
+print(double(21), sys.implementation.name)
+PY
+cd "$empty"
+version="$(env -i PATH=/nonexistent ./belay-run --version)"
+case "$version" in
+  "belay-run "*"(RustPython "*) ;;
+  *) fail "unexpected --version output: $version" ;;
+esac
+
+# A unix test board behind a pty; it stops when its stdin (fd 3 here) closes.
+mkfifo "$board_dir/ctl"
+python3 "$root/tests/boards/board.py" unix <"$board_dir/ctl" >"$board_dir/out" 2>&1 &
+exec 3>"$board_dir/ctl"
+for _ in $(seq 100); do
+  port="$(head -1 "$board_dir/out" 2>/dev/null || true)"
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || fail "the test board did not start"
+got="$(env -i PATH=/nonexistent ./belay-run double.py "$port")"
+[ "$got" = "42 rustpython" ] || fail "the script printed '$got'"
+
+# Start-up: the median of 11 runs of --version and of an empty script.
+: >empty.py
+median_ms() {
+  local times=()
+  for _ in $(seq 11); do
+    local t0 t1
+    t0=$(date +%s%N)
+    env -i PATH=/nonexistent "$@" >/dev/null
+    t1=$(date +%s%N)
+    times+=($(( (t1 - t0) / 100000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 6p | awk '{printf "%.1f", $1 / 10}'
+}
+size=$(stat -c %s belay-run)
+echo "static binary ok: $version"
+echo "  size $(awk -v s="$size" 'BEGIN {printf "%.1f MiB", s / 1048576}'), start-up: --version $(median_ms ./belay-run --version) ms, empty script $(median_ms ./belay-run empty.py) ms"
