@@ -107,6 +107,10 @@ class Board:
         self.circuitpython = circuitpython
         # Running a main.py that never ends (until the first Ctrl-C).
         self.busy = busy
+        # main.py printed, so the port handles SIGINT (one sent earlier, while the process is
+        # still starting, would be lost); a Ctrl-C that came before waits for that.
+        self.busy_started = False
+        self.interrupt_pending = False
         self.machine = machine
         self.workdir = workdir
         self.raw = False
@@ -147,7 +151,10 @@ class Board:
             if b == 3 and self.busy:
                 # A board's UART Ctrl-C interrupts main.py; the unix port needs SIGINT.
                 self.busy = False
-                self.proc.send_signal(signal.SIGINT)
+                if self.busy_started:
+                    self.proc.send_signal(signal.SIGINT)
+                else:
+                    self.interrupt_pending = True
             elif b == 1:
                 self.raw = True
             elif b == 2:
@@ -198,6 +205,11 @@ class Board:
 
     def saw_output(self, data):
         """A raw-REPL command is over once the board sent its final `\x04>`."""
+        if b"main.py is busy" in data:
+            self.busy_started = True
+            if self.interrupt_pending:
+                self.interrupt_pending = False
+                self.proc.send_signal(signal.SIGINT)
         done = (self.last + data).count(b"\x04>")
         self.last = data[-1:]
         self.in_flight = max(0, self.in_flight - done)

@@ -3,8 +3,8 @@
 
     python3 tests/fuzz/make_corpus.py
 
-raw_repl: each session's board->host bytes (after a flags byte), whole and cut at every host
-write; reply_splitter: every board answer, with Belay's `_BELAYR` marker; literal: the result
+raw_repl: each session's board answers (after a flags byte and an empty boot-noise answer,
+separated as the target expects), whole and from every fourth answer on; reply_splitter: every board answer, with Belay's `_BELAYR` marker; literal: the result
 text after each marker, and hand-picked literals.
 """
 import hashlib
@@ -15,6 +15,7 @@ import re
 HERE = pathlib.Path(__file__).resolve().parent
 RECORDED = HERE.parent / "boards" / "recorded"
 MARKER = b"_BELAYR"
+SEP = b"\xff\xfe"  # between board answers, for the raw_repl target
 
 
 def save(target, data):
@@ -41,11 +42,11 @@ def sessions():
 
 
 for answers in sessions():
-    stream = b"".join(answers)
+    stream = SEP + SEP.join(answers)
     for flags in (0, 1, 0x29):
         save("raw_repl", bytes([flags]) + stream)
     for i in range(1, len(answers), 4):
-        save("raw_repl", b"\x00" + b"".join(answers[i:]))
+        save("raw_repl", b"\x00" + SEP + SEP.join(answers[i:]))
     for answer in answers:
         save("reply_splitter", bytes([len(MARKER) - 1]) + MARKER + b"\x03" + answer)
         for m in re.finditer(re.escape(MARKER) + rb"[^\x04]*", answer):

@@ -1,9 +1,14 @@
 //! The raw-REPL state machine (entering the REPL, raw-paste with flow control, plain raw mode,
 //! reboot detection, output and error streams) against a board that answers with arbitrary bytes
 //! in arbitrary pieces. Any error is fine; a panic, a hang or an unbounded allocation is not.
+//!
+//! The input is the board's answers separated by `SEP`. As on a real line, an answer becomes
+//! readable only when the host writes something or waits for it (a read with a timeout); a read
+//! that must not wait sees nothing new. The first answer (boot noise) is there from the start.
 #![no_main]
 
 use std::io;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use belay_transport::fdio::{ReadOutcome, TimedRead};
@@ -13,46 +18,107 @@ use belay_transport::reply::ReplySplitter;
 use belay_transport::{RawRepl, ReplOptions};
 use libfuzzer_sys::fuzz_target;
 
-/// Hands out the fuzz input in pieces, then reports the line closed.
-struct Board {
-    data: Vec<u8>,
+const SEP: &[u8] = b"\xff\xfe";
+
+struct Feed {
+    answers: Vec<Vec<u8>>,
+    /// Answers released so far.
+    released: usize,
+    /// Position in the released bytes.
     pos: usize,
     piece: usize,
 }
+
+impl Feed {
+    fn release_next(&mut self) {
+        self.released = (self.released + 1).min(self.answers.len());
+    }
+
+    fn readable(&self) -> &[u8] {
+        let mut skip = self.pos;
+        for a in &self.answers[..self.released] {
+            if skip < a.len() {
+                return &a[skip..];
+            }
+            skip -= a.len();
+        }
+        &[]
+    }
+}
+
+#[derive(Clone)]
+struct Board(Arc<Mutex<Feed>>);
 
 impl TimedRead for Board {
     fn read_timeout(
         &mut self,
         buf: &mut [u8],
-        _timeout: Option<Duration>,
+        timeout: Option<Duration>,
         _wake: Option<std::os::fd::BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
-        if self.pos >= self.data.len() {
-            return Ok(ReadOutcome::Closed);
+        let mut feed = self.0.lock().unwrap();
+        if feed.readable().is_empty() {
+            if timeout == Some(Duration::ZERO) {
+                return Ok(ReadOutcome::TimedOut);
+            }
+            // The host waits: the board's next answer arrives, or the board is gone.
+            if feed.released == feed.answers.len() {
+                return Ok(ReadOutcome::Closed);
+            }
+            feed.release_next();
+            if feed.readable().is_empty() {
+                return Ok(ReadOutcome::TimedOut);
+            }
         }
-        let n = self.piece.min(buf.len()).min(self.data.len() - self.pos);
-        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-        self.pos += n;
-        self.piece = self.piece * 5 % 67 + 1;
+        let data = feed.readable();
+        let n = feed.piece.min(buf.len()).min(data.len());
+        buf[..n].copy_from_slice(&data[..n]);
+        feed.pos += n;
+        feed.piece = feed.piece * 5 % 67 + 1;
         Ok(ReadOutcome::Data(n))
     }
+}
+
+impl io::Write for Board {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().release_next();
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn split(stream: &[u8]) -> Vec<Vec<u8>> {
+    let mut answers = Vec::new();
+    let mut rest = stream;
+    while let Some(i) = rest.windows(SEP.len()).position(|w| w == SEP) {
+        answers.push(rest[..i].to_vec());
+        rest = &rest[i + SEP.len()..];
+    }
+    answers.push(rest.to_vec());
+    answers
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, stream)) = data.split_first() else {
         return;
     };
-    let board = Board {
-        data: stream.to_vec(),
+    let board = Board(Arc::new(Mutex::new(Feed {
+        answers: split(stream),
+        released: 1,
         pos: 0,
         piece: usize::from(flags >> 3) + 1,
-    };
-    let Ok(link) = Link::new(Port::from_parts(Box::new(board), Box::new(io::sink()))) else {
+    })));
+    let port = Port::from_parts(Box::new(board.clone()), Box::new(board));
+    let Ok(link) = Link::new(port) else {
         return;
     };
+    // Short waits: a read that times out ends quickly (the fuzz board never makes the host wait).
     let opts = ReplOptions {
         soft_reset: flags & 1 == 1,
-        timeout: Duration::from_secs(5),
+        timeout: Duration::from_millis(1),
     };
     let Ok(mut repl) = RawRepl::enter(link, opts) else {
         return;
