@@ -32,8 +32,8 @@ for target in "${targets[@]}"; do
     echo "fuzz target $target failed; the input is in tests/fuzz/artifacts/$target/" >&2
     exit 1
   fi
-  { grep -E '^#[0-9]+[[:space:]]+DONE' "$log" || true; } | tail -1
-  { grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true; } |
+  { grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" || true; } | tail -1
+  { grep -aE '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true; } |
     tr -s '\n\t ' '  '
   echo
 done
