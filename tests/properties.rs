@@ -5,14 +5,11 @@ mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use support::{Board, Kind, Run, belay_run, root, run_with_limit};
+use support::{Board, Kind, Run, run_script_with_limit};
 
 /// Long runs get more than the usual minute (CI machines are slow and share two cores).
 fn run_long(script: &str, args: &[&str]) -> Run {
-    let mut cmd = belay_run();
-    cmd.arg(root().join("tests/scripts").join(script))
-        .args(args);
-    run_with_limit(cmd, Duration::from_secs(300))
+    run_script_with_limit(script, args, Duration::from_secs(300))
 }
 
 /// A new seed each run (printed, and named in any failure) unless BELAY_PROPERTY_SEED is set.

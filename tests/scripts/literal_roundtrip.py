@@ -13,12 +13,12 @@ import struct
 import sys
 
 import belay
+from testlib import board_heap_free
 
 PORT, COUNT, SEED = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 BATCH = 100
 rng = random.Random(SEED)
 device = belay.Device(PORT)
-device("import gc")
 
 
 @device.task
@@ -121,10 +121,6 @@ def same(a, b):
     return a == b
 
 
-def board_free():
-    return device("gc.collect() or gc.mem_free()")
-
-
 done = 0
 free_at_start = None
 while done < COUNT:
@@ -138,10 +134,10 @@ while done < COUNT:
         raise AssertionError(f"seed {SEED}: the batch differs, but each value alone round-trips")
     done += len(batch)
     if free_at_start is None:
-        free_at_start = board_free()
+        free_at_start = board_heap_free(device)
 # Every distinct short str/bytes literal the board parses is interned for good: values must be sent
 # so that they are not, or a long-running host exhausts the board's heap.
-lost = free_at_start - board_free()
+lost = free_at_start - board_heap_free(device)
 assert lost < 32 * 1024, f"the board lost {lost} bytes of heap for good"
 device.close()
 print(f"{done} values round-tripped (seed {SEED})")

@@ -13,11 +13,10 @@ import sys
 import time
 
 import belay
-from testlib import rss_kib
+from testlib import board_heap_free, rss_kib
 
 PORT, CALLS = sys.argv[1], int(sys.argv[2])
 device = belay.Device(PORT)
-device("import gc")
 
 
 @device.task
@@ -39,10 +38,10 @@ for i in range(CALLS):
     assert got == (i + 1, "CALL %d" % i, i + 1.5), (i, got)
     if i == 999:
         rss_after_warmup = rss_kib()
-        board_free = device("gc.collect() or gc.mem_free()")
+        board_free = board_heap_free(device)
 grown = rss_kib() - rss_after_warmup
 assert grown < 5 * 1024, f"host memory grew {grown} KiB over {CALLS} calls"
-board_lost = board_free - device("gc.collect() or gc.mem_free()")
+board_lost = board_free - board_heap_free(device)
 assert board_lost < 64 * 1024, f"the board lost {board_lost} bytes of heap over {CALLS} calls"
 first, last = median(times[:1000]), median(times[-1000:])
 device.close()

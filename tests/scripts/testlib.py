@@ -10,6 +10,12 @@ def expect(exc, fn):
     raise AssertionError(f"{exc.__name__} not raised")
 
 
+def board_heap_free(device):
+    """The board's free heap in bytes, after a garbage collection."""
+    device("import gc")
+    return device("gc.collect() or gc.mem_free()")
+
+
 def rss_kib():
     """This process's resident memory, in KiB."""
     for line in open("/proc/self/status"):

@@ -234,10 +234,15 @@ pub fn run_with_limit(mut cmd: Command, limit: Duration) -> Run {
 
 /// `belay-run tests/scripts/<script> <args...>` with a 60 s limit.
 pub fn run_script(script: &str, args: &[&str]) -> Run {
+    run_script_with_limit(script, args, Duration::from_secs(60))
+}
+
+/// `run_script` for long runs, with their own time limit.
+pub fn run_script_with_limit(script: &str, args: &[&str], limit: Duration) -> Run {
     let mut cmd = belay_run();
     cmd.arg(root().join("tests/scripts").join(script))
         .args(args);
-    run_with_limit(cmd, Duration::from_secs(60))
+    run_with_limit(cmd, limit)
 }
 
 /// Kill process `pid` after `limit` unless `done` is dropped first: keeps a hung child from
