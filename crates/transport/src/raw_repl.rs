@@ -55,6 +55,8 @@ pub struct RawRepl {
     mode: PasteMode,
     /// A command ran since the last prompt was consumed, so a `>` is still to come.
     prompt_pending: bool,
+    /// A command was sent since the raw REPL was entered (so a reboot now loses something).
+    ran_since_enter: bool,
     opts: ReplOptions,
 }
 
@@ -74,6 +76,7 @@ impl RawRepl {
             link,
             mode: PasteMode::Unknown,
             prompt_pending: false,
+            ran_since_enter: false,
             opts,
         };
         let soft_reset = repl.opts.soft_reset;
@@ -122,6 +125,7 @@ impl RawRepl {
             )?;
         }
         self.prompt_pending = false;
+        self.ran_since_enter = false;
         Ok(())
     }
 
@@ -140,6 +144,7 @@ impl RawRepl {
             self.between_commands(&before[..before.len() - 1], on_stdout)?;
         }
         self.unsolicited(on_stdout)?;
+        self.ran_since_enter = true;
         self.send(code)?;
         self.prompt_pending = true;
         self.follow(on_stdout)?;
@@ -371,9 +376,19 @@ impl RawRepl {
     }
 
     /// Judge bytes the board sent outside any command.
-    fn between_commands(&self, bytes: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
+    fn between_commands(&mut self, bytes: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
         if is_reboot(bytes) || find(bytes, RAW_PROMPT).is_some() {
-            return Err(TransportError::BoardReset(show_bytes(bytes, 120)));
+            if self.ran_since_enter {
+                return Err(TransportError::BoardReset(show_bytes(bytes, 120)));
+            }
+            // Nothing was defined yet, so nothing is lost (e.g. the late end of a reset that
+            // began before this session): let the board's new raw REPL banner end, go on.
+            if find(bytes, RAW_PROMPT).is_none() {
+                let wait = self.wait();
+                self.link
+                    .read_until(b">", wait, "the raw REPL banner after the reboot")?;
+            }
+            return Ok(());
         }
         if !bytes.is_empty() {
             on_stdout(bytes);

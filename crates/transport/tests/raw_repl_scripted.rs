@@ -336,3 +336,21 @@ fn a_reboot_during_a_call_ends_it() {
         ),
     );
 }
+
+/// A reboot whose text arrives after the REPL was entered but before any command ran loses
+/// nothing (e.g. the late end of a previous session's reset): the first command goes on.
+#[test]
+fn a_reboot_before_the_first_command_is_waited_out() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, BANNER)
+        .step(
+            b"\r\x01",
+            b"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>MPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+        )
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"print(1)\x04", b"\x04")
+        .step(b"", b"1\r\n\x04\x04>");
+    let mut repl = entered(board.clone(), false);
+    assert_eq!(exec(&mut repl, b"print(1)"), (b"1\r\n".to_vec(), vec![]));
+    assert_all_steps_ran(&board);
+}
