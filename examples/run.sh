@@ -12,8 +12,8 @@ example="${1:-01_blink_led}"
 [ $# -gt 0 ] && shift
 
 bash tests/boards/install.sh >/dev/null
-cargo build --ignore-rust-version --bin belay-run
-bin="${CARGO_TARGET_DIR:-$root/target}/debug/belay-run"
+cargo build --release --locked --ignore-rust-version --bin belay-run
+bin="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/release/belay-run"
 
 # The board lives as long as this script: its wrapper stops when our pipe to it closes.
 coproc BOARD { tests/boards/.venv/bin/python tests/boards/board.py "$board"; }

@@ -9,8 +9,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash tests/boards/install.sh
-# RustPython 0.6 needs ruff 0.16.5, which declares Rust 1.96; it builds fine on 1.95.
-cargo test --ignore-rust-version --workspace "$@"
+# One build for everything: the release profile, static (.cargo/config.toml), shared by the tests,
+# the static-binary checks and the benchmarks. RustPython 0.6 needs ruff 0.16.5, which declares
+# Rust 1.96; it builds fine on 1.95.
+cargo test --release --locked --ignore-rust-version --workspace "$@"
 if [ $# -eq 0 ]; then
   bash tests/fuzz/run.sh "${BELAY_FUZZ_SECONDS:-60}"
   bash tests/static_binary.sh

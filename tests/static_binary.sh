@@ -7,17 +7,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-target=x86_64-unknown-linux-gnu
-# Only the target's artifacts are linked statically (build scripts and proc macros cannot be).
-# RustPython's ctypes links the system libffi as a shared library; Debian's libffi.a (PIC) is
-# linked instead, by overriding libffi-sys's link directives (its `links = "ffi"`).
-libdir="$(dirname "$(gcc -print-file-name=libffi.a)")"
-[ -f "$libdir/libffi.a" ] || { echo "static binary: libffi.a not found (libffi-dev)" >&2; exit 1; }
-RUSTFLAGS="-C target-feature=+crt-static" \
-  cargo build --ignore-rust-version --release --locked --target "$target" -p belay-run \
-  --config "target.$target.ffi.rustc-link-lib=[\"static=ffi\"]" \
-  --config "target.$target.ffi.rustc-link-search=[\"native=$libdir\"]"
-bin="${CARGO_TARGET_DIR:-$root/target}/$target/release/belay-run"
+# The repository's cargo configuration (.cargo/config.toml) makes every build static: glibc with
+# +crt-static, and Debian's libffi.a (libffi-dev) in place of the shared libffi.
+[ -f /usr/lib/x86_64-linux-gnu/libffi.a ] || { echo "static binary: libffi.a not found (libffi-dev)" >&2; exit 1; }
+cargo build --ignore-rust-version --release --locked -p belay-run
+bin="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/release/belay-run"
 
 fail() { echo "static binary: $*" >&2; exit 1; }
 ldd_out="$(ldd "$bin" 2>&1 || true)"

@@ -1,9 +1,11 @@
 //! `device.setup`, `device.task`, `device.thread`, `device.teardown`: decorators, bare or with
 //! keyword options, that capture a function's source and return the objects that run it on the
-//! board (belay-spec §1.4).
+//! board.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use belay_transport::wire::traceback::Origin;
 use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Representable};
@@ -11,128 +13,23 @@ use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
 };
 
-use crate::board_fn::{Setup, Task, Thread};
-use crate::device::Device;
-use crate::minify::minify;
-use crate::module::belay;
-use crate::session::{Context, Output};
+use crate::board::Board;
+use crate::board::session::{Context, Output};
+use crate::errors::{self, FeatureUnavailableError};
+use crate::functions::options::{
+    CO_GENERATOR, FunctionInfo, Kind, Options, check_name,
+};
+use crate::functions::setup::Setup;
+use crate::functions::task::Task;
+use crate::functions::thread::Thread;
 use crate::source::SourceCache;
-use crate::traceback::Origin;
-
-pub const CO_VARARGS: u32 = 0x04;
-pub const CO_VARKEYWORDS: u32 = 0x08;
-pub const CO_GENERATOR: u32 = 0x20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Setup,
-    Task,
-    Thread,
-    Teardown,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Setup, Kind::Task, Kind::Thread, Kind::Teardown];
-
-    /// The attribute of a `Device` that holds this executer.
-    pub fn attr_name(self) -> &'static str {
-        match self {
-            Kind::Setup => "setup",
-            Kind::Task => "task",
-            Kind::Thread => "thread",
-            Kind::Teardown => "teardown",
-        }
-    }
-
-    /// Keyword options of `@device.<kind>(...)`; the class form also takes `implementation`
-    /// (and `autoinit` for setup).
-    pub fn options(self, class_form: bool) -> Vec<&'static str> {
-        let mut names = match self {
-            Kind::Setup | Kind::Teardown => vec!["minify", "register", "record", "ignore_errors"],
-            Kind::Task => vec!["minify", "register", "record", "trusted", "return_time"],
-            Kind::Thread => vec!["minify", "register", "record"],
-        };
-        if class_form {
-            names.push("implementation");
-            if self == Kind::Setup {
-                names.push("autoinit");
-            }
-        }
-        names
-    }
-}
-
-/// The options of one decoration.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub minify: bool,
-    pub register: bool,
-    pub record: bool,
-    pub trusted: bool,
-    pub return_time: bool,
-    pub ignore_errors: bool,
-    pub autoinit: bool,
-    pub implementation: String,
-}
-
-impl Options {
-    pub fn defaults(kind: Kind) -> Self {
-        Options {
-            minify: true,
-            register: true,
-            // Task calls are not recorded for replay by default; everything else is.
-            record: kind != Kind::Task,
-            trusted: false,
-            return_time: false,
-            ignore_errors: false,
-            autoinit: false,
-            implementation: String::new(),
-        }
-    }
-
-    /// Apply keyword options, checking them against what `kind` accepts.
-    pub fn apply(
-        &mut self,
-        kind: Kind,
-        class_form: bool,
-        args: &FuncArgs,
-        vm: &VirtualMachine,
-    ) -> PyResult<()> {
-        let allowed = kind.options(class_form);
-        for (key, value) in &args.kwargs {
-            let key = key.to_string();
-            if !allowed.contains(&key.as_str()) {
-                let owner = if class_form { "Device" } else { "device" };
-                return Err(vm.new_type_error(format!(
-                    "@{owner}.{}() got an unexpected keyword argument '{key}'",
-                    kind.attr_name()
-                )));
-            }
-            if key == "implementation" {
-                self.implementation = value.str(vm)?.to_string();
-                continue;
-            }
-            let on = value.clone().try_to_bool(vm)?;
-            match key.as_str() {
-                "minify" => self.minify = on,
-                "register" => self.register = on,
-                "record" => self.record = on,
-                "trusted" => self.trusted = on,
-                "return_time" => self.return_time = on,
-                "ignore_errors" => self.ignore_errors = on,
-                "autoinit" => self.autoinit = on,
-                _ => unreachable!("checked against the allowed names"),
-            }
-        }
-        Ok(())
-    }
-}
+use crate::source::minify::minify;
 
 /// `device.task` and friends.
 #[pyclass(module = "belay", name = "Executer")]
 #[derive(Debug, PyPayload)]
 pub struct Executer {
-    device: PyRef<Device>,
+    board: Arc<Board>,
     kind: Kind,
     opts: Options,
     /// For an executer configured with options: the device's executer, where functions register.
@@ -142,9 +39,9 @@ pub struct Executer {
 }
 
 impl Executer {
-    pub fn new(device: PyRef<Device>, kind: Kind) -> Self {
+    pub fn new(board: Arc<Board>, kind: Kind) -> Self {
         Executer {
-            device,
+            board,
             kind,
             opts: Options::defaults(kind),
             root: None,
@@ -183,16 +80,13 @@ impl Executer {
             check_name(&info.name, vm)?;
         }
         let kind = zelf.kind;
-        let device = zelf.device.clone();
+        let board = zelf.board.clone();
         let proxy: PyObjectRef = match kind {
             Kind::Task | Kind::Thread => {
-                if kind == Kind::Thread
-                    && device.implementation_name().as_deref() == Some("circuitpython")
-                {
-                    return Err(vm.new_exception_msg(
-                        belay::feature_unavailable_error(vm),
-                        "CircuitPython has no _thread module: @device.thread is not available"
-                            .into(),
+                if kind == Kind::Thread && board.firmware().name == "circuitpython" {
+                    return Err(errors::new::<FeatureUnavailableError>(
+                        vm,
+                        "CircuitPython has no _thread module: @device.thread is not available",
                     ));
                 }
                 if kind == Kind::Thread && info.flags & CO_GENERATOR != 0 {
@@ -210,7 +104,7 @@ impl Executer {
                     file: info.file.clone(),
                     first_line: source.def_line,
                 };
-                Device::board(&device, vm, Some(&code), |s| {
+                board.call(vm, Some(&code), |s| {
                     s.run(
                         vm,
                         code.clone(),
@@ -223,12 +117,12 @@ impl Executer {
                     Ok(())
                 })?;
                 if kind == Kind::Thread {
-                    Thread::new(device, info.name.clone(), func)
+                    Thread::new(board, info.name.clone(), func)
                         .into_ref(&vm.ctx)
                         .into()
                 } else {
                     Task::new(
-                        device,
+                        board,
                         info.name.clone(),
                         func,
                         opts,
@@ -251,7 +145,7 @@ impl Executer {
                 } else {
                     source.body.clone()
                 };
-                Setup::new(device, info, func, body, source.body_line, opts)
+                Setup::new(board, info, func, body, source.body_line, opts)
                     .into_ref(&vm.ctx)
                     .into()
             }
@@ -269,7 +163,7 @@ impl Executer {
         let mut opts = zelf.opts.clone();
         opts.apply(zelf.kind, false, &args, vm)?;
         Ok(Executer {
-            device: zelf.device.clone(),
+            board: zelf.board.clone(),
             kind: zelf.kind,
             opts,
             root: Some(Self::root(zelf).to_owned()),
@@ -311,56 +205,3 @@ impl Representable for Executer {
     }
 }
 
-/// Names a board function may not be registered under (belay-spec §1.4).
-fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
-    if name.starts_with("_belay")
-        || name.starts_with("__belay")
-        || (name.starts_with("__") && name.ends_with("__"))
-    {
-        return Err(vm.new_exception_msg(
-            belay::special_function_name_error(vm),
-            format!("'{name}' is reserved: board functions may not be named __dunder__ or start with _belay").into(),
-        ));
-    }
-    Ok(())
-}
-
-/// What the host knows about a decorated Python function.
-#[derive(Debug, Clone)]
-pub struct FunctionInfo {
-    pub name: String,
-    pub file: String,
-    pub first_line: usize,
-    pub flags: u32,
-    pub takes_arguments: bool,
-}
-
-impl FunctionInfo {
-    pub fn of(func: &PyObjectRef, vm: &VirtualMachine) -> PyResult<FunctionInfo> {
-        let not_function = || {
-            vm.new_type_error(format!(
-                "board functions must be plain Python functions defined in a file, not '{}'",
-                func.class().name()
-            ))
-        };
-        let code = func.get_attr("__code__", vm).map_err(|_| not_function())?;
-        let name = func.get_attr("__name__", vm)?.str(vm)?.to_string();
-        if name == "<lambda>" {
-            return Err(
-                vm.new_type_error("a lambda cannot be a board function: give it a name with def")
-            );
-        }
-        let int =
-            |attr: &'static str| -> PyResult<u64> { code.get_attr(attr, vm)?.try_into_value(vm) };
-        let file = code.get_attr("co_filename", vm)?.str(vm)?.to_string();
-        let flags = int("co_flags")? as u32;
-        Ok(FunctionInfo {
-            name,
-            file,
-            first_line: int("co_firstlineno")? as usize,
-            flags,
-            takes_arguments: int("co_argcount")? + int("co_kwonlyargcount")? > 0
-                || flags & (CO_VARARGS | CO_VARKEYWORDS) != 0,
-        })
-    }
-}

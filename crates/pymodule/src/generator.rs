@@ -1,6 +1,6 @@
 //! Generator tasks: calling one creates the generator on the board (under a random global name)
 //! and returns a host generator; each `next()`/`send()` is one board round trip, and the board's
-//! generator is deleted when it is exhausted, fails or is closed (belay-spec §1.4, §2.6).
+//! generator is deleted when it is exhausted, fails or is closed (`docs/protocol.md`).
 
 use std::sync::Arc;
 
@@ -8,29 +8,33 @@ use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::OptionalArg;
 use rustpython_vm::protocol::PyIterReturn;
 use rustpython_vm::types::{Destructor, IterNext, Representable, SelfIter};
-use rustpython_vm::{Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
-use crate::device::Device;
-use crate::session::{Context, Output, Session, parse_reply};
+use belay_transport::wire::{Reply, decode_reply, snippets, split_time};
+
+use crate::board::Board;
+use crate::board::session::{Context, Output, Session, host_now};
+use crate::calls::with_time;
+use crate::values;
 
 /// Create the board generator for `call` and return its host side.
 pub fn start(
-    device: &PyRef<Device>,
+    board: &Arc<Board>,
     session: &Arc<Session>,
     call: &str,
     trusted: bool,
     return_time: bool,
     vm: &VirtualMachine,
 ) -> PyResult {
-    let name = format!("__belay_g{}", belay_transport::token::random_token(12));
+    let name = snippets::generator_name();
     session.run(
         vm,
-        format!("{name}={call}"),
+        snippets::generator_start(&name, call),
         Output::Stdout,
         &Context { module: None },
     )?;
     Ok(BoardGenerator {
-        device: device.clone(),
+        board: board.clone(),
         name,
         trusted,
         return_time,
@@ -43,7 +47,7 @@ pub fn start(
 #[pyclass(module = "belay", name = "BoardGenerator")]
 #[derive(Debug, PyPayload)]
 pub struct BoardGenerator {
-    device: PyRef<Device>,
+    board: Arc<Board>,
     /// The board global holding the generator.
     name: String,
     trusted: bool,
@@ -59,21 +63,16 @@ impl BoardGenerator {
         if !*self.live.lock() {
             return Ok(None);
         }
-        let session = self.device.session(vm)?;
-        let sent = session.encoder().to_literal(value, vm)?;
-        let timer = if self.return_time {
-            ",__belay_monotonic()"
-        } else {
-            ""
-        };
-        let host_sent = crate::session::host_now();
+        let session = self.board.session(vm)?;
+        let sent = values::to_source(session.encoder(), value, vm)?;
+        let host_sent = host_now();
         let result = session.run(
             vm,
-            format!("__belay_n({},{sent}{timer})", self.name),
+            snippets::generator_step(&self.name, &sent, self.return_time),
             Output::Stdout,
             &Context { module: None },
         );
-        let host_mid = (host_sent + crate::session::host_now()) / 2.0;
+        let host_mid = (host_sent + host_now()) / 2.0;
         let reply = match result {
             Ok(reply) => reply,
             Err(e) => {
@@ -82,21 +81,21 @@ impl BoardGenerator {
                 return Err(e);
             }
         };
-        match reply.as_deref() {
-            Some(b"S") | None => {
-                self.release(vm);
-                Ok(None)
-            }
-            Some(text) => {
-                let (tick, text) = crate::session::split_time(text);
-                let value = parse_reply(vm, text, self.trusted)?;
-                if !self.return_time {
-                    return Ok(Some(value));
-                }
-                let tick = tick.map(|t| session.note_time(t, host_mid));
-                session.with_time(vm, value, tick).map(Some)
-            }
+        let Some(reply) = reply else {
+            self.release(vm);
+            return Ok(None);
+        };
+        let (tick, text) = split_time(&reply);
+        if decode_reply(text, false, true) == Ok(Reply::Exhausted) {
+            self.release(vm);
+            return Ok(None);
         }
+        let value = values::decode(text, self.trusted, vm)?;
+        if !self.return_time {
+            return Ok(Some(value));
+        }
+        let tick = tick.map(|t| session.note_time(t, host_mid));
+        with_time(&session, vm, value, tick).map(Some)
     }
 
     /// Delete the board generator (once).
@@ -107,10 +106,10 @@ impl BoardGenerator {
         }
         *live = false;
         drop(live);
-        if let Ok(session) = self.device.session(vm) {
+        if let Ok(session) = self.board.session(vm) {
             let _ = session.run(
                 vm,
-                format!("del {}", self.name),
+                snippets::delete(&self.name),
                 Output::Stdout,
                 &Context { module: None },
             );

@@ -1,34 +1,48 @@
 //! belay-pymodule: the `belay` Python module for RustPython, written in Rust.
 //!
-//! It knows nothing about serial ports: everything that touches a board goes through
-//! `belay_transport`'s protocol thread.
+//! Glue between Python objects and the wire layer (`belay_transport`): the module knows no serial
+//! ports and no protocol bytes. Layers, each using only those below it (ARCHITECTURE.md):
+//! - `errors`, `output`, `source` (host source work): leaves.
+//! - `board`: the Rust board handle (session, start-up, reconnect with replay).
+//! - `proxy::object`, `values` (Python values ↔ board source and literals), `calls` (evaluations
+//!   that return Python values).
+//! - the Python classes: `functions` (tasks, setups, threads), `generator`, `proxy`, `executer`,
+//!   `marks`, `sync`, `implementation`, `usb`, then `device`, and `module` registering them all.
 
-mod board_fn;
-mod convert;
+mod board;
+mod calls;
 mod device;
-mod device_args;
+mod errors;
 mod executer;
+mod functions;
 mod generator;
 mod implementation;
-pub mod literal;
 mod marks;
-pub mod minify;
 mod module;
 mod output;
 mod proxy;
-mod session;
-mod snippets;
 pub mod source;
 pub mod sync;
-pub mod sync_plan;
-mod sync_prepare;
-pub mod timesync;
-pub mod traceback;
 mod usb;
+mod values;
 
-pub use device_args::{preconnect, release_preconnect, set_default_port};
+pub use board::args::{preconnect, release_preconnect, set_default_port};
 
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {
     module::belay::module_def(ctx)
+}
+
+/// Run a sync on `device` (a `belay.Device`), reporting progress to `progress` (the CLI's
+/// `sync` command, which draws a progress bar).
+pub fn sync_device(
+    device: &rustpython_vm::PyObjectRef,
+    request: &sync::SyncRequest,
+    progress: &dyn Fn(sync::Progress<'_>) -> rustpython_vm::PyResult<()>,
+    vm: &rustpython_vm::VirtualMachine,
+) -> rustpython_vm::PyResult<()> {
+    let device = device
+        .downcast_ref::<device::Device>()
+        .ok_or_else(|| vm.new_type_error("sync needs a belay.Device"))?;
+    sync::run(&*device.board(vm)?, request, progress, vm)
 }

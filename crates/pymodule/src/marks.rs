@@ -1,7 +1,6 @@
 //! The class form: `@Device.task`, `@Device.setup(autoinit=True)`, ... on functions in a `Device`
 //! subclass (or a mixin). Decorating only marks the function (`func.__belay__`); the device wraps
-//! the marked functions when an instance connects, choosing per-implementation overloads
-//! (belay-spec §1.6).
+//! the marked functions when an instance connects, choosing per-implementation overloads.
 //!
 //! Overloads need no metaclass: when a function is marked inside a class body, the name's previous
 //! value in that body (the class namespace being built) is the previous overload, and the new mark
@@ -15,8 +14,9 @@ use rustpython_vm::{
     AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
 };
 
-use crate::executer::{Executer, FunctionInfo, Kind, Options};
-use crate::module::belay;
+use crate::errors::{self, NoMatchingExecuterError};
+use crate::executer::Executer;
+use crate::functions::options::{FunctionInfo, Kind, Options};
 
 /// Definition order of marked functions, for autoinit order.
 static ORDER: AtomicU64 = AtomicU64::new(0);
@@ -162,16 +162,16 @@ pub struct Wrapped {
 /// can provide `setup` and friends; if no overload of a name fits, later classes are tried.
 pub fn wrap_class_functions(
     device: &PyObjectRef,
+    device_type: &PyObjectRef,
     implementation: &str,
     executers: &[PyRef<Executer>],
     vm: &VirtualMachine,
 ) -> PyResult<Wrapped> {
     let cls = device.class().to_owned();
-    let device_type = crate::device::Device::class(&vm.ctx);
     let mro: Vec<PyObjectRef> = cls.as_object().get_attr("__mro__", vm)?.try_to_value(vm)?;
     let classes: Vec<PyObjectRef> = mro
         .into_iter()
-        .filter(|c| !c.is(device_type.as_object()) && !c.is(vm.ctx.types.object_type.as_object()))
+        .filter(|c| !c.is(device_type) && !c.is(vm.ctx.types.object_type.as_object()))
         .collect();
     let names: Vec<String> = vm
         .builtins
@@ -207,10 +207,9 @@ pub fn wrap_class_functions(
         }
         let Some((func, meta)) = chosen else {
             if marked_somewhere {
-                return Err(vm.new_exception_msg(
-                    belay::no_matching_executer_error(vm),
-                    format!("no definition of {name}() for implementation {implementation:?}")
-                        .into(),
+                return Err(errors::new::<NoMatchingExecuterError>(
+                    vm,
+                    format!("no definition of {name}() for implementation {implementation:?}"),
                 ));
             }
             continue;

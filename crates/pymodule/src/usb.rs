@@ -1,23 +1,13 @@
 //! `belay.UsbSpecifier` and `belay.list_devices()`.
 
-use belay_transport::TransportError;
-use belay_transport::usb::{UsbPort, UsbSpecifier, list_usb_ports};
+use belay_transport::{PORT_COLUMNS, Property, TransportError, UsbSpecifier, list_usb_ports};
 use rustpython_vm::builtins::{PyStr, PyType};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Comparable, Constructor, PyComparisonOp, Representable};
 use rustpython_vm::{Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
-use crate::session::transport_error;
+use crate::errors::transport_error;
 
-const FIELDS: [&str; 7] = [
-    "vid",
-    "pid",
-    "serial_number",
-    "manufacturer",
-    "product",
-    "location",
-    "device",
-];
 
 #[pyclass(module = "belay", name = "UsbSpecifier")]
 #[derive(Debug, PyPayload)]
@@ -33,34 +23,18 @@ impl PyUsbSpecifier {
         }
     }
 
-    fn from_port(p: UsbPort) -> Self {
-        PyUsbSpecifier(UsbSpecifier {
-            vid: p.vid,
-            pid: p.pid,
-            serial_number: p.serial_number,
-            manufacturer: p.manufacturer,
-            product: p.product,
-            location: p.location,
-            device: Some(p.device),
-        })
+    /// The property `name` as a Python value (None when unknown).
+    fn field(&self, name: &str, vm: &VirtualMachine) -> PyObjectRef {
+        match self.0.property(name) {
+            Some(Property::Id(Some(v))) => vm.ctx.new_int(v).into(),
+            Some(Property::Text(Some(v))) => vm.ctx.new_str(v).into(),
+            _ => vm.ctx.none(),
+        }
     }
 
-    fn fields(&self, vm: &VirtualMachine) -> Vec<(&'static str, PyObjectRef)> {
-        let s = &self.0;
-        let id = |v: Option<u16>| v.map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_int(v).into());
-        let text = |v: &Option<String>| {
-            v.as_ref()
-                .map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v.as_str()).into())
-        };
-        vec![
-            ("vid", id(s.vid)),
-            ("pid", id(s.pid)),
-            ("serial_number", text(&s.serial_number)),
-            ("manufacturer", text(&s.manufacturer)),
-            ("product", text(&s.product)),
-            ("location", text(&s.location)),
-            ("device", text(&s.device)),
-        ]
+    /// The properties a specifier matches on (all but `device`), in their order.
+    fn matched_fields() -> impl Iterator<Item = &'static str> {
+        PORT_COLUMNS.into_iter().filter(|c| *c != "device")
     }
 }
 
@@ -74,34 +48,26 @@ impl Constructor for PyUsbSpecifier {
         let mut spec = UsbSpecifier::default();
         for (key, value) in args.kwargs {
             let key = key.to_string();
+            let Some(kind) = spec.property(&key) else {
+                return Err(vm.new_type_error(format!(
+                    "UsbSpecifier() got an unexpected keyword argument '{key}'"
+                )));
+            };
             if vm.is_none(&value) {
-                if !FIELDS.contains(&key.as_str()) {
-                    return Err(vm.new_type_error(format!(
-                        "UsbSpecifier() got an unexpected keyword argument '{key}'"
-                    )));
-                }
                 continue;
             }
-            let text = || -> PyResult<String> {
-                Ok(value
-                    .downcast_ref::<PyStr>()
-                    .ok_or_else(|| vm.new_type_error(format!("UsbSpecifier {key} must be a str")))?
-                    .to_string())
+            let given = match kind {
+                Property::Id(_) => Property::Id(Some(value.try_to_value(vm)?)),
+                Property::Text(_) => Property::Text(Some(
+                    value
+                        .downcast_ref::<PyStr>()
+                        .ok_or_else(|| {
+                            vm.new_type_error(format!("UsbSpecifier {key} must be a str"))
+                        })?
+                        .to_string(),
+                )),
             };
-            match key.as_str() {
-                "vid" => spec.vid = Some(value.try_to_value(vm)?),
-                "pid" => spec.pid = Some(value.try_to_value(vm)?),
-                "serial_number" => spec.serial_number = Some(text()?),
-                "manufacturer" => spec.manufacturer = Some(text()?),
-                "product" => spec.product = Some(text()?),
-                "location" => spec.location = Some(text()?),
-                "device" => spec.device = Some(text()?),
-                _ => {
-                    return Err(vm.new_type_error(format!(
-                        "UsbSpecifier() got an unexpected keyword argument '{key}'"
-                    )));
-                }
-            }
+            spec.set_property(&key, given);
         }
         Ok(PyUsbSpecifier(spec))
     }
@@ -140,49 +106,48 @@ impl PyUsbSpecifier {
     #[pymethod]
     fn model_dump(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         let d = vm.ctx.new_dict();
-        for (k, v) in zelf.fields(vm) {
-            if k != "device" {
-                d.set_item(k, v, vm)?;
-            }
+        for k in Self::matched_fields() {
+            d.set_item(k, zelf.field(k, vm), vm)?;
         }
         Ok(d.into())
     }
 
     #[pygetset]
     fn vid(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(0).1
+        zelf.field("vid", vm)
     }
     #[pygetset]
     fn pid(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(1).1
+        zelf.field("pid", vm)
     }
     #[pygetset]
     fn serial_number(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(2).1
+        zelf.field("serial_number", vm)
     }
     #[pygetset]
     fn manufacturer(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(3).1
+        zelf.field("manufacturer", vm)
     }
     #[pygetset]
     fn product(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(4).1
+        zelf.field("product", vm)
     }
     #[pygetset]
     fn location(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(5).1
+        zelf.field("location", vm)
     }
     #[pygetset]
     fn device(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
-        zelf.fields(vm).swap_remove(6).1
+        zelf.field("device", vm)
     }
 }
 
 impl Representable for PyUsbSpecifier {
     fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
         let mut parts = Vec::new();
-        for (k, v) in zelf.fields(vm) {
-            if !vm.is_none(&v) && k != "device" {
+        for k in Self::matched_fields() {
+            let v = zelf.field(k, vm);
+            if !vm.is_none(&v) {
                 parts.push(format!("{k}={}", v.repr(vm)?));
             }
         }
@@ -209,8 +174,8 @@ impl Comparable for PyUsbSpecifier {
 /// `belay.list_devices()`: the USB serial ports, as specifiers with `device` set.
 pub fn list_devices(vm: &VirtualMachine) -> PyObjectRef {
     let items = list_usb_ports()
-        .into_iter()
-        .map(|p| PyUsbSpecifier::from_port(p).into_ref(&vm.ctx).into())
+        .iter()
+        .map(|p| PyUsbSpecifier(UsbSpecifier::of_port(p)).into_ref(&vm.ctx).into())
         .collect();
     vm.ctx.new_list(items).into()
 }

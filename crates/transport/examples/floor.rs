@@ -7,15 +7,12 @@
 
 use std::time::{Duration, Instant};
 
-use belay_transport::link::Link;
-use belay_transport::port::Port;
-use belay_transport::{ConnectOptions, PortSpec, RawRepl, ReplOptions};
+use belay_transport::wire::{Encoder, Literal, parse_literal, snippets};
+use belay_transport::{ConnectOptions, PortSpec, RawRepl};
 
 fn connect(port: &str) -> RawRepl {
     let spec = PortSpec::parse(port).expect("port");
-    let opts = ConnectOptions::default();
-    let link = Link::new(Port::open(&spec, &opts).expect("open")).expect("link");
-    RawRepl::enter(link, ReplOptions::default()).expect("enter raw REPL")
+    RawRepl::open(&spec, &ConnectOptions::default()).expect("enter raw REPL")
 }
 
 fn run(repl: &mut RawRepl, code: &str) -> Vec<u8> {
@@ -40,8 +37,6 @@ fn median_ms(mut f: impl FnMut(), n: usize) -> f64 {
     samples[n / 2].as_secs_f64() * 1000.0
 }
 
-/// belay-run's board-side helpers, with a fixed result marker.
-const HELPERS: &str = include_str!("../../pymodule/src/snippets/helpers.py");
 const DEFS: &str = "def add(a, b):\n    return a + b\ndef echo(x):\n    return x\n";
 
 fn main() {
@@ -49,9 +44,9 @@ fn main() {
     let port = args.first().expect("usage: floor PORT [--first]");
     if args.iter().any(|a| a == "--first") {
         let mut repl = connect(port);
-        run(&mut repl, &HELPERS.replace("@MARKER@", "@R@"));
+        run(&mut repl, &snippets::helpers("@R@"));
         run(&mut repl, DEFS);
-        let out = run(&mut repl, "__belay_r(add(1,2)\n)");
+        let out = run(&mut repl, &snippets::result("add(1,2)", false));
         println!(
             "first result {}",
             String::from_utf8_lossy(&out).trim_start_matches("@R@")
@@ -60,38 +55,33 @@ fn main() {
     }
     let connect_ms = median_ms(|| drop(connect(port)), 5);
     let mut repl = connect(port);
-    let implementation = run(&mut repl, &HELPERS.replace("@MARKER@", "@R@"));
-    // The helpers end by reporting whether the board has fast base64 (as belay-run decides).
-    let base64 = implementation.ends_with(b"True)") || implementation.ends_with(b"True, False)");
+    // The helpers end by reporting the implementation and which decoders the board has; the
+    // values are written for it as belay-run writes them.
+    let implementation = run(&mut repl, &snippets::helpers("@R@"));
+    let text = implementation.strip_prefix(b"@R@").expect("the helpers' result");
+    let Ok(Literal::Tuple(items)) = parse_literal(text) else {
+        panic!("not an implementation tuple: {}", String::from_utf8_lossy(text));
+    };
+    let flag = |i: usize| items.get(i) == Some(&Literal::Bool(true));
+    let encoder = Encoder {
+        base64: flag(4),
+        int_arrays: flag(5),
+    };
     run(&mut repl, DEFS);
+    let echo = |arg: &str| snippets::result(&snippets::call("echo", [arg], []), false);
     let blob: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(&blob);
-    let echo_bytes = if base64 {
-        format!("__belay_r(echo(__belay_a2b(b'{b64}'))\n)")
-    } else {
-        let literal: String = blob
-            .iter()
-            .map(|&b| match b {
-                b'\\' => "\\\\".to_string(),
-                b'\'' => "\\'".to_string(),
-                0x20..=0x7e => (b as char).to_string(),
-                _ => format!("\\x{b:02x}"),
-            })
-            .collect();
-        format!("__belay_r(echo(b'{literal}')\n)")
-    };
-    // belay-run sends a long list of small ints as a packed array when the board can unpack it.
-    let int_arrays = implementation.ends_with(b"True, True)");
-    let echo_list = if int_arrays {
-        let packed: Vec<u8> = (0..1000i16).flat_map(|i| i.to_le_bytes()).collect();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&packed);
-        format!("__belay_r(echo(__belay_il('h',b'{b64}'))\n)")
-    } else {
-        let numbers: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
-        format!("__belay_r(echo([{}])\n)", numbers.join(","))
-    };
-    let task = median_ms(|| drop(run(&mut repl, "__belay_r(add(1,2)\n)")), 300);
+    let mut arg = String::new();
+    encoder.write_bytes(&blob, &mut arg);
+    let echo_bytes = echo(&arg);
+    let numbers: Vec<i32> = (0..1000).collect();
+    let mut arg = String::new();
+    if !encoder.write_int_list(&numbers, &mut arg) {
+        let items: Vec<String> = numbers.iter().map(i32::to_string).collect();
+        arg = format!("[{}]", items.join(","));
+    }
+    let echo_list = echo(&arg);
+    let add = snippets::result("add(1,2)", false);
+    let task = median_ms(|| drop(run(&mut repl, &add)), 300);
     let bytes = median_ms(|| drop(run(&mut repl, &echo_bytes)), 60);
     let list = median_ms(|| drop(run(&mut repl, &echo_list)), 60);
     println!(

@@ -9,12 +9,17 @@ pub enum TransportError {
     #[error("could not open {port}: {reason}")]
     Open { port: String, reason: String },
 
-    /// The board did not send what the protocol expected in time.
+    /// The board did not send what the protocol expected in time. `phase` is the part of the
+    /// protocol that was waiting (tell a connect failure from a later one with
+    /// [`TransportError::is_connect_step`]), `expected` what it waited for, `timeout` how long
+    /// that step waited (its own bound, or less when the connect budget ran out first) and
+    /// `received` the last bytes the board sent.
     #[error(
-        "timed out after {:.1?} waiting for {expected}; received {received}",
+        "{phase}: timed out after {:.1?} waiting for {expected}; received {received}",
         timeout
     )]
     Timeout {
+        phase: Phase,
         expected: String,
         timeout: Duration,
         received: String,
@@ -52,6 +57,57 @@ pub enum TransportError {
     /// The port specification is not understood.
     #[error("invalid port {port:?}: {reason}")]
     BadPort { port: String, reason: String },
+}
+
+impl TransportError {
+    /// Whether this is a timeout of a connect step (opening the port, logging in, entering the
+    /// raw REPL, the soft reset of [`crate::RawRepl::open`] / [`crate::Connection::start`]), as
+    /// opposed to one of a later step (re-entering the raw REPL, a command's handshake, its
+    /// reply). Every error that [`crate::RawRepl::open`] or [`crate::PendingConnection::wait`]
+    /// returns is a connect failure, whatever its variant; this tells a timeout apart where the
+    /// error's origin is not known.
+    pub fn is_connect_step(&self) -> bool {
+        self.phase() == Some(Phase::Connect)
+    }
+
+    /// The part of the protocol a timeout happened in (`None` for other errors).
+    pub fn phase(&self) -> Option<Phase> {
+        match self {
+            TransportError::Timeout { phase, .. } => Some(*phase),
+            _ => None,
+        }
+    }
+}
+
+/// The part of the protocol a bounded wait belongs to (named first in a timeout's message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Connecting: opening the port, logging in, interrupting the board, the friendly prompt,
+    /// the raw REPL banner, the soft reset. Each step waits at most
+    /// [`crate::ReplOptions::timeout`], and all of them together at most
+    /// [`crate::ConnectOptions::connect_timeout`].
+    Connect,
+    /// Re-entering the raw REPL of a connected board (after a failed command, after the board
+    /// ended a raw paste early, or [`crate::RawRepl::enter_raw`]).
+    Reenter,
+    /// A command's handshake: the previous command's `>` prompt, the raw-paste answer and
+    /// window, flow-control credits, the paste acknowledgement, plain raw mode's `OK`, the
+    /// board's answer after it ended a paste early.
+    Handshake,
+    /// The end of a command's reply: its error text, which follows its output at once. (The
+    /// output itself is waited for without a bound: a command may run for hours.)
+    Reply,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connect",
+            Phase::Reenter => "re-entering the raw REPL",
+            Phase::Handshake => "command handshake",
+            Phase::Reply => "command reply",
+        })
+    }
 }
 
 pub type Result<T, E = TransportError> = std::result::Result<T, E>;

@@ -1,28 +1,37 @@
-//! belay-transport: bytes, ports and the MicroPython raw-REPL protocol.
+//! belay-transport: everything between the host and a board that needs no host interpreter.
 //!
-//! This crate knows nothing about Python objects. It moves code to a board and brings back what
-//! the board printed, split into the call's output, its result text and its error text.
+//! - [`wire`]: belay-run's wire format: the board-side snippets, how host values are written as
+//!   board source, how replies are framed and read back (a literal parser, never `eval`), and
+//!   board tracebacks mapped to host files. See `docs/protocol.md`.
+//! - The raw REPL protocol ([`RawRepl`]) and one protocol thread per board ([`Connection`]),
+//!   reached through crossbeam channels; [`Passthrough`] for an interactive terminal.
+//! - Byte pipes for every port form ([`PortSpec`]): serial/USB, `exec:`, `execpty:`, telnet,
+//!   WebREPL, `socket://`. Their internals stay private to this crate.
+//! - [`timesync`] (board ticks ↔ host time) and [`sync_plan`] (which files `sync` sends where).
+//!
+//! The crate knows nothing about Python objects; `ARCHITECTURE.md` describes how it fits with the
+//! `belay` module and the runtime.
 
-pub mod error;
-pub mod fdio;
-pub mod link;
-pub mod login;
-pub mod net;
-pub mod port;
-pub mod process;
-pub mod raw_repl;
-pub mod reply;
+mod error;
+mod io;
+mod repl;
 pub mod scripted;
-pub mod spec;
-pub mod token;
-pub mod usb;
-pub mod websocket;
-pub mod worker;
+mod spec;
+pub mod sync_plan;
+pub mod timesync;
+mod usb;
+pub mod wire;
 
-pub use error::{Result, TransportError};
-pub use login::Credentials;
-pub use port::{ConnectOptions, SerialOptions};
-pub use raw_repl::{PasteMode, RawRepl, ReplOptions};
+pub use error::{Result, TransportError, show_bytes};
+pub use io::fdio::{ReadOutcome, TimedRead};
+pub use io::login::Credentials;
+pub use io::port::{ConnectOptions, SerialOptions};
+pub use repl::connection::{
+    Collected, Connection, ExecEvent, ExecHandle, PendingConnection,
+};
+pub use repl::passthrough::{Passthrough, PassthroughSender};
+pub use repl::raw_repl::{PasteMode, RawRepl, ReplOptions};
 pub use spec::PortSpec;
-pub use usb::{UsbError, UsbPort, UsbSpecifier};
-pub use worker::{Collected, Connection, ExecEvent, ExecHandle, PendingConnection};
+pub use usb::{
+    PORT_COLUMNS, Property, UsbError, UsbPort, UsbSpecifier, list_ports, list_usb_ports, port_row,
+};

@@ -6,8 +6,10 @@ use std::io;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::fdio::{ReadOutcome, TimedRead};
-use crate::port::Port;
+use crate::error::Result;
+use crate::io::fdio::{ReadOutcome, Ready, TimedRead, wait_readable};
+use crate::repl::connection::{Connection, PendingConnection};
+use crate::repl::raw_repl::{RawRepl, ReplOptions};
 
 #[derive(Default)]
 struct State {
@@ -59,12 +61,21 @@ impl ScriptedBoard {
         self
     }
 
-    /// A port whose far end is this board.
-    pub fn port(&self) -> Port {
-        Port::from_parts(
-            Box::new(Reader(self.clone())),
-            Box::new(Writer(self.clone())),
-        )
+    /// The host's reader and writer of a line whose far end is this board.
+    pub fn halves(&self) -> (Box<dyn TimedRead>, Box<dyn io::Write + Send>) {
+        (Box::new(Reader(self.clone())), Box::new(Writer(self.clone())))
+    }
+
+    /// Enter the raw REPL of this board.
+    pub fn repl(&self, opts: ReplOptions) -> Result<RawRepl> {
+        let (reader, writer) = self.halves();
+        RawRepl::over(reader, writer, opts)
+    }
+
+    /// Start a protocol thread on this board.
+    pub fn connect(&self, opts: ReplOptions) -> PendingConnection {
+        let (reader, writer) = self.halves();
+        Connection::start_over("scripted board".into(), reader, writer, opts)
     }
 
     /// Everything the host wrote.
@@ -112,8 +123,7 @@ impl TimedRead for Reader {
                 return Ok(ReadOutcome::Closed);
             }
             if let Some(w) = wake
-                && crate::fdio::wait_readable(w, Some(Duration::ZERO), None)?
-                    == crate::fdio::Ready::Readable
+                && wait_readable(w, Some(Duration::ZERO), None)? == Ready::Readable
             {
                 return Ok(ReadOutcome::Woken);
             }

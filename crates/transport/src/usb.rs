@@ -80,7 +80,59 @@ impl UsbPort {
     }
 }
 
+/// The value of one property of a port or specifier (see [`PORT_COLUMNS`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Property {
+    /// `vid`, `pid`.
+    Id(Option<u16>),
+    /// The others.
+    Text(Option<String>),
+}
+
 impl UsbSpecifier {
+    /// The property named `name` (one of [`PORT_COLUMNS`]).
+    pub fn property(&self, name: &str) -> Option<Property> {
+        Some(match name {
+            "vid" => Property::Id(self.vid),
+            "pid" => Property::Id(self.pid),
+            "serial_number" => Property::Text(self.serial_number.clone()),
+            "manufacturer" => Property::Text(self.manufacturer.clone()),
+            "product" => Property::Text(self.product.clone()),
+            "location" => Property::Text(self.location.clone()),
+            "device" => Property::Text(self.device.clone()),
+            _ => return None,
+        })
+    }
+
+    /// Set the property named `name`; false when there is no such property or `value` is of the
+    /// other kind.
+    pub fn set_property(&mut self, name: &str, value: Property) -> bool {
+        match (name, value) {
+            ("vid", Property::Id(v)) => self.vid = v,
+            ("pid", Property::Id(v)) => self.pid = v,
+            ("serial_number", Property::Text(v)) => self.serial_number = v,
+            ("manufacturer", Property::Text(v)) => self.manufacturer = v,
+            ("product", Property::Text(v)) => self.product = v,
+            ("location", Property::Text(v)) => self.location = v,
+            ("device", Property::Text(v)) => self.device = v,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The specifier that selects exactly `port` (its path included).
+    pub fn of_port(port: &UsbPort) -> UsbSpecifier {
+        UsbSpecifier {
+            vid: port.vid,
+            pid: port.pid,
+            serial_number: port.serial_number.clone(),
+            manufacturer: port.manufacturer.clone(),
+            product: port.product.clone(),
+            location: port.location.clone(),
+            device: Some(port.device.clone()),
+        }
+    }
+
     pub fn from_json(text: &str) -> Result<UsbSpecifier, String> {
         serde_json::from_str(text).map_err(|e| format!("not a USB specifier ({e})"))
     }
@@ -160,6 +212,46 @@ pub fn select_auto(ports: &[UsbPort]) -> Result<String, UsbError> {
         }),
         _ => Err(UsbError::Ambiguous { wanted, matches }),
     }
+}
+
+/// The properties of a serial port, in the order `belay-run list` shows them; the names are
+/// those of `belay.UsbSpecifier`'s fields.
+pub const PORT_COLUMNS: [&str; 7] = [
+    "device",
+    "vid",
+    "pid",
+    "serial_number",
+    "manufacturer",
+    "product",
+    "location",
+];
+
+/// The cells of `port` under [`PORT_COLUMNS`]: ids in hex, `-` for what the system does not know.
+pub fn port_row(port: &UsbPort) -> [String; 7] {
+    let spec = UsbSpecifier::of_port(port);
+    PORT_COLUMNS.map(|column| match spec.property(column) {
+        Some(Property::Id(Some(v))) => format!("0x{v:04x}"),
+        Some(Property::Text(Some(v))) => v,
+        _ => "-".into(),
+    })
+}
+
+/// Every serial port of this machine, sorted by path: USB ones with their details, others with
+/// their path only.
+pub fn list_ports() -> Vec<UsbPort> {
+    let usb = list_usb_ports();
+    let mut out: Vec<UsbPort> = serialport::available_ports()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !usb.iter().any(|u| u.device == p.port_name))
+        .map(|p| UsbPort {
+            device: p.port_name,
+            ..UsbPort::default()
+        })
+        .collect();
+    out.extend(usb);
+    out.sort_by(|a, b| a.device.cmp(&b.device));
+    out
 }
 
 /// The USB serial ports of this machine (other serial ports are left out, as in Belay).
@@ -272,6 +364,32 @@ mod tests {
             select_auto(&[pico, second, other]),
             Err(UsbError::Ambiguous { .. })
         ));
+    }
+
+    #[test]
+    fn properties_by_name() {
+        let mut spec = UsbSpecifier::default();
+        assert!(spec.set_property("vid", Property::Id(Some(0x2E8A))));
+        assert!(spec.set_property("serial_number", Property::Text(Some("E6".into()))));
+        assert!(!spec.set_property("vid", Property::Text(Some("x".into()))));
+        assert!(!spec.set_property("colour", Property::Id(None)));
+        assert_eq!(spec.property("vid"), Some(Property::Id(Some(0x2E8A))));
+        assert_eq!(spec.property("colour"), None);
+        for column in PORT_COLUMNS {
+            assert!(spec.property(column).is_some(), "{column}");
+        }
+    }
+
+    #[test]
+    fn rows_mark_unknowns_and_show_ids_in_hex() {
+        let plain = UsbPort {
+            device: "/dev/ttyS0".into(),
+            ..Default::default()
+        };
+        assert_eq!(port_row(&plain), ["/dev/ttyS0", "-", "-", "-", "-", "-", "-"]);
+        let pico = port("/dev/ttyACM0", 0x2E8A, "E66");
+        assert_eq!(port_row(&pico)[1..3], ["0x2e8a", "0x0005"]);
+        assert!(list_ports().iter().all(|p| !p.device.is_empty()));
     }
 
     #[test]

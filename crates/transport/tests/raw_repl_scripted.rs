@@ -3,9 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use belay_transport::link::Link;
 use belay_transport::scripted::ScriptedBoard;
-use belay_transport::{PasteMode, RawRepl, ReplOptions, TransportError};
+use belay_transport::{ExecEvent, PasteMode, RawRepl, ReplOptions, TransportError};
 
 const ENTER: &[u8] = b"\r\x03\x03\r\x02";
 const BANNER: &[u8] = b"\r\n>>> \r\nMicroPython v1.29.0 on 2026-11-23; test\r\nType \"help()\" for more information.\r\n>>> ";
@@ -19,7 +18,7 @@ fn opts(soft_reset: bool) -> ReplOptions {
 }
 
 fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
-    RawRepl::enter(Link::new(board.port()).unwrap(), opts(soft_reset)).expect("enter raw REPL")
+    board.repl(opts(soft_reset)).expect("enter raw REPL")
 }
 
 fn exec(repl: &mut RawRepl, code: &[u8]) -> (Vec<u8>, Vec<u8>) {
@@ -139,7 +138,7 @@ fn long_command_follows_the_flow_control_window() {
 fn missing_prompt_times_out_with_what_was_received() {
     let board = ScriptedBoard::new().step(ENTER, b"garbage without a prompt");
     let t0 = Instant::now();
-    let err = RawRepl::enter(Link::new(board.port()).unwrap(), opts(false))
+    let err = board.repl(opts(false))
         .err()
         .expect("must time out");
     assert!(t0.elapsed() < Duration::from_secs(2));
@@ -261,19 +260,30 @@ fn an_abort_request_stops_a_call_that_never_ends() {
         .step(b"\r\x01", RAW)
         .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
         .step(b"loop()\x04", b"\x04running");
-    let mut repl = entered(board, false);
-    let abort = repl.abort_signal();
-    abort.begin(42);
-    let remote = abort.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(50));
-        remote.request(42);
-    });
+    let pending = board.connect(opts(false));
+    pending
+        .wait(Duration::from_secs(5))
+        .expect("connected in time")
+        .expect("connected");
+    let conn = pending.into_connection();
+    let handle = conn.exec(b"loop()".to_vec(), None);
     let t0 = Instant::now();
     let mut out = Vec::new();
-    let err = repl
-        .exec(b"loop()", &mut |b| out.extend_from_slice(b))
-        .unwrap_err();
+    let mut aborted = false;
+    let err = loop {
+        match handle.events.recv_timeout(Duration::from_secs(5)).expect("an event") {
+            ExecEvent::Stdout(b) => {
+                out.extend_from_slice(&b);
+                if !aborted {
+                    // The call is running on the board: give it up.
+                    conn.abort(handle.id);
+                    aborted = true;
+                }
+            }
+            ExecEvent::Done { .. } => panic!("the call cannot end on its own"),
+            ExecEvent::Failed(e) => break e,
+        }
+    };
     assert!(matches!(err, TransportError::Aborted), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert_eq!(out, b"running");

@@ -1,14 +1,11 @@
 //! The parser of the Python literals a board sends back, fed arbitrary bytes: it must never panic
 //! or recurse without bound, and error offsets must lie within the input.
 //!
-//! The parser is std-only; it is compiled from its own file in the `belay` module crate so the
-//! fuzz build does not have to instrument the whole RustPython VM.
+//! The parser lives in the transport crate's wire layer, which needs no host interpreter: the fuzz
+//! build does not instrument the RustPython VM.
 #![no_main]
 
-#[path = "../../../crates/pymodule/src/literal.rs"]
-#[allow(dead_code)]
-mod literal;
-
+use belay_transport::wire::literal;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -11,11 +11,8 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use belay_transport::fdio::{ReadOutcome, TimedRead};
-use belay_transport::link::Link;
-use belay_transport::port::Port;
-use belay_transport::reply::ReplySplitter;
-use belay_transport::{RawRepl, ReplOptions};
+use belay_transport::wire::ReplySplitter;
+use belay_transport::{RawRepl, ReadOutcome, ReplOptions, TimedRead};
 use libfuzzer_sys::fuzz_target;
 
 const SEP: &[u8] = b"\xff\xfe";
@@ -111,16 +108,12 @@ fuzz_target!(|data: &[u8]| {
         pos: 0,
         piece: usize::from(flags >> 3) + 1,
     })));
-    let port = Port::from_parts(Box::new(board.clone()), Box::new(board));
-    let Ok(link) = Link::new(port) else {
-        return;
-    };
     // Short waits: a read that times out ends quickly (the fuzz board never makes the host wait).
     let opts = ReplOptions {
         soft_reset: flags & 1 == 1,
         timeout: Duration::from_millis(1),
     };
-    let Ok(mut repl) = RawRepl::enter(link, opts) else {
+    let Ok(mut repl) = RawRepl::over(Box::new(board.clone()), Box::new(board), opts) else {
         return;
     };
     // A short command, then one longer than any window the board may grant.

@@ -3,7 +3,7 @@
 //! what arrived (nothing lost, nothing invented, the result only after the marker).
 #![no_main]
 
-use belay_transport::reply::ReplySplitter;
+use belay_transport::wire::ReplySplitter;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,53 +4,11 @@
 
 use std::process::ExitCode;
 
-use belay_transport::{UsbPort, UsbSpecifier, usb::list_usb_ports};
-
-const COLUMNS: [&str; 7] = [
-    "device",
-    "vid",
-    "pid",
-    "serial_number",
-    "manufacturer",
-    "product",
-    "location",
-];
-
-/// The columns of one port, `-` for what the system does not know.
-fn row(p: &UsbPort) -> [String; 7] {
-    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    let hex = |v: Option<u16>| v.map_or_else(|| "-".into(), |v| format!("0x{v:04x}"));
-    [
-        p.device.clone(),
-        hex(p.vid),
-        hex(p.pid),
-        text(&p.serial_number),
-        text(&p.manufacturer),
-        text(&p.product),
-        text(&p.location),
-    ]
-}
-
-/// Every serial port: USB ones with their details, others with the device path only.
-fn all_ports() -> Vec<UsbPort> {
-    let usb = list_usb_ports();
-    let mut out: Vec<UsbPort> = serialport::available_ports()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| !usb.iter().any(|u| u.device == p.port_name))
-        .map(|p| UsbPort {
-            device: p.port_name,
-            ..UsbPort::default()
-        })
-        .chain(usb.iter().cloned())
-        .collect();
-    out.sort_by(|a, b| a.device.cmp(&b.device));
-    out
-}
+use belay_transport::{PORT_COLUMNS, UsbPort, UsbSpecifier, list_ports, port_row};
 
 fn table(ports: &[UsbPort]) -> Vec<String> {
-    let rows: Vec<[String; 7]> = ports.iter().map(row).collect();
-    let header = COLUMNS.map(String::from);
+    let rows: Vec<[String; 7]> = ports.iter().map(port_row).collect();
+    let header = PORT_COLUMNS.map(String::from);
     let widths: Vec<usize> = (0..7)
         .map(|i| {
             std::iter::once(&header)
@@ -75,7 +33,7 @@ fn table(ports: &[UsbPort]) -> Vec<String> {
 
 /// `belay-run list`.
 pub fn list() -> ExitCode {
-    let ports = all_ports();
+    let ports = list_ports();
     if ports.is_empty() {
         eprintln!("no serial ports found");
     }
@@ -119,7 +77,7 @@ fn export_line(value: &str) -> String {
 
 /// `belay-run select`.
 pub fn select() -> ExitCode {
-    let ports = all_ports();
+    let ports = list_ports();
     if ports.is_empty() {
         eprintln!("no serial ports found: plug a board in, or pass its port directly");
         return ExitCode::FAILURE;

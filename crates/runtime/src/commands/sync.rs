@@ -4,8 +4,9 @@
 use std::cell::RefCell;
 use std::process::ExitCode;
 
-use belay_pymodule::sync::{Keep, Progress, SyncRequest, sync_device};
-use belay_pymodule::sync_plan::DEFAULT_IGNORE;
+use belay_pymodule::sync::{Keep, Progress, SyncRequest};
+use belay_pymodule::sync_device;
+use belay_transport::sync_plan::DEFAULT_IGNORE;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{PyResult, VirtualMachine};

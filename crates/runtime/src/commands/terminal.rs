@@ -7,10 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use belay_transport::fdio::{Ready, wait_readable};
-use belay_transport::link::{Link, Wait};
-use belay_transport::port::{Port, write_all};
-use belay_transport::{ConnectOptions, Credentials, PortSpec, TransportError};
+use belay_transport::{ConnectOptions, Credentials, Passthrough, PortSpec, TransportError};
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use rustix::termios;
 
 use super::port_or_default;
@@ -54,32 +52,27 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
             ..Credentials::default()
         };
     }
-    let mut opened = Port::open(&spec, &opts)?;
-    let login = opened.login.take();
-    let mut link = Link::new(opened)?;
-    if let Some(login) = login {
-        login.run(&mut link, Wait::For(opts.repl.timeout))?;
-    }
-    let writer = link.writer();
+    let mut board = Passthrough::open(&spec, &opts)?;
+    let sender = board.sender();
     eprint!("--- belay-run terminal on {port}; Ctrl-] exits ---\r\n");
     let _raw = RawMode::enable();
     // Leave a raw REPL another host may have left behind; the board shows its banner and prompt.
-    write_all(&writer, b"\r\x02").map_err(|e| belay_transport::link::lost("writing", e))?;
+    sender.send(b"\r\x02")?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let last_output = Arc::new(AtomicU64::new(0));
     let shown = {
         let (stop, last_output) = (stop.clone(), last_output.clone());
-        std::thread::spawn(move || show_board_output(&mut link, &stop, &last_output, started))
+        std::thread::spawn(move || show_board_output(&mut board, &stop, &last_output, started))
     };
     let mut stdin = std::io::stdin().lock();
     let mut buf = [0u8; 1024];
     while !shown.is_finished() {
         // Wake up now and then to notice a board that went away.
-        match wait_readable(stdin.as_fd(), Some(Duration::from_millis(200)), None) {
-            Ok(Ready::Readable) => {}
-            Ok(_) => continue,
+        match readable(&stdin, Duration::from_millis(200)) {
+            Ok(true) => {}
+            Ok(false) => continue,
             Err(_) => break,
         }
         let n = match stdin.read(&mut buf) {
@@ -100,7 +93,7 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
             None => (keys, false),
         };
         if !send.is_empty() {
-            write_all(&writer, send).map_err(|e| belay_transport::link::lost("writing", e))?;
+            sender.send(send)?;
         }
         if leave {
             break;
@@ -115,21 +108,31 @@ fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
 /// Copy what the board sends to stdout until `stop` (or the board goes away), noting when it
 /// last sent something (milliseconds after `started`).
 fn show_board_output(
-    link: &mut Link,
+    board: &mut Passthrough,
     stop: &AtomicBool,
     last_output: &AtomicU64,
     started: Instant,
 ) -> Result<(), TransportError> {
     let mut out = std::io::stdout();
     while !stop.load(Ordering::Relaxed) {
-        if link.fill(Some(Instant::now() + Duration::from_millis(100)))? {
-            let bytes = link.take_pending();
+        if let Some(bytes) = board.recv(Duration::from_millis(100))? {
             let _ = out.write_all(&bytes);
             let _ = out.flush();
             last_output.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         }
     }
     Ok(())
+}
+
+/// Whether `fd` has input within `timeout` (a signal counts as no input yet).
+fn readable(fd: &impl AsFd, timeout: Duration) -> std::io::Result<bool> {
+    let ts = Timespec::try_from(timeout).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+    let mut fds = [PollFd::new(fd, PollFlags::IN)];
+    match poll(&mut fds, Some(&ts)) {
+        Ok(n) => Ok(n > 0),
+        Err(rustix::io::Errno::INTR) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The host terminal in raw mode (keys go to the board as typed, Ctrl-C included) until dropped.

@@ -5,10 +5,10 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::fdio::{FdReader, ReadOutcome, TimedRead};
+use crate::io::fdio::{FdReader, ReadOutcome, TimedRead};
 
 /// `exec:COMMAND`: run by `sh -c` in its own process group.
-pub fn spawn_piped(
+pub(crate) fn spawn_piped(
     cmd: &str,
 ) -> Result<(
     Child,
@@ -32,7 +32,7 @@ pub fn spawn_piped(
 
 /// `execpty:COMMAND`: run (split on whitespace, no shell); returns the child and the pty path it
 /// printed on stderr, e.g. QEMU's `char device redirected to /dev/pts/3 (label serial0)`.
-pub fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
+pub(crate) fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
     use std::os::unix::process::CommandExt;
     let port = format!("execpty:{cmd}");
     let mut words = cmd.split_whitespace();
@@ -107,7 +107,7 @@ fn open_error(port: &str, reason: String) -> TransportError {
 }
 
 /// SIGTERM the child's process group and reap it in the background (never blocks the caller).
-pub fn stop_process_group(child: &mut Child) {
+pub(crate) fn stop_process_group(child: &mut Child) {
     if let Ok(Some(_)) = child.try_wait() {
         return;
     }

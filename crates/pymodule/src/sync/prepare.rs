@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::minify::minify_file;
-use crate::sync_plan::{LocalFile, SyncError, fnv1a32, join, remote_rel};
+use crate::source::minify::minify_file;
+use belay_transport::sync_plan::{LocalFile, SyncError, fnv1a32, join, remote_rel};
 
 /// How `.py` files are transformed before they are sent.
 #[derive(Debug, Clone, Copy)]

@@ -1,9 +1,8 @@
-//! `belay.ProxyObject`: a host handle on an object that stays on the board (belay-spec §1.8).
-//! Every operation becomes one board expression; immutable results come back as values, mutable
-//! ones as new proxies. Board errors are promoted to the matching Python exception.
+//! The Python behaviour of `belay.ProxyObject`: every operation becomes one board expression;
+//! immutable results come back as values, mutable ones as new proxies. Board errors are promoted
+//! to the matching Python exception.
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PySlice, PyStr, PyStrRef};
-use rustpython_vm::common::lock::PyRwLock;
 use rustpython_vm::function::{FuncArgs, PyComparisonValue, PySetterValue};
 use rustpython_vm::protocol::{PyMappingMethods, PySequenceMethods};
 use rustpython_vm::types::{
@@ -11,105 +10,65 @@ use rustpython_vm::types::{
     GetAttr, Hashable, Initializer, Iterable, PyComparisonOp, Representable, SetAttr,
 };
 use rustpython_vm::{
-    AsObject, Py, PyObject, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, atomic_func,
+    AsObject, Py, PyObject, PyObjectRef, PyRef, PyResult, VirtualMachine, atomic_func,
     common::hash::PyHash, pyclass,
 };
 
+use super::object::{ProxyObject, Target};
+use crate::calls;
 use crate::device::Device;
-use crate::module::belay;
-
-#[derive(Debug, Clone)]
-struct Target {
-    device: PyRef<Device>,
-    name: String,
-    delete: bool,
-}
-
-#[pyclass(module = "belay", name = "ProxyObject")]
-#[derive(Debug, Default, PyPayload)]
-pub struct ProxyObject {
-    target: PyRwLock<Option<Target>>,
-}
+use crate::errors::{self, PyboardException};
+use crate::values;
+use crate::board::session::Output;
+use belay_transport::wire::snippets::{self, expr};
 
 impl ProxyObject {
-    pub fn new(device: PyRef<Device>, name: String, delete: bool) -> Self {
-        ProxyObject {
-            target: PyRwLock::new(Some(Target {
-                device,
-                name,
-                delete,
-            })),
-        }
-    }
-
-    fn target(&self, vm: &VirtualMachine) -> PyResult<Target> {
-        self.target
-            .read()
-            .clone()
-            .ok_or_else(|| vm.new_type_error("ProxyObject.__init__ was not called"))
-    }
-
-    /// The board expression naming this proxy's object.
-    pub fn target_name(&self) -> Option<String> {
-        self.target.read().as_ref().map(|t| t.name.clone())
-    }
-
     /// A value as board source: a proxy by its target name, anything else as a literal.
-    fn resolve(value: &PyObject, device: &Device, vm: &VirtualMachine) -> PyResult<String> {
+    fn resolve(value: &PyObject, t: &Target, vm: &VirtualMachine) -> PyResult<String> {
         if let Some(p) = value.downcast_ref::<ProxyObject>() {
             return Ok(p.target(vm)?.name);
         }
-        device.session(vm)?.encoder().to_literal(value, vm)
+        values::to_source(t.board.session(vm)?.encoder(), value, vm)
     }
 
     /// Evaluate `expr` on the board; mutable results as proxies.
     fn get(t: &Target, expr: &str, vm: &VirtualMachine) -> PyResult {
-        Device::eval_proxied(&t.device, expr, true, vm).map_err(|e| promote(e, vm))
+        calls::proxied(&t.board, &t.device, vm, expr, true, Output::Stdout)
+            .map_err(|e| promote(e, vm))
     }
 
     /// Evaluate `expr` on the board as a plain value.
     fn value(t: &Target, expr: &str, vm: &VirtualMachine) -> PyResult {
-        Device::eval_value(&t.device, expr, vm).map_err(|e| promote(e, vm))
+        calls::value(&t.board, vm, expr).map_err(|e| promote(e, vm))
     }
 
     fn exec(t: &Target, code: String, vm: &VirtualMachine) -> PyResult<()> {
-        Device::exec_statement(&t.device, code, vm).map_err(|e| promote(e, vm))
+        calls::exec(&t.board, vm, &code).map_err(|e| promote(e, vm))
     }
 
     fn subscript_text(t: &Target, key: &PyObject, vm: &VirtualMachine) -> PyResult<String> {
         if let Some(slice) = key.downcast_ref::<PySlice>() {
             let part = |v: Option<&PyObjectRef>| -> PyResult<String> {
                 match v {
-                    Some(v) if !vm.is_none(v) => Self::resolve(v, &t.device, vm),
+                    Some(v) if !vm.is_none(v) => Self::resolve(v, t, vm),
                     _ => Ok(String::new()),
                 }
             };
             let start = part(slice.start.as_ref())?;
             let stop = part(Some(&slice.stop))?;
-            let step = match part(slice.step.as_ref())? {
-                s if s.is_empty() => s,
-                s => format!(":{s}"),
-            };
-            return Ok(format!("{}[{start}:{stop}{step}]", t.name));
+            let step = part(slice.step.as_ref())?;
+            return Ok(expr::slice(&t.name, &start, &stop, &step));
         }
-        Ok(format!(
-            "{}[{}]",
-            t.name,
-            Self::resolve(key, &t.device, vm)?
-        ))
+        Ok(expr::item(&t.name, &Self::resolve(key, t, vm)?))
     }
 }
 
 /// A board error as the Python exception it stands for (the board's traceback as its cause).
 fn promote(e: PyBaseExceptionRef, vm: &VirtualMachine) -> PyBaseExceptionRef {
-    if !e.fast_isinstance(&belay::pyboard_exception(vm)) {
+    if !errors::is::<PyboardException>(&e) {
         return e;
     }
-    let text = e
-        .as_object()
-        .str(vm)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
+    let text = errors::text(&e, vm);
     let ex = &vm.ctx.exceptions;
     let kind = [
         ("AttributeError: ", ex.attribute_error),
@@ -154,9 +113,10 @@ pub struct ProxyArgs {
 impl Initializer for ProxyObject {
     type Args = ProxyArgs;
 
-    fn init(zelf: &Py<Self>, args: ProxyArgs, _vm: &VirtualMachine) -> PyResult<()> {
+    fn init(zelf: &Py<Self>, args: ProxyArgs, vm: &VirtualMachine) -> PyResult<()> {
         *zelf.target.write() = Some(Target {
-            device: args.device,
+            board: args.device.board(vm)?,
+            device: args.device.into(),
             name: args.name.to_string(),
             delete: args.delete,
         });
@@ -183,7 +143,7 @@ impl Initializer for ProxyObject {
 )]
 impl ProxyObject {
     #[pygetset]
-    fn _belay_device(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<PyRef<Device>> {
+    fn _belay_device(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         Ok(zelf.target(vm)?.device)
     }
     #[pygetset]
@@ -199,7 +159,7 @@ impl ProxyObject {
     #[pymethod]
     fn __str__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         let t = zelf.target(vm)?;
-        Self::value(&t, &format!("str({})", t.name), vm)
+        Self::value(&t, &expr::apply("str", &t.name), vm)
     }
 }
 
@@ -211,7 +171,7 @@ impl GetAttr for ProxyObject {
             return Ok(local);
         }
         let t = zelf.target(vm)?;
-        Self::get(&t, &format!("{}.{}", t.name, name.as_wtf8()), vm)
+        Self::get(&t, &expr::attribute(&t.name, &name.as_wtf8().to_string()), vm)
     }
 }
 
@@ -230,14 +190,10 @@ impl SetAttr for ProxyObject {
             return zelf.as_object().generic_setattr(name, value, vm);
         }
         let t = zelf.target(vm)?;
+        let place = expr::attribute(&t.name, &name.as_wtf8().to_string());
         let code = match value {
-            PySetterValue::Assign(v) => format!(
-                "{}.{}={}",
-                t.name,
-                name.as_wtf8(),
-                Self::resolve(&v, &t.device, vm)?
-            ),
-            PySetterValue::Delete => format!("del {}.{}", t.name, name.as_wtf8()),
+            PySetterValue::Assign(v) => snippets::assign(&place, &Self::resolve(&v, &t, vm)?),
+            PySetterValue::Delete => snippets::delete(&place),
         };
         Self::exec(&t, code, vm)
     }
@@ -260,8 +216,8 @@ impl AsMapping for ProxyObject {
                 let t = zelf.target(vm)?;
                 let place = ProxyObject::subscript_text(&t, key, vm)?;
                 let code = match value {
-                    Some(v) => format!("{place}={}", ProxyObject::resolve(&v, &t.device, vm)?),
-                    None => format!("del {place}"),
+                    Some(v) => snippets::assign(&place, &ProxyObject::resolve(&v, &t, vm)?),
+                    None => snippets::delete(&place),
                 };
                 ProxyObject::exec(&t, code, vm)
             }),
@@ -279,12 +235,8 @@ impl AsSequence for ProxyObject {
             )),
             contains: atomic_func!(|seq, needle, vm| {
                 let t = ProxyObject::sequence_downcast(seq).target(vm)?;
-                let expr = format!(
-                    "{} in {}",
-                    ProxyObject::resolve(needle, &t.device, vm)?,
-                    t.name
-                );
-                ProxyObject::value(&t, &expr, vm)?.try_to_bool(vm)
+                let test = expr::binary(&ProxyObject::resolve(needle, &t, vm)?, "in", &t.name);
+                ProxyObject::value(&t, &test, vm)?.try_to_bool(vm)
             }),
             ..PySequenceMethods::NOT_IMPLEMENTED
         };
@@ -295,7 +247,7 @@ impl AsSequence for ProxyObject {
 impl ProxyObject {
     fn length(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<usize> {
         let t = zelf.target(vm)?;
-        Self::value(&t, &format!("len({})", t.name), vm)?.try_into_value(vm)
+        Self::value(&t, &expr::apply("len", &t.name), vm)?.try_into_value(vm)
     }
 }
 
@@ -315,13 +267,9 @@ impl Comparable for ProxyObject {
             PyComparisonOp::Gt => ">",
             PyComparisonOp::Ge => ">=",
         };
-        let expr = format!(
-            "{} {symbol} {}",
-            t.name,
-            Self::resolve(other, &t.device, vm)?
-        );
+        let test = expr::binary(&t.name, symbol, &Self::resolve(other, &t, vm)?);
         Ok(PyComparisonValue::Implemented(
-            Self::value(&t, &expr, vm)?.try_to_bool(vm)?,
+            Self::value(&t, &test, vm)?.try_to_bool(vm)?,
         ))
     }
 }
@@ -330,7 +278,7 @@ impl Iterable for ProxyObject {
     /// The board object's items, fetched at once as `list(obj)`.
     fn iter(zelf: PyRef<Self>, vm: &VirtualMachine) -> PyResult {
         let t = zelf.target(vm)?;
-        let items = Self::value(&t, &format!("list({})", t.name), vm)?;
+        let items = Self::value(&t, &expr::apply("list", &t.name), vm)?;
         items.get_iter(vm).map(Into::into)
     }
 }
@@ -338,7 +286,7 @@ impl Iterable for ProxyObject {
 impl Hashable for ProxyObject {
     fn hash(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<PyHash> {
         let t = zelf.target(vm)?;
-        Self::value(&t, &format!("hash({})", t.name), vm)?.try_into_value(vm)
+        Self::value(&t, &expr::apply("hash", &t.name), vm)?.try_into_value(vm)
     }
 }
 
@@ -347,21 +295,29 @@ impl Callable for ProxyObject {
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let t = zelf.target(vm)?;
-        let mut parts = Vec::new();
-        for a in &args.args {
-            parts.push(Self::resolve(a, &t.device, vm)?);
-        }
-        for (k, v) in &args.kwargs {
-            parts.push(format!("{k}={}", Self::resolve(v, &t.device, vm)?));
-        }
-        Self::get(&t, &format!("{}({})", t.name, parts.join(",")), vm)
+        let positional = args
+            .args
+            .iter()
+            .map(|a| Self::resolve(a, &t, vm))
+            .collect::<PyResult<Vec<_>>>()?;
+        let keywords = args
+            .kwargs
+            .iter()
+            .map(|(k, v)| Ok((k.to_string(), Self::resolve(v, &t, vm)?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let call = snippets::call(
+            &t.name,
+            positional.iter().map(String::as_str),
+            keywords.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        Self::get(&t, &call, vm)
     }
 }
 
 impl Representable for ProxyObject {
     fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
         let t = zelf.target(vm)?;
-        let remote = Self::value(&t, &format!("repr({})", t.name), vm)?;
+        let remote = Self::value(&t, &expr::apply("repr", &t.name), vm)?;
         Ok(format!("<{} {}>", zelf.class().name(), remote.str(vm)?))
     }
 }
@@ -372,7 +328,7 @@ impl Destructor for ProxyObject {
         if let Some(t) = zelf.target.read().clone()
             && t.delete
         {
-            let _ = Device::exec_statement(&t.device, format!("del {}", t.name), vm);
+            let _ = calls::exec(&t.board, vm, &snippets::delete(&t.name));
         }
         Ok(())
     }

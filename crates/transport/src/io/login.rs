@@ -2,7 +2,7 @@
 //! (`Login as:` / `Password:`) and WebREPL (`Password:`). Passwords never appear in errors.
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::link::{Link, Wait};
+use crate::io::link::{Link, Wait};
 
 /// User name and password for network REPLs.
 #[derive(Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl std::fmt::Debug for Credentials {
 
 /// A login exchange to run on a fresh link.
 #[derive(Debug, Clone)]
-pub enum Login {
+pub(crate) enum Login {
     Telnet(Credentials),
     WebRepl(Credentials),
 }

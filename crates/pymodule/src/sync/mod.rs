@@ -1,4 +1,4 @@
-//! `device.sync(...)` and `device.sync_dependencies(...)` (belay-spec §1.9, §2.10).
+//! `device.sync(...)` and `device.sync_dependencies(...)`.
 //!
 //! One round trip deletes what the board should no longer hold, creates the directories and
 //! returns the board's hashes; then only the files whose hashes differ are sent, several to a
@@ -6,20 +6,23 @@
 
 use std::path::{Path, PathBuf};
 
-use rustpython_vm::builtins::{PyList, PyStr, PyTuple};
-use rustpython_vm::function::{FuncArgs, KwArgs};
-use rustpython_vm::{AsObject, Py, PyObjectRef, PyResult, VirtualMachine};
-
-use crate::convert::{Encoder, write_str};
-use crate::device::Device;
-use crate::module::belay;
-use crate::session::{Context, Output, Session, parse_reply};
-use crate::sync_plan::{
+use belay_transport::sync_plan::{
     self, DEFAULT_IGNORE, SyncError, Tree, discover, dst_dirs, keep_paths, normalise_dst,
 };
-use crate::sync_prepare::{Prepared, PyFiles, prepare_all};
+use belay_transport::wire::snippets::{self, SyncBootstrap};
+use rustpython_vm::builtins::{PyList, PyStr, PyTuple};
+use rustpython_vm::function::{FuncArgs, KwArgs};
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
-pub use crate::sync_plan::Keep;
+use crate::board::Board;
+use crate::board::session::{Context, Output, Session};
+use crate::errors::{self, InternalError};
+use crate::values;
+use prepare::{Prepared, PyFiles, prepare_all};
+
+pub use belay_transport::sync_plan::Keep;
+
+mod prepare;
 
 /// Raw bytes per write statement.
 const CHUNK: usize = 3 * 1024;
@@ -72,7 +75,7 @@ pub struct SyncRequest {
 
 /// `device.sync(folder, dst="/", keep=None, ignore=None, minify=True, mpy_cross_binary=None,
 /// progress_update=None)`.
-pub fn sync(zelf: &Py<Device>, args: SyncArgs, vm: &VirtualMachine) -> PyResult<()> {
+pub fn sync(board: &Board, args: SyncArgs, vm: &VirtualMachine) -> PyResult<()> {
     let dst = match &args.dst {
         Some(d) => fspath(d, vm)?.to_string_lossy().into_owned(),
         None => "/".to_string(),
@@ -90,24 +93,12 @@ pub fn sync(zelf: &Py<Device>, args: SyncArgs, vm: &VirtualMachine) -> PyResult<
             .transpose()?,
     };
     let callback = args.progress_update;
-    run(zelf, &request, &|p| report(callback.as_ref(), p, vm), vm)
+    run(board, &request, &|p| report(callback.as_ref(), p, vm), vm)
 }
 
-/// Run a sync on `device` (a `belay.Device`), reporting progress to `progress`.
-pub fn sync_device(
-    device: &PyObjectRef,
-    request: &SyncRequest,
-    progress: &dyn Fn(Progress<'_>) -> PyResult<()>,
-    vm: &VirtualMachine,
-) -> PyResult<()> {
-    let device = device
-        .downcast_ref::<Device>()
-        .ok_or_else(|| vm.new_type_error("sync needs a belay.Device"))?;
-    run(device, request, progress, vm)
-}
-
-fn run(
-    zelf: &Py<Device>,
+/// Run a sync on `board`, reporting progress to `progress`.
+pub fn run(
+    board: &Board,
     request: &SyncRequest,
     progress: &dyn Fn(Progress<'_>) -> PyResult<()>,
     vm: &VirtualMachine,
@@ -125,7 +116,7 @@ fn run(
     } else {
         keep_paths(&request.keep, &dst).map_err(|e| sync_error(vm, e))?
     };
-    if dst == "/" && keep.is_some() && zelf.files_are_the_hosts() {
+    if dst == "/" && keep.is_some() && board.firmware().files_are_the_hosts() {
         return Err(vm.new_value_error(
             "refusing to sync to dst=\"/\" with deletion on a port whose filesystem is the \
              host's (a MicroPython unix port): it would delete the host's files; pass a dst \
@@ -141,10 +132,9 @@ fn run(
         keep: keep.as_deref(),
         files: &files,
     };
-    Device::board(zelf, vm, None, |s| {
-        let implementation = zelf.implementation_name().unwrap_or_default();
-        let viper = zelf.has_emitter("viper");
-        push(s, &plan, &implementation, viper, progress, vm)
+    board.call(vm, None, |s| {
+        let firmware = board.firmware();
+        push(s, &plan, &firmware.name, firmware.has_emitter("viper"), progress, vm)
     })
 }
 
@@ -165,17 +155,27 @@ fn push(
 ) -> PyResult<()> {
     let ctx = Context { module: None };
     report(Progress::Stage("Bootstrapping sync..."))?;
-    let code = bootstrap(plan, implementation, viper);
-    let reply = session.run(vm, code, Output::Stdout, &ctx)?;
-    let hashes: Vec<u32> = match reply {
-        Some(text) => parse_reply(vm, &text, false)?
-            .try_into_value::<Vec<u64>>(vm)
-            .map_err(|_| internal(vm, "the board's hash list is not a list of ints"))?
-            .into_iter()
-            .map(|h| (h & 0xFFFF_FFFF) as u32)
-            .collect(),
-        None => return Err(internal(vm, "the board did not return its file hashes")),
-    };
+    let remote: Vec<&str> = plan.files.iter().map(|f| f.remote.as_str()).collect();
+    let dirs = dst_dirs(plan.dst, &plan.tree.dirs);
+    let code = snippets::sync_bootstrap(
+        &SyncBootstrap {
+            dst: plan.dst,
+            keep: plan.keep,
+            dirs: &dirs,
+            files: &remote,
+        },
+        implementation,
+        viper,
+    );
+    let reply = session
+        .run(vm, code, Output::Stdout, &ctx)?
+        .ok_or_else(|| internal(vm, "the board did not return its file hashes"))?;
+    let hashes: Vec<u32> = values::decode(&reply, false, vm)?
+        .try_into_value::<Vec<u64>>(vm)
+        .map_err(|_| internal(vm, "the board's hash list is not a list of ints"))?
+        .into_iter()
+        .map(|h| (h & 0xFFFF_FFFF) as u32)
+        .collect();
     if hashes.len() != plan.files.len() {
         return Err(internal(
             vm,
@@ -211,7 +211,7 @@ fn push(
         let mut chunks = file.data.chunks(CHUNK);
         let first = chunks.next().unwrap_or(&[]);
         for (i, chunk) in std::iter::once(first).chain(chunks).enumerate() {
-            write_put(&mut command, &file.remote, i == 0, chunk, encoder);
+            snippets::put(&mut command, &file.remote, i == 0, chunk, encoder);
             carried += chunk.len() as u64;
             if command.len() >= COMMAND_BUDGET {
                 send(std::mem::take(&mut command), &mut carried, &mut finished)?;
@@ -225,67 +225,6 @@ fn push(
     } else {
         send(command, &mut carried, &mut finished)
     }
-}
-
-/// The helpers plus `__belay_sync(dst, keep, dirs, files)`: delete, create, hash.
-fn bootstrap(plan: &Plan<'_>, implementation: &str, viper: bool) -> String {
-    let mut code = String::new();
-    code.push_str(crate::snippets::listdir(implementation));
-    code.push_str(crate::snippets::fnv(viper));
-    code.push_str(crate::snippets::SYNC);
-    code.push_str("__belay_r(__belay_sync(");
-    write_str(plan.dst, &mut code);
-    code.push(',');
-    match plan.keep {
-        None => code.push_str("None"),
-        Some(keep) => {
-            let protected = keep
-                .iter()
-                .map(String::as_str)
-                .chain(plan.files.iter().map(|f| f.remote.as_str()));
-            write_collection(&mut code, '{', '}', protected, "set()");
-        }
-    }
-    code.push(',');
-    let dirs = dst_dirs(plan.dst, &plan.tree.dirs);
-    write_collection(&mut code, '[', ']', dirs.iter().map(String::as_str), "[]");
-    code.push(',');
-    let files = plan.files.iter().map(|f| f.remote.as_str());
-    write_collection(&mut code, '[', ']', files, "[]");
-    code.push_str("))\n");
-    code
-}
-
-fn write_collection<'a>(
-    out: &mut String,
-    open: char,
-    close: char,
-    items: impl Iterator<Item = &'a str>,
-    empty: &str,
-) {
-    let start = out.len();
-    out.push(open);
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(item, out);
-    }
-    if out.len() == start + 1 {
-        out.truncate(start);
-        out.push_str(empty);
-    } else {
-        out.push(close);
-    }
-}
-
-/// `__belay_put('/path', 'wb'|'ab', <data>)`.
-fn write_put(out: &mut String, remote: &str, first: bool, data: &[u8], encoder: Encoder) {
-    out.push_str("__belay_put(");
-    write_str(remote, out);
-    out.push_str(if first { ",'wb'," } else { ",'ab'," });
-    encoder.write_bytes(data, out);
-    out.push_str(")\n");
 }
 
 fn report(
@@ -313,7 +252,11 @@ fn report(
 
 /// `device.sync_dependencies(package, *subfolders, dst="/lib", **kwargs)`: the package's data
 /// folders merged, then synced to `dst`.
-pub fn sync_dependencies(zelf: &Py<Device>, args: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+pub fn sync_dependencies(
+    device: &PyObjectRef,
+    args: FuncArgs,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
     let mut positional = args.args.into_iter();
     let package = positional
         .next()
@@ -335,7 +278,7 @@ pub fn sync_dependencies(zelf: &Py<Device>, args: FuncArgs, vm: &VirtualMachine)
         args: vec![folder],
         kwargs,
     };
-    vm.call_method(zelf.as_object(), "sync", call)?;
+    vm.call_method(device, "sync", call)?;
     Ok(())
 }
 
@@ -429,5 +372,5 @@ fn sync_error(vm: &VirtualMachine, e: SyncError) -> rustpython_vm::builtins::PyB
 }
 
 fn internal(vm: &VirtualMachine, what: &str) -> rustpython_vm::builtins::PyBaseExceptionRef {
-    vm.new_exception_msg(belay::internal_error(vm), format!("sync: {what}").into())
+    errors::new::<InternalError>(vm, format!("sync: {what}"))
 }

@@ -12,9 +12,16 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::link::{Link, Wait, find};
+use memchr::memmem::find;
 
-pub const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
+use std::io::Write;
+
+use crate::io::fdio::{AbortSignal, TimedRead};
+use crate::io::link::{Link, Wait};
+use crate::io::port::{ConnectOptions, Port, SharedWriter};
+use crate::spec::PortSpec;
+
+pub(crate) const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
 const FRIENDLY_PROMPT: &[u8] = b">>>";
 const PASTE_REQUEST: &[u8] = b"\x05A\x01";
 const EOT: u8 = 0x04;
@@ -70,8 +77,34 @@ enum PasteAnswer {
 }
 
 impl RawRepl {
+    /// Open `spec`, log in where the port form needs it, and enter the raw REPL (soft-resetting
+    /// the board if `opts` asks for it and the port form allows it).
+    pub fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<RawRepl> {
+        let mut port = Port::open(spec, opts)?;
+        let login = port.login.take();
+        let mut link = Link::new(port)?;
+        if let Some(login) = login {
+            login.run(&mut link, Wait::For(opts.repl.timeout))?;
+        }
+        let repl = ReplOptions {
+            soft_reset: opts.repl.soft_reset && spec.soft_reset_on_connect(),
+            ..opts.repl.clone()
+        };
+        RawRepl::enter(link, repl)
+    }
+
+    /// Enter the raw REPL of a board reached through any reader and writer (a custom transport,
+    /// a scripted board in tests, a fuzzer's byte stream).
+    pub fn over(
+        reader: Box<dyn TimedRead>,
+        writer: Box<dyn Write + Send>,
+        opts: ReplOptions,
+    ) -> Result<RawRepl> {
+        RawRepl::enter(Link::new(Port::from_parts(reader, writer))?, opts)
+    }
+
     /// Take over a link and put the board into the raw REPL.
-    pub fn enter(link: Link, opts: ReplOptions) -> Result<RawRepl> {
+    pub(crate) fn enter(link: Link, opts: ReplOptions) -> Result<RawRepl> {
         let mut repl = RawRepl {
             link,
             mode: PasteMode::Unknown,
@@ -89,12 +122,12 @@ impl RawRepl {
     }
 
     /// The port's writer (to send an interrupt from another thread).
-    pub fn link_writer(&self) -> crate::port::SharedWriter {
+    pub(crate) fn link_writer(&self) -> SharedWriter {
         self.link.writer()
     }
 
     /// The signal that makes this session abandon its current command.
-    pub fn abort_signal(&self) -> std::sync::Arc<crate::fdio::AbortSignal> {
+    pub(crate) fn abort_signal(&self) -> std::sync::Arc<AbortSignal> {
         self.link.abort_signal()
     }
 

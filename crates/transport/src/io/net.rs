@@ -3,13 +3,13 @@
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::BorrowedFd;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Result, TransportError};
-use crate::fdio::{FdReader, ReadOutcome, TimedRead};
+use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
 
 /// Connect with a timeout, trying every address the name resolves to.
-pub fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<TcpStream> {
+pub(crate) fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<TcpStream> {
     let open_err = |reason: String| TransportError::Open {
         port: shown.to_string(),
         reason,
@@ -54,14 +54,14 @@ enum Telnet {
 
 /// The reading side of a telnet connection: option negotiation is answered and removed, `IAC IAC`
 /// becomes a 0xFF data byte.
-pub struct TelnetReader {
+pub(crate) struct TelnetReader {
     inner: FdReader<TcpStream>,
     replies: TcpStream,
     state: Telnet,
 }
 
 impl TelnetReader {
-    pub fn new(stream: TcpStream) -> io::Result<TelnetReader> {
+    pub(crate) fn new(stream: TcpStream) -> io::Result<TelnetReader> {
         Ok(TelnetReader {
             replies: stream.try_clone()?,
             inner: FdReader(stream),
@@ -130,25 +130,21 @@ impl TimedRead for TelnetReader {
         timeout: Option<Duration>,
         wake: Option<BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
-        let deadline = timeout.map(|t| Instant::now() + t);
-        loop {
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.read_timeout(buf, left, wake)? {
-                ReadOutcome::Data(n) => {
-                    let kept = self.filter(&mut buf[..n]);
-                    if kept > 0 {
-                        return Ok(ReadOutcome::Data(kept));
-                    }
+        retry_until(timeout, |left| {
+            Ok(match self.inner.read_timeout(buf, left, wake)? {
+                ReadOutcome::Data(n) => match self.filter(&mut buf[..n]) {
                     // Only negotiation arrived: keep waiting for data.
-                }
-                other => return Ok(other),
-            }
-        }
+                    0 => None,
+                    kept => Some(ReadOutcome::Data(kept)),
+                },
+                other => Some(other),
+            })
+        })
     }
 }
 
 /// The writing side of a telnet connection: 0xFF data bytes are sent as `IAC IAC`.
-pub struct TelnetWriter(pub TcpStream);
+pub(crate) struct TelnetWriter(pub(crate) TcpStream);
 
 impl Write for TelnetWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {

@@ -1,6 +1,7 @@
 //! One protocol thread per board. Everyone else talks to it through crossbeam channels: send
 //! "execute this code", receive stdout chunks as they arrive, then the result and the stderr text.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -9,12 +10,11 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::error::{Result, TransportError};
-use crate::fdio::AbortSignal;
-use crate::link::Link;
-use crate::port::{ConnectOptions, Port, SharedWriter, write_all};
-use crate::raw_repl::{RawRepl, ReplOptions};
-use crate::reply::ReplySplitter;
+use crate::io::fdio::{AbortSignal, TimedRead};
+use crate::io::port::{ConnectOptions, SharedWriter, write_all};
+use crate::repl::raw_repl::{RawRepl, ReplOptions};
 use crate::spec::PortSpec;
+use crate::wire::reply::ReplySplitter;
 
 /// Stdout chunks in flight per call: bounds host memory when a board prints a lot.
 const EVENT_BACKLOG: usize = 64;
@@ -96,29 +96,17 @@ impl Connection {
     /// Start the protocol thread: it opens `spec` and enters the raw REPL.
     pub fn start(spec: PortSpec, opts: ConnectOptions) -> PendingConnection {
         let description = spec.to_string();
-        let open = move || -> Result<RawRepl> {
-            let port = Port::open(&spec, &opts)?;
-            let login = port.login.clone();
-            let mut link = Link::new(port)?;
-            if let Some(login) = login {
-                login.run(&mut link, crate::link::Wait::For(opts.repl.timeout))?;
-            }
-            let repl = ReplOptions {
-                soft_reset: opts.repl.soft_reset && spec.soft_reset_on_connect(),
-                ..opts.repl.clone()
-            };
-            RawRepl::enter(link, repl)
-        };
-        Self::spawn(description, open)
+        Self::spawn(description, move || RawRepl::open(&spec, &opts))
     }
 
-    /// Start the protocol thread over an already open port (scripted tests, custom transports).
-    pub fn start_with_port(
+    /// Start the protocol thread over any reader and writer (scripted tests, custom transports).
+    pub fn start_over(
         description: String,
-        port: Port,
+        reader: Box<dyn TimedRead>,
+        writer: Box<dyn Write + Send>,
         repl: ReplOptions,
     ) -> PendingConnection {
-        Self::spawn(description, move || RawRepl::enter(Link::new(port)?, repl))
+        Self::spawn(description, move || RawRepl::over(reader, writer, repl))
     }
 
     fn spawn(

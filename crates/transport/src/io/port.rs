@@ -6,15 +6,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::error::{Result, TransportError};
-use crate::fdio::{FdReader, TimedRead};
-use crate::login::{Credentials, Login};
-use crate::raw_repl::ReplOptions;
+use crate::io::fdio::{FdReader, TimedRead};
+use crate::io::login::{Credentials, Login};
+use crate::repl::raw_repl::ReplOptions;
 use crate::spec::PortSpec;
-use crate::{net, process, usb, websocket};
+use super::{net, process, websocket};
+use crate::usb;
 
 /// The writing half of a port. It is shared so that an interrupt (Ctrl-C) can be sent while the
 /// protocol thread is blocked reading.
-pub type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
+pub(crate) type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
 
 /// Serial settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl Default for ConnectOptions {
 
 /// An open port: a reader that can time out, a shared writer, what must be kept alive, and the
 /// login to perform before the REPL can be used.
-pub struct Port {
+pub(crate) struct Port {
     pub reader: Box<dyn TimedRead>,
     pub writer: SharedWriter,
     pub login: Option<Login>,
@@ -72,7 +73,7 @@ enum KeepAlive {
 
 impl Port {
     /// Open `spec`, retrying as `opts.attempts` allows when the device is missing.
-    pub fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
+    pub(crate) fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
         let mut tries = 0;
         loop {
             tries += 1;
@@ -165,7 +166,7 @@ impl Port {
     }
 
     /// Build a port from arbitrary halves (used by tests with scripted byte streams).
-    pub fn from_parts(reader: Box<dyn TimedRead>, writer: Box<dyn Write + Send>) -> Port {
+    pub(crate) fn from_parts(reader: Box<dyn TimedRead>, writer: Box<dyn Write + Send>) -> Port {
         Port::new(reader, writer, None, KeepAlive::Nothing)
     }
 }
@@ -230,7 +231,7 @@ impl std::os::fd::AsFd for TtyFd {
 }
 
 /// Write all of `bytes` through the shared writer and flush.
-pub fn write_all(writer: &SharedWriter, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_all(writer: &SharedWriter, bytes: &[u8]) -> io::Result<()> {
     let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
     w.write_all(bytes)?;
     w.flush()

@@ -1,23 +1,24 @@
-//! A connected board as the Python side sees it: run code, stream its output, turn the reply into
-//! a host value and board exceptions into `PyboardException` with host-mapped tracebacks.
+//! One connection to a board as the Python side uses it: run code, stream its output to a Python
+//! stream while the call runs, return the reply text, and turn board exceptions into
+//! `PyboardException` with host-mapped tracebacks. Ctrl-C on the host, a failing output stream or
+//! the call timeout interrupt the board call before the exception propagates.
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use belay_transport::timesync::TimeSync;
+use belay_transport::wire::traceback::{CodeMap, Origin, remap};
+use belay_transport::wire::{Encoder, snippets, split_time};
 use belay_transport::{Connection, ExecEvent, ExecHandle, TransportError};
 use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
-use crate::convert;
-use crate::literal::{Literal, parse_literal};
-use crate::module::belay;
+use crate::errors::{self, NotBelayResponseError, PyboardError, PyboardException, transport_error};
 use crate::output::Forwarder;
 use crate::source::SourceCache;
-use crate::timesync::TimeSync;
-use crate::traceback::{CodeMap, Origin, remap};
 
 /// How long a call waits between checks for Ctrl-C on the host.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -79,17 +80,17 @@ impl Session {
     }
 
     /// How to write values for this board.
-    pub fn encoder(&self) -> convert::Encoder {
-        convert::Encoder {
+    pub fn encoder(&self) -> Encoder {
+        Encoder {
             base64: self.base64.load(Ordering::Relaxed),
             int_arrays: self.int_arrays.load(Ordering::Relaxed),
         }
     }
 
-    /// Record which encoding helpers the board has.
-    pub fn set_helpers(&self, base64: bool, int_arrays: bool) {
-        self.base64.store(base64, Ordering::Relaxed);
-        self.int_arrays.store(int_arrays, Ordering::Relaxed);
+    /// Record which decoders the board's helpers found.
+    pub fn set_encoder(&self, encoder: Encoder) {
+        self.base64.store(encoder.base64, Ordering::Relaxed);
+        self.int_arrays.store(encoder.int_arrays, Ordering::Relaxed);
     }
 
     pub fn marker(&self) -> &str {
@@ -147,49 +148,32 @@ impl Session {
             let mapped = remap(&text, &map, ctx.module, &|file, line| {
                 cache.line(Path::new(file), line)
             });
-            return Err(vm.new_exception_msg(belay::pyboard_exception(vm), mapped.into()));
+            return Err(errors::new::<PyboardException>(vm, mapped));
         }
         Ok(reply)
     }
 
-    /// Run `expr` on the board and return its value, parsed as a Python literal (or, with
-    /// `trusted`, evaluated on the host: unsafe, the board can then run code on the host). Timed
-    /// calls (the device default, see `auto_sync_time`) keep the clock offset up to date.
-    pub fn eval(
+    /// Evaluate `expr` on the board: the result text, and the board time (unwrapped ticks) of the
+    /// evaluation when it was timed. `timed`: `None` for the device default (`auto_sync_time`);
+    /// timed calls keep the clock offset up to date.
+    pub fn eval_reply(
         &self,
         vm: &VirtualMachine,
         expr: &str,
         output: Output,
-        trusted: bool,
-        ctx: &Context<'_>,
-    ) -> PyResult {
-        Ok(self.eval_timed(vm, expr, output, trusted, None, ctx)?.0)
-    }
-
-    /// [`Session::eval`], also returning the board time (unwrapped ticks) of the evaluation when
-    /// it was timed. `timed`: `None` for the device default.
-    pub fn eval_timed(
-        &self,
-        vm: &VirtualMachine,
-        expr: &str,
-        output: Output,
-        trusted: bool,
         timed: Option<bool>,
         ctx: &Context<'_>,
-    ) -> PyResult<(PyObjectRef, Option<i128>)> {
+    ) -> PyResult<(Vec<u8>, Option<i128>)> {
         let timed = timed.unwrap_or_else(|| self.timing.load(Ordering::Relaxed));
         let sent = host_now();
-        let reply = self.run(vm, crate::snippets::wrap_result(expr, timed), output, ctx)?;
+        let reply = self.run(vm, snippets::result(expr, timed), output, ctx)?;
         let received = host_now();
-        let Some(text) = reply else {
-            return Err(vm.new_exception_msg(
-                belay::not_belay_response_error(vm),
-                "the board finished without printing a result".into(),
-            ));
-        };
-        let (tick, text) = split_time(&text);
+        let mut text = reply.ok_or_else(|| no_result(vm))?;
+        let (tick, rest) = split_time(&text);
         let tick = tick.map(|t| self.note_time(t, (sent + received) / 2.0));
-        Ok((parse_reply(vm, text, trusted)?, tick))
+        let start = text.len() - rest.len();
+        text.drain(..start);
+        Ok((text, tick))
     }
 
     /// Feed a board tick read at host time `mid` to the clock tracking; the unwrapped tick.
@@ -203,26 +187,6 @@ impl Session {
     /// The clock tracking (for `sync_time`, `time_offset`, `return_time`).
     pub fn clock(&self) -> std::sync::MutexGuard<'_, TimeSync> {
         self.time.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// `(value, datetime)` for a value the board produced at unwrapped tick `tick` (Belay's
-    /// `return_time=True`).
-    pub fn with_time(
-        &self,
-        vm: &VirtualMachine,
-        value: PyObjectRef,
-        tick: Option<i128>,
-    ) -> PyResult {
-        let tick =
-            tick.ok_or_else(|| vm.new_value_error("the board returned no time for this call"))?;
-        let host = self.clock().host_time(tick).ok_or_else(|| {
-            vm.new_value_error(
-                "Time synchronization has not been performed; call sync_time() first",
-            )
-        })?;
-        let datetime = vm.import("datetime", 0)?.get_attr("datetime", vm)?;
-        let stamp = vm.call_method(&datetime, "fromtimestamp", (host,))?;
-        Ok(vm.ctx.new_tuple(vec![value, stamp]).into())
     }
 
     /// Whether calls are timed unless asked otherwise.
@@ -289,10 +253,9 @@ impl Session {
         } else {
             "the board did not answer the interrupt either; the connection will be re-synchronised"
         };
-        vm.new_exception_msg(
-            belay::pyboard_error(vm),
-            format!("the call did not finish within the device timeout of {limit:.1?}; {how}")
-                .into(),
+        errors::new::<PyboardError>(
+            vm,
+            format!("the call did not finish within the device timeout of {limit:.1?}; {how}"),
         )
     }
 
@@ -343,79 +306,7 @@ pub fn host_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// A timed reply starts with `T<ticks>|`.
-pub fn split_time(reply: &[u8]) -> (Option<u64>, &[u8]) {
-    if let Some(rest) = reply.strip_prefix(b"T")
-        && let Some(bar) = rest.iter().position(|&b| b == b'|')
-        && let Some(tick) = std::str::from_utf8(&rest[..bar])
-            .ok()
-            .and_then(|t| t.parse().ok())
-    {
-        return (Some(tick), &rest[bar + 1..]);
-    }
-    (None, reply)
-}
-
-/// Turn reply text into a host value: a Python literal, or `B`/`A` + base64 for long
-/// bytes/bytearray.
-pub fn parse_reply(vm: &VirtualMachine, text: &[u8], trusted: bool) -> PyResult {
-    if let Some((&tag @ (b'B' | b'A'), encoded)) = text.split_first() {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim_ascii())
-            .map_err(|e| {
-                vm.new_exception_msg(
-                    belay::unparsable_result_error(vm),
-                    format!("bad base64 reply from the board: {e}").into(),
-                )
-            })?;
-        let literal = if tag == b'B' {
-            Literal::Bytes(bytes)
-        } else {
-            Literal::ByteArray(bytes)
-        };
-        return convert::to_py(literal, vm);
-    }
-    if trusted {
-        let source = String::from_utf8_lossy(text).into_owned();
-        let eval = vm.builtins.get_attr("eval", vm)?;
-        return eval.call((source,), vm);
-    }
-    match parse_literal(text) {
-        Ok(lit) => convert::to_py(lit, vm),
-        Err(e) => {
-            let shown = belay_transport::error::show_bytes(text, 200);
-            Err(vm.new_exception_msg(
-                belay::unparsable_result_error(vm),
-                format!(
-                    "the board returned {shown}, which is not a Python literal ({e}); \
-                     return literals (None, bool, int, float, str, bytes, tuple, list, dict, set)"
-                )
-                .into(),
-            ))
-        }
-    }
-}
-
-/// Map a transport failure to the matching `belay` exception.
-pub fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptionRef {
-    let kind = match &e {
-        TransportError::Open { .. } | TransportError::BadPort { .. } => {
-            belay::connection_failed_error(vm)
-        }
-        TransportError::ConnectionLost(_)
-        | TransportError::BoardReset(_)
-        | TransportError::Closed => belay::connection_lost(vm),
-        TransportError::Authentication(_) => belay::authentication_error(vm),
-        TransportError::Usb(belay_transport::UsbError::NotFound { .. }) => {
-            belay::device_not_found_error(vm)
-        }
-        TransportError::Usb(belay_transport::UsbError::Ambiguous { .. }) => {
-            belay::insufficient_specifier_error(vm)
-        }
-        TransportError::Timeout { .. }
-        | TransportError::Protocol { .. }
-        | TransportError::Aborted => belay::pyboard_error(vm),
-    };
-    vm.new_exception_msg(kind, e.to_string().into())
+/// The board ended a call without printing its result (the marker never came).
+pub fn no_result(vm: &VirtualMachine) -> PyBaseExceptionRef {
+    errors::new::<NotBelayResponseError>(vm, "the board finished without printing a result")
 }

@@ -6,7 +6,7 @@
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
@@ -37,25 +37,42 @@ pub trait TimedRead: Send {
 
 /// What a wait found.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Ready {
+pub(crate) enum Ready {
     Readable,
     TimedOut,
     Woken,
 }
 
+/// The deadline loop every reader shares: call `attempt` with what is left of `timeout` (`None`:
+/// no limit) until it returns an answer. An attempt returns `None` when it consumed something
+/// that is not an answer for the caller yet (a signal, telnet negotiation, a WebSocket frame
+/// header) and must be retried with the time that is left.
+pub(crate) fn retry_until<T>(
+    timeout: Option<Duration>,
+    mut attempt: impl FnMut(Option<Duration>) -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if let Some(answer) = attempt(left)? {
+            return Ok(answer);
+        }
+    }
+}
+
 /// Wait until `fd` is readable, `wake` is readable, or `timeout` passes.
-pub fn wait_readable(
+pub(crate) fn wait_readable(
     fd: BorrowedFd<'_>,
     timeout: Option<Duration>,
     wake: Option<BorrowedFd<'_>>,
 ) -> io::Result<Ready> {
-    let ts = match timeout {
-        Some(t) => {
-            Some(Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?)
-        }
-        None => None,
-    };
-    loop {
+    retry_until(timeout, |left| {
+        let ts = match left {
+            Some(t) => Some(
+                Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?,
+            ),
+            None => None,
+        };
         let mut fds = [
             PollFd::new(&fd, PollFlags::IN),
             PollFd::new(&fd, PollFlags::empty()),
@@ -68,14 +85,15 @@ pub fn wait_readable(
             None => 1,
         };
         match poll(&mut fds[..n], ts.as_ref()) {
-            Ok(0) => return Ok(Ready::TimedOut),
+            Ok(0) => Ok(Some(Ready::TimedOut)),
             // Data first: bytes that already arrived are never dropped for a wake-up.
-            Ok(_) if !fds[0].revents().is_empty() => return Ok(Ready::Readable),
-            Ok(_) => return Ok(Ready::Woken),
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(e.into()),
+            Ok(_) if !fds[0].revents().is_empty() => Ok(Some(Ready::Readable)),
+            Ok(_) => Ok(Some(Ready::Woken)),
+            // A signal: poll again for the time that is left.
+            Err(rustix::io::Errno::INTR) => Ok(None),
+            Err(e) => Err(e.into()),
         }
-    }
+    })
 }
 
 /// Read once from a file descriptor, mapping end-of-file and device errors to `Closed`.
@@ -112,7 +130,7 @@ fn read_fd(
 }
 
 /// Any owned file-descriptor-backed reader (pipe, tty, socket).
-pub struct FdReader<T: AsFd + Send>(pub T);
+pub(crate) struct FdReader<T: AsFd + Send>(pub T);
 
 impl<T: AsFd + Send> TimedRead for FdReader<T> {
     fn read_timeout(
@@ -127,7 +145,7 @@ impl<T: AsFd + Send> TimedRead for FdReader<T> {
 
 /// Lets another thread make the protocol thread give up the command it is running (after an
 /// interrupt went unanswered). Commands carry ids so that a late request cannot hit the next one.
-pub struct AbortSignal {
+pub(crate) struct AbortSignal {
     read: PipeReader,
     write: PipeWriter,
     /// The command being run (0: none).

@@ -1,10 +1,90 @@
-//! Separating a call's own output from its result.
+//! A call's reply: its own output told apart from its result, and the result's framing.
 //!
 //! The board prints the result of a call as `MARKER + text` at the very end of the call's stdout,
 //! without a newline. `MARKER` contains a per-connection secret, so nothing the user's code prints
 //! can forge a result. Everything before the marker is the user's output and is streamed on as it
 //! arrives, byte for byte (text printed with `end=""` is neither lost nor glued to the result); only
 //! a tail that could be the start of the marker is held back until the next bytes decide it.
+//!
+//! The text after the marker (see `snippets/helpers.py`):
+//! - `T<ticks>|` first when the call was timed;
+//! - `B<base64>` / `A<base64>`: a long bytes / bytearray value;
+//! - `P<n>`: the value stayed on the board as `__belay_obj_<n>` (`__belay_p` only);
+//! - `S`: the generator is exhausted (`__belay_n` only);
+//! - otherwise the value's `repr`, read with [`parse_literal`] (never evaluated).
+
+use base64::Engine;
+
+use super::literal::{Literal, LiteralError, parse_literal};
+use crate::error::show_bytes;
+
+/// A result, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A value.
+    Value(Literal),
+    /// The value stayed on the board under this proxy number.
+    Proxy(u64),
+    /// The board generator is exhausted.
+    Exhausted,
+}
+
+/// A result text that is not in the wire format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    #[error("bad base64 reply from the board: {0}")]
+    Base64(String),
+    #[error(
+        "the board returned {shown}, which is not a Python literal ({error}); \
+         return literals (None, bool, int, float, str, bytes, tuple, list, dict, set)"
+    )]
+    NotALiteral { shown: String, error: LiteralError },
+}
+
+/// A timed result starts with `T<ticks>|`: the ticks, and the rest.
+pub fn split_time(reply: &[u8]) -> (Option<u64>, &[u8]) {
+    if let Some(rest) = reply.strip_prefix(b"T")
+        && let Some(bar) = rest.iter().position(|&b| b == b'|')
+        && let Some(tick) = std::str::from_utf8(&rest[..bar])
+            .ok()
+            .and_then(|t| t.parse().ok())
+    {
+        return (Some(tick), &rest[bar + 1..]);
+    }
+    (None, reply)
+}
+
+/// Decode a result text (after [`split_time`]). `P<n>` and `S` are only recognised where the
+/// command can print them (`proxies`, `generator`): anywhere else they are not literals.
+pub fn decode_reply(text: &[u8], proxies: bool, generator: bool) -> Result<Reply, ReplyError> {
+    if generator && text == b"S" {
+        return Ok(Reply::Exhausted);
+    }
+    if proxies
+        && let Some(n) = text.strip_prefix(b"P")
+        && !n.is_empty()
+        && n.iter().all(u8::is_ascii_digit)
+        && let Some(n) = std::str::from_utf8(n).ok().and_then(|n| n.parse().ok())
+    {
+        return Ok(Reply::Proxy(n));
+    }
+    if let Some((&tag @ (b'B' | b'A'), encoded)) = text.split_first() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim_ascii())
+            .map_err(|e| ReplyError::Base64(e.to_string()))?;
+        return Ok(Reply::Value(if tag == b'B' {
+            Literal::Bytes(bytes)
+        } else {
+            Literal::ByteArray(bytes)
+        }));
+    }
+    parse_literal(text)
+        .map(Reply::Value)
+        .map_err(|error| ReplyError::NotALiteral {
+            shown: show_bytes(text, 200),
+            error,
+        })
+}
 
 /// Streaming splitter of stdout into user output and the result text.
 #[derive(Debug)]
@@ -34,7 +114,7 @@ impl ReplySplitter {
         }
         let mut data = std::mem::take(&mut self.held);
         data.extend_from_slice(chunk);
-        if let Some(i) = crate::link::find(&data, &self.marker) {
+        if let Some(i) = memchr::memmem::find(&data, &self.marker) {
             if i > 0 {
                 out(&data[..i]);
             }
@@ -71,6 +151,36 @@ fn longest_prefix_suffix(data: &[u8], marker: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn result_framing() {
+        assert_eq!(split_time(b"T2810060|3"), (Some(2810060), &b"3"[..]));
+        assert_eq!(split_time(b"T|3"), (None, &b"T|3"[..]));
+        assert_eq!(
+            decode_reply(b"(1, 'a')", false, false),
+            Ok(Reply::Value(Literal::Tuple(vec![
+                Literal::Int(1),
+                Literal::Str("a".into())
+            ])))
+        );
+        assert_eq!(decode_reply(b"P12", true, false), Ok(Reply::Proxy(12)));
+        assert!(decode_reply(b"P12", false, false).is_err());
+        assert_eq!(decode_reply(b"S", false, true), Ok(Reply::Exhausted));
+        assert_eq!(
+            decode_reply(b"BYmVsYXk=", false, false),
+            Ok(Reply::Value(Literal::Bytes(b"belay".to_vec())))
+        );
+        assert_eq!(
+            decode_reply(b"AYmVsYXk=", false, false),
+            Ok(Reply::Value(Literal::ByteArray(b"belay".to_vec())))
+        );
+        assert!(matches!(
+            decode_reply(b"B!!", false, false),
+            Err(ReplyError::Base64(_))
+        ));
+        let err = decode_reply(b"__import__('os')", true, true).unwrap_err();
+        assert!(err.to_string().contains("not a Python literal"), "{err}");
+    }
 
     fn run(marker: &[u8], chunks: &[&[u8]]) -> (Vec<u8>, Option<Vec<u8>>, Vec<Vec<u8>>) {
         let mut s = ReplySplitter::new(marker);

@@ -12,7 +12,7 @@ use base64::Engine;
 use sha1::{Digest, Sha1};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::fdio::{FdReader, ReadOutcome, TimedRead};
+use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
 
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const OP_CONTINUATION: u8 = 0x0;
@@ -25,7 +25,7 @@ const MAX_FRAME: u64 = 16 * 1024 * 1024;
 
 /// Upgrade `stream` to a WebSocket at `path`. Returns the reader (with any bytes that followed
 /// the response headers) and the writer.
-pub fn handshake(
+pub(crate) fn handshake(
     mut stream: TcpStream,
     host: &str,
     port: u16,
@@ -126,7 +126,7 @@ fn write_frame(stream: &Mutex<TcpStream>, opcode: u8, payload: &[u8]) -> io::Res
 }
 
 /// Sends every write as one text frame (WebREPL reads REPL input from text frames).
-pub struct WsWriter(Arc<Mutex<TcpStream>>);
+pub(crate) struct WsWriter(Arc<Mutex<TcpStream>>);
 
 impl Write for WsWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
@@ -140,7 +140,7 @@ impl Write for WsWriter {
 }
 
 /// Yields the payload bytes of data frames; answers pings; a close frame ends the stream.
-pub struct WsReader {
+pub(crate) struct WsReader {
     inner: FdReader<TcpStream>,
     /// Received bytes not yet parsed into frames.
     raw: Vec<u8>,
@@ -213,24 +213,25 @@ impl TimedRead for WsReader {
         timeout: Option<Duration>,
         wake: Option<BorrowedFd<'_>>,
     ) -> io::Result<ReadOutcome> {
-        let deadline = timeout.map(|t| Instant::now() + t);
         let mut chunk = vec![0u8; buf.len().max(4096)];
-        loop {
+        retry_until(timeout, |left| {
             self.parse()?;
             if !self.payload.is_empty() {
                 let n = buf.len().min(self.payload.len());
                 buf[..n].copy_from_slice(&self.payload[..n]);
                 self.payload.drain(..n);
-                return Ok(ReadOutcome::Data(n));
+                return Ok(Some(ReadOutcome::Data(n)));
             }
             if self.closed {
-                return Ok(ReadOutcome::Closed);
+                return Ok(Some(ReadOutcome::Closed));
             }
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.read_timeout(&mut chunk, left, wake)? {
-                ReadOutcome::Data(n) => self.raw.extend_from_slice(&chunk[..n]),
-                other => return Ok(other),
-            }
-        }
+            Ok(match self.inner.read_timeout(&mut chunk, left, wake)? {
+                ReadOutcome::Data(n) => {
+                    self.raw.extend_from_slice(&chunk[..n]);
+                    None
+                }
+                other => Some(other),
+            })
+        })
     }
 }

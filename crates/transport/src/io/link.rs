@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::fdio::{AbortSignal, ReadOutcome, TimedRead};
-use crate::port::{Port, SharedWriter, write_all};
+use crate::io::fdio::{AbortSignal, ReadOutcome, TimedRead};
+use crate::io::port::{Port, SharedWriter, write_all};
 
 /// How many received bytes an error message shows.
 const SHOW_LIMIT: usize = 300;
 const READ_CHUNK: usize = 64 * 1024;
 
-pub struct Link {
+pub(crate) struct Link {
     reader: Box<dyn TimedRead>,
     writer: SharedWriter,
     /// Received but not yet consumed.
@@ -26,24 +26,20 @@ pub struct Link {
 
 /// When a wait ends.
 #[derive(Debug, Clone, Copy)]
-pub enum Wait {
+pub(crate) enum Wait {
     /// Give up after this long.
     For(Duration),
-    /// Wait as long as it takes (a task may legitimately run for hours).
-    Forever,
 }
 
 impl Wait {
     fn deadline(self) -> Option<Instant> {
         match self {
             Wait::For(d) => Some(Instant::now() + d),
-            Wait::Forever => None,
         }
     }
     fn duration(self) -> Duration {
         match self {
             Wait::For(d) => d,
-            Wait::Forever => Duration::MAX,
         }
     }
 }
@@ -152,7 +148,7 @@ impl Link {
         let mut searched = 0;
         loop {
             let pending = self.pending();
-            if let Some(i) = find(&pending[searched..], pattern) {
+            if let Some(i) = memchr::memmem::find(&pending[searched..], pattern) {
                 let end = searched + i + pattern.len();
                 let out = pending[..end].to_vec();
                 self.consume(end);
@@ -178,7 +174,7 @@ impl Link {
             let found = patterns
                 .iter()
                 .enumerate()
-                .filter_map(|(k, p)| find(pending, p).map(|i| (i + p.len(), k)))
+                .filter_map(|(k, p)| memchr::memmem::find(pending, p).map(|i| (i + p.len(), k)))
                 .min();
             if let Some((end, k)) = found {
                 let out = pending[..end].to_vec();
@@ -214,16 +210,8 @@ impl Link {
     }
 }
 
-pub fn lost(what: &str, e: std::io::Error) -> TransportError {
+pub(crate) fn lost(what: &str, e: std::io::Error) -> TransportError {
     TransportError::ConnectionLost(format!("{what}: {e}"))
-}
-
-/// Position of `needle` in `hay`.
-pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Placeholder reader left in the `Port` after its reader moved into the link.

@@ -1,0 +1,211 @@
+//! The Rust handle of a board, shared by everything that runs code on it (the `Device`, its tasks,
+//! setups, threads, generators, proxies and `sync`): the live [`Session`], the arguments it was
+//! made with, what the firmware is, and reconnection with replay of the recorded commands.
+//!
+//! Nothing here creates Python objects of this crate: callers turn replies into values
+//! (`crate::calls`), so this module sits below all the Python classes.
+
+pub mod args;
+pub mod session;
+pub mod startup;
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use belay_transport::wire::Firmware;
+use rustpython_vm::builtins::PyBaseExceptionRef;
+use rustpython_vm::{PyResult, VirtualMachine};
+
+use crate::errors::{self, ConnectionLost, MaxHistoryLengthError};
+use args::DeviceArgs;
+use session::{Context, Output, Session};
+
+/// Most commands remembered for replay after a reconnect.
+const MAX_HISTORY: usize = 1000;
+
+/// A board: its connection (none once closed) and how to make it again.
+#[derive(Debug)]
+pub struct Board {
+    args: DeviceArgs,
+    session: RwLock<Option<Arc<Session>>>,
+    firmware: RwLock<Arc<Firmware>>,
+    /// Commands to replay after a reconnect (only with `attempts`).
+    history: Mutex<Vec<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Board {
+    /// Connect, define the helpers and learn the firmware (what every connection does first).
+    pub fn connect(args: DeviceArgs, vm: &VirtualMachine) -> PyResult<Arc<Board>> {
+        let session = Self::open_session(&args, None, vm)?;
+        let firmware = match startup::prepare(&session, &args, vm) {
+            Ok(f) => f,
+            Err(e) => {
+                // Do not leave a half-initialised connection open.
+                vm.allow_threads(|| session.close());
+                return Err(e);
+            }
+        };
+        Ok(Arc::new(Board {
+            args,
+            session: RwLock::new(Some(session)),
+            firmware: RwLock::new(Arc::new(firmware)),
+            history: Mutex::new(Vec::new()),
+        }))
+    }
+
+    fn open_session(
+        args: &DeviceArgs,
+        attempts: Option<i32>,
+        vm: &VirtualMachine,
+    ) -> PyResult<Arc<Session>> {
+        let conn = args.connect(attempts, vm)?;
+        let marker = belay_transport::wire::snippets::session_marker();
+        Ok(Arc::new(Session::new(conn, marker, args.timeout)))
+    }
+
+    pub fn args(&self) -> &DeviceArgs {
+        &self.args
+    }
+
+    /// The live session, or `ConnectionLost` when the device was closed.
+    pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
+        self.session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| errors::new::<ConnectionLost>(vm, "the device is closed"))
+    }
+
+    /// The port of the live session (None once closed).
+    pub fn port(&self) -> Option<String> {
+        self.session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|s| s.port().to_string())
+    }
+
+    /// The firmware found at the last (re)connection.
+    pub fn firmware(&self) -> Arc<Firmware> {
+        self.firmware
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Run `f` on the live session. With reconnect `attempts`, a lost connection is made again
+    /// (recorded commands replayed) and `f` tried once more. `record`: the code to replay after a
+    /// future reconnect, remembered only once it succeeded (so a failed command runs once).
+    pub fn call<T>(
+        &self,
+        vm: &VirtualMachine,
+        record: Option<&str>,
+        f: impl Fn(&Session) -> PyResult<T>,
+    ) -> PyResult<T> {
+        let session = self.session(vm)?;
+        let reconnects = self.args.reconnect_attempts != 0;
+        let result = match f(&session) {
+            Err(e) if reconnects && errors::is::<ConnectionLost>(&e) => {
+                drop(session);
+                self.reconnect(None, vm)?;
+                f(&*self.session(vm)?)
+            }
+            other => other,
+        };
+        if let (Ok(_), Some(code)) = (&result, record)
+            && reconnects
+        {
+            let mut history = lock(&self.history);
+            if history.len() < MAX_HISTORY {
+                history.push(code.to_string());
+            }
+        }
+        result
+    }
+
+    /// Connect again and replay the recorded commands (`attempts`: tries, default the device's).
+    pub fn reconnect(&self, attempts: Option<i32>, vm: &VirtualMachine) -> PyResult<()> {
+        let history = lock(&self.history).clone();
+        if history.len() >= MAX_HISTORY {
+            return Err(errors::new::<MaxHistoryLengthError>(
+                vm,
+                format!(
+                    "more than {MAX_HISTORY} commands were recorded: the board state cannot be rebuilt"
+                ),
+            ));
+        }
+        let attempts = attempts
+            .filter(|&a| a != 0)
+            .unwrap_or(match self.args.reconnect_attempts {
+                0 => 1,
+                n => n,
+            });
+        let old = self
+            .session
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(old) = &old {
+            vm.allow_threads(|| old.close());
+        }
+        let lost = |e: PyBaseExceptionRef| {
+            errors::new::<ConnectionLost>(
+                vm,
+                format!("reconnecting failed: {}", errors::text(&e, vm)),
+            )
+        };
+        let session = Self::open_session(&self.args, Some(attempts), vm).map_err(lost)?;
+        if let Some(old) = &old {
+            session.inherit_code_map(old);
+        }
+        let firmware = startup::prepare(&session, &self.args, vm)?;
+        startup::run_startup(&session, &self.args, &firmware.name, vm)?;
+        let no_map = Context { module: None };
+        for code in &history {
+            session.run(vm, code.clone(), Output::Stdout, &no_map)?;
+        }
+        if self.args.auto_sync_time {
+            startup::sync_clock(&session, 10, vm)?;
+        }
+        *self.firmware.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(firmware);
+        *self.session.write().unwrap_or_else(|p| p.into_inner()) = Some(session);
+        Ok(())
+    }
+
+    /// The `startup` code, then the first clock synchronisation (`auto_sync_time`).
+    pub fn start(&self, vm: &VirtualMachine) -> PyResult<()> {
+        let session = self.session(vm)?;
+        startup::run_startup(&session, &self.args, &self.firmware().name, vm)?;
+        if self.args.auto_sync_time {
+            startup::sync_clock(&session, 10, vm)?;
+        }
+        Ok(())
+    }
+
+    /// Measure the offset between the board clock and the host clock.
+    pub fn sync_clock(&self, samples: usize, vm: &VirtualMachine) -> PyResult<f64> {
+        startup::sync_clock(&*self.session(vm)?, samples, vm)
+    }
+
+    /// Close the connection (idempotent).
+    pub fn close(&self, vm: &VirtualMachine) {
+        let session = self
+            .session
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(session) = session {
+            vm.allow_threads(|| session.close());
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+}

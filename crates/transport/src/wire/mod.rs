@@ -1,0 +1,25 @@
+//! belay-run's wire format (`docs/protocol.md`): everything about the bytes that go to a board and
+//! come back that does not need a host interpreter.
+//!
+//! - [`snippets`]: every piece of board-side code the host sends, one builder each, and the
+//!   `__belay_*` names they define ([`snippets::names`]).
+//! - [`encode`]: host values written as board source text (exact floats, base64 for binary data,
+//!   packed int arrays, short strings padded out of the board parser's intern pool).
+//! - [`reply`]: a call's output and its result told apart by an unforgeable marker, the result's
+//!   framing (`T<ticks>|`, `B`/`A` base64, `P<n>` proxies, `S`) and its decoding.
+//! - [`literal`]: the parser of the Python literals a board returns (never `eval`).
+//! - [`traceback`]: board tracebacks rewritten to point at the host files the code came from.
+
+pub mod encode;
+pub mod firmware;
+pub mod literal;
+pub mod reply;
+pub mod snippets;
+mod token;
+pub mod traceback;
+
+pub use encode::Encoder;
+pub use firmware::Firmware;
+pub use literal::{Literal, LiteralError, parse_literal};
+pub use reply::{Reply, ReplyError, ReplySplitter, decode_reply, split_time};
+pub use token::random_token;
