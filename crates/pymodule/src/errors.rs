@@ -112,7 +112,10 @@ pub(crate) mod belay_errors {
 }
 
 /// A new `E` (one of the classes above) with `message`.
-pub(crate) fn new<E: StaticType>(vm: &VirtualMachine, message: impl Into<String>) -> PyBaseExceptionRef {
+pub(crate) fn new<E: StaticType>(
+    vm: &VirtualMachine,
+    message: impl Into<String>,
+) -> PyBaseExceptionRef {
     vm.new_exception_msg(E::static_type().to_owned(), message.into().into())
 }
 
@@ -132,7 +135,7 @@ pub(crate) fn text(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> String {
 /// The `belay` exception for a transport failure.
 pub(crate) fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseExceptionRef {
     let message = e.to_string();
-    match e {
+    match &e {
         TransportError::Open { .. } | TransportError::BadPort { .. } => {
             new::<ConnectionFailedError>(vm, message)
         }
@@ -144,16 +147,26 @@ pub(crate) fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseE
         TransportError::Usb(UsbError::Ambiguous { .. }) => {
             new::<InsufficientSpecifierError>(vm, message)
         }
-        TransportError::Timeout { .. }
-        | TransportError::Protocol { .. }
-        | TransportError::Aborted => new::<PyboardError>(vm, message),
+        // A bounded wait that ran out: the board stopped answering (while connecting, the
+        // connection failed; see `connect_error`).
+        TransportError::Timeout { .. } if e.is_connect_step() => {
+            new::<ConnectionFailedError>(vm, message)
+        }
+        TransportError::Timeout { .. } => new::<ConnectionLost>(vm, message),
+        TransportError::Protocol { .. } | TransportError::Aborted => {
+            new::<PyboardError>(vm, message)
+        }
     }
 }
 
 /// The `belay` exception for a failure to connect to `port`: the specific classes
 /// (AuthenticationError, DeviceNotFoundError, ...) are kept, anything else is
 /// ConnectionFailedError.
-pub(crate) fn connect_error(vm: &VirtualMachine, port: &str, e: TransportError) -> PyBaseExceptionRef {
+pub(crate) fn connect_error(
+    vm: &VirtualMachine,
+    port: &str,
+    e: TransportError,
+) -> PyBaseExceptionRef {
     let exc = transport_error(vm, e);
     let message = format!("could not connect to {port}: {}", text(&exc, vm));
     if is::<PyboardError>(&exc) || is::<ConnectionLost>(&exc) {

@@ -16,9 +16,7 @@ use rustpython_vm::{
 use crate::board::Board;
 use crate::board::session::{Context, Output};
 use crate::errors::{self, FeatureUnavailableError};
-use crate::functions::options::{
-    CO_GENERATOR, FunctionInfo, Kind, Options, check_name,
-};
+use crate::functions::options::{CO_GENERATOR, FunctionInfo, Kind, Options, check_name};
 use crate::functions::setup::Setup;
 use crate::functions::task::Task;
 use crate::functions::thread::Thread;
@@ -204,4 +202,3 @@ impl Representable for Executer {
         Ok(format!("<belay executer {}>", zelf.kind.attr_name()))
     }
 }
-

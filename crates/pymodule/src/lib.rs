@@ -26,7 +26,9 @@ pub mod sync;
 mod usb;
 mod values;
 
-pub use board::args::{preconnect, release_preconnect, set_default_port};
+pub use board::args::{
+    preconnect, release_preconnect, set_default_connect_timeout, set_default_port,
+};
 
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {

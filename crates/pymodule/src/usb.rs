@@ -8,7 +8,6 @@ use rustpython_vm::{Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachi
 
 use crate::errors::transport_error;
 
-
 #[pyclass(module = "belay", name = "UsbSpecifier")]
 #[derive(Debug, PyPayload)]
 pub struct PyUsbSpecifier(pub UsbSpecifier);
@@ -175,7 +174,11 @@ impl Comparable for PyUsbSpecifier {
 pub fn list_devices(vm: &VirtualMachine) -> PyObjectRef {
     let items = list_usb_ports()
         .iter()
-        .map(|p| PyUsbSpecifier(UsbSpecifier::of_port(p)).into_ref(&vm.ctx).into())
+        .map(|p| {
+            PyUsbSpecifier(UsbSpecifier::of_port(p))
+                .into_ref(&vm.ctx)
+                .into()
+        })
         .collect();
     vm.ctx.new_list(items).into()
 }

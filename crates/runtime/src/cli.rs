@@ -50,8 +50,20 @@ pub struct Cli {
     )]
     pub port: Option<String>,
 
+    /// The longest connecting to a board may take, every step included (default 10): a board
+    /// that stops answering is an error naming the step it was at.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub connect_timeout: Option<f64>,
+
     #[command(flatten)]
     pub script: ScriptArgs,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
+        _ => Err(format!("{text:?} is not a positive number of seconds")),
+    }
 }
 
 #[derive(Debug, Args)]

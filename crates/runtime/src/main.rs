@@ -22,6 +22,9 @@ fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     belay_pymodule::set_default_port(cli.port.clone());
+    if let Some(seconds) = cli.connect_timeout {
+        belay_pymodule::set_default_connect_timeout(std::time::Duration::from_secs_f64(seconds));
+    }
     let code = match &cli.command {
         Some(Command::Latency(args)) => commands::latency(args),
         Some(Command::Exec(args)) => commands::exec(args, &cli),

@@ -58,9 +58,14 @@ fn main() {
     // The helpers end by reporting the implementation and which decoders the board has; the
     // values are written for it as belay-run writes them.
     let implementation = run(&mut repl, &snippets::helpers("@R@"));
-    let text = implementation.strip_prefix(b"@R@").expect("the helpers' result");
+    let text = implementation
+        .strip_prefix(b"@R@")
+        .expect("the helpers' result");
     let Ok(Literal::Tuple(items)) = parse_literal(text) else {
-        panic!("not an implementation tuple: {}", String::from_utf8_lossy(text));
+        panic!(
+            "not an implementation tuple: {}",
+            String::from_utf8_lossy(text)
+        );
     };
     let flag = |i: usize| items.get(i) == Some(&Literal::Bool(true));
     let encoder = Encoder {

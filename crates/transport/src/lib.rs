@@ -22,13 +22,15 @@ pub mod timesync;
 mod usb;
 pub mod wire;
 
-pub use error::{Result, TransportError, show_bytes};
+pub use error::{Phase, Result, TransportError, show_bytes};
 pub use io::fdio::{ReadOutcome, TimedRead};
+/// The most bytes the link reads from a board at once (what the transport may hold besides the
+/// output in flight, [`STDOUT_IN_FLIGHT`]).
+pub use io::link::READ_CHUNK as LINK_READ_CHUNK;
 pub use io::login::Credentials;
 pub use io::port::{ConnectOptions, SerialOptions};
-pub use repl::connection::{
-    Collected, Connection, ExecEvent, ExecHandle, PendingConnection,
-};
+pub use repl::call::{ExecEvent, ExecHandle, STDOUT_IN_FLIGHT};
+pub use repl::connection::{Collected, Connection, PendingConnection};
 pub use repl::passthrough::{Passthrough, PassthroughSender};
 pub use repl::raw_repl::{PasteMode, RawRepl, ReplOptions};
 pub use spec::PortSpec;

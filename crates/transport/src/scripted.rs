@@ -1,5 +1,6 @@
 //! A scripted board for protocol tests: each step waits for exact bytes from the host, then
-//! answers with the given bytes. Used by unit tests here and by callers' tests.
+//! answers with the given bytes (an empty answer: the board stays silent). Used by unit tests
+//! here and by callers' tests.
 
 use std::collections::VecDeque;
 use std::io;
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::Result;
 use crate::io::fdio::{ReadOutcome, Ready, TimedRead, wait_readable};
+use crate::io::port::ConnectOptions;
 use crate::repl::connection::{Connection, PendingConnection};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 
@@ -25,6 +27,10 @@ struct State {
     unexpected: Option<String>,
     /// Number of write calls the host made.
     writes: usize,
+    /// Once the steps ran out, take whatever the host sends and answer nothing.
+    silent_at_end: bool,
+    /// Bytes the host has read.
+    read_by_host: u64,
 }
 
 /// The board's side of a scripted conversation.
@@ -61,21 +67,56 @@ impl ScriptedBoard {
         self
     }
 
+    /// Once all steps ran, stop answering: whatever the host sends later is taken (and logged)
+    /// without an answer and without counting as unexpected; the line stays open.
+    pub fn silent_at_end(self) -> Self {
+        self.state.0.lock().unwrap().silent_at_end = true;
+        self
+    }
+
     /// The host's reader and writer of a line whose far end is this board.
     pub fn halves(&self) -> (Box<dyn TimedRead>, Box<dyn io::Write + Send>) {
-        (Box::new(Reader(self.clone())), Box::new(Writer(self.clone())))
+        (
+            Box::new(Reader(self.clone())),
+            Box::new(Writer(self.clone())),
+        )
     }
 
-    /// Enter the raw REPL of this board.
+    /// Enter the raw REPL of this board (within the default connect timeout).
     pub fn repl(&self, opts: ReplOptions) -> Result<RawRepl> {
-        let (reader, writer) = self.halves();
-        RawRepl::over(reader, writer, opts)
+        self.repl_within(opts, ConnectOptions::default().connect_timeout)
     }
 
-    /// Start a protocol thread on this board.
-    pub fn connect(&self, opts: ReplOptions) -> PendingConnection {
+    /// Enter the raw REPL of this board within `connect_timeout`.
+    pub fn repl_within(&self, opts: ReplOptions, connect_timeout: Duration) -> Result<RawRepl> {
         let (reader, writer) = self.halves();
-        Connection::start_over("scripted board".into(), reader, writer, opts)
+        RawRepl::over(reader, writer, opts, connect_timeout)
+    }
+
+    /// Start a protocol thread on this board (within the default connect timeout).
+    pub fn connect(&self, opts: ReplOptions) -> PendingConnection {
+        self.connect_within(opts, ConnectOptions::default().connect_timeout)
+    }
+
+    /// Start a protocol thread on this board that connects within `connect_timeout`.
+    pub fn connect_within(
+        &self,
+        opts: ReplOptions,
+        connect_timeout: Duration,
+    ) -> PendingConnection {
+        let (reader, writer) = self.halves();
+        Connection::start_over(
+            "scripted board".into(),
+            reader,
+            writer,
+            opts,
+            connect_timeout,
+        )
+    }
+
+    /// How many bytes the host has read from this board so far.
+    pub fn read_by_host(&self) -> u64 {
+        self.state.0.lock().unwrap().read_by_host
     }
 
     /// Everything the host wrote.
@@ -117,6 +158,7 @@ impl TimedRead for Reader {
                 for (i, b) in s.outbox.drain(..n).enumerate() {
                     buf[i] = b;
                 }
+                s.read_by_host += n as u64;
                 return Ok(ReadOutcome::Data(n));
             }
             if s.hang_up_at_end && s.steps.is_empty() {
@@ -151,7 +193,9 @@ impl io::Write for Writer {
         s.received.extend_from_slice(data);
         loop {
             let Some((expect, _)) = s.steps.front() else {
-                if !s.received.is_empty() && s.unexpected.is_none() {
+                if s.silent_at_end {
+                    s.received.clear();
+                } else if !s.received.is_empty() && s.unexpected.is_none() {
                     s.unexpected = Some(crate::error::show_bytes(&s.received, 200));
                 }
                 break;

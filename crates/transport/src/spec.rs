@@ -1,4 +1,4 @@
-//! Port strings, as Belay accepts them (belay-spec §1.2), plus `socket://` and `auto`.
+//! Port strings, as Belay accepts them (see the README's port table), plus `socket://` and `auto`.
 
 use crate::error::{Result, TransportError};
 use crate::usb::UsbSpecifier;

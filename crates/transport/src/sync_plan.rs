@@ -1,5 +1,5 @@
 //! `device.sync` on the host: which local files go where on the board, what the board keeps, and
-//! the FNV-1a hashes both sides compare (belay-spec §1.9, §2.10). No board and no Python here.
+//! the FNV-1a hashes both sides compare (`docs/protocol.md` §2). No board and no Python here.
 
 use std::path::{Component, Path, PathBuf};
 

@@ -1,4 +1,4 @@
-//! Board clock ↔ host clock (belay-spec §1.11): tick unwrapping with wrap-around and reset
+//! Board clock ↔ host clock (`docs/protocol.md` §3.2): tick unwrapping with wrap-around and reset
 //! detection, and the offset between the two clocks (device − host, in seconds). Unlike Belay,
 //! returned timestamps use the *unwrapped* ticks, so they stay right after a tick wrap.
 

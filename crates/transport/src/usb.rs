@@ -386,7 +386,10 @@ mod tests {
             device: "/dev/ttyS0".into(),
             ..Default::default()
         };
-        assert_eq!(port_row(&plain), ["/dev/ttyS0", "-", "-", "-", "-", "-", "-"]);
+        assert_eq!(
+            port_row(&plain),
+            ["/dev/ttyS0", "-", "-", "-", "-", "-", "-"]
+        );
         let pico = port("/dev/ttyACM0", 0x2E8A, "E66");
         assert_eq!(port_row(&pico)[1..3], ["0x2e8a", "0x0005"]);
         assert!(list_ports().iter().all(|p| !p.device.is_empty()));

@@ -1,42 +1,13 @@
 //! The raw-REPL state machine against scripted byte streams (real boards are in the workspace's
 //! integration tests; these pin the exact bytes on the wire and the error paths).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use belay_transport::scripted::ScriptedBoard;
-use belay_transport::{ExecEvent, PasteMode, RawRepl, ReplOptions, TransportError};
-
-const ENTER: &[u8] = b"\r\x03\x03\r\x02";
-const BANNER: &[u8] = b"\r\n>>> \r\nMicroPython v1.29.0 on 2026-11-23; test\r\nType \"help()\" for more information.\r\n>>> ";
-const RAW: &[u8] = b"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>";
-
-fn opts(soft_reset: bool) -> ReplOptions {
-    ReplOptions {
-        soft_reset,
-        timeout: Duration::from_millis(300),
-    }
-}
-
-fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
-    board.repl(opts(soft_reset)).expect("enter raw REPL")
-}
-
-fn exec(repl: &mut RawRepl, code: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let mut out = Vec::new();
-    let err = repl
-        .exec(code, &mut |b| out.extend_from_slice(b))
-        .expect("exec");
-    (out, err)
-}
-
-fn assert_all_steps_ran(board: &ScriptedBoard) {
-    let (left, unexpected) = board.leftovers();
-    assert_eq!(
-        unexpected, None,
-        "host sent bytes the script did not expect"
-    );
-    assert_eq!(left, 0, "script steps left");
-}
+use belay_transport::{ExecEvent, PasteMode, TransportError};
+use common::{BANNER, ENTER, RAW, assert_all_steps_ran, entered, exec, opts};
 
 #[test]
 fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
@@ -138,9 +109,7 @@ fn long_command_follows_the_flow_control_window() {
 fn missing_prompt_times_out_with_what_was_received() {
     let board = ScriptedBoard::new().step(ENTER, b"garbage without a prompt");
     let t0 = Instant::now();
-    let err = board.repl(opts(false))
-        .err()
-        .expect("must time out");
+    let err = board.repl(opts(false)).err().expect("must time out");
     assert!(t0.elapsed() < Duration::from_secs(2));
     let msg = err.to_string();
     assert!(matches!(err, TransportError::Timeout { .. }), "{msg}");
@@ -271,7 +240,10 @@ fn an_abort_request_stops_a_call_that_never_ends() {
     let mut out = Vec::new();
     let mut aborted = false;
     let err = loop {
-        match handle.events.recv_timeout(Duration::from_secs(5)).expect("an event") {
+        match handle
+            .recv_timeout(Duration::from_secs(5))
+            .expect("an event")
+        {
             ExecEvent::Stdout(b) => {
                 out.extend_from_slice(&b);
                 if !aborted {
@@ -280,6 +252,7 @@ fn an_abort_request_stops_a_call_that_never_ends() {
                     aborted = true;
                 }
             }
+            ExecEvent::Accepted => {}
             ExecEvent::Done { .. } => panic!("the call cannot end on its own"),
             ExecEvent::Failed(e) => break e,
         }

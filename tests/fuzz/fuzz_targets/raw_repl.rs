@@ -16,6 +16,8 @@ use belay_transport::{RawRepl, ReadOutcome, ReplOptions, TimedRead};
 use libfuzzer_sys::fuzz_target;
 
 const SEP: &[u8] = b"\xff\xfe";
+/// The whole connect is bounded too (the fuzz board never makes the host wait long).
+const CONNECT: Duration = Duration::from_millis(50);
 
 struct Feed {
     answers: Vec<Vec<u8>>,
@@ -113,7 +115,7 @@ fuzz_target!(|data: &[u8]| {
         soft_reset: flags & 1 == 1,
         timeout: Duration::from_millis(1),
     };
-    let Ok(mut repl) = RawRepl::over(Box::new(board.clone()), Box::new(board), opts) else {
+    let Ok(mut repl) = RawRepl::over(Box::new(board.clone()), Box::new(board), opts, CONNECT) else {
         return;
     };
     // A short command, then one longer than any window the board may grant.

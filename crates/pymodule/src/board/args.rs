@@ -17,6 +17,7 @@ use crate::errors::{self, ConnectionFailedError, connect_error, transport_error}
 use crate::usb::PyUsbSpecifier;
 
 static DEFAULT_PORT: OnceLock<Option<String>> = OnceLock::new();
+static DEFAULT_CONNECT_TIMEOUT: OnceLock<Duration> = OnceLock::new();
 
 /// A connection started before the script asked for it (see [`preconnect`]).
 static EARLY: Mutex<Option<(String, PendingConnection)>> = Mutex::new(None);
@@ -26,12 +27,33 @@ pub fn set_default_port(port: Option<String>) {
     let _ = DEFAULT_PORT.set(port);
 }
 
+/// The longest a connect may take when `Device(connect_timeout=...)` is not given (the CLI's
+/// `--connect-timeout`; 10 s otherwise).
+pub fn set_default_connect_timeout(timeout: Duration) {
+    let _ = DEFAULT_CONNECT_TIMEOUT.set(timeout);
+}
+
+fn default_connect_timeout() -> Duration {
+    DEFAULT_CONNECT_TIMEOUT
+        .get()
+        .copied()
+        .unwrap_or_else(|| ConnectOptions::default().connect_timeout)
+}
+
+/// `Device`'s default settings (what an early connection is made with).
+fn early_options() -> ConnectOptions {
+    ConnectOptions {
+        connect_timeout: default_connect_timeout(),
+        ..ConnectOptions::default()
+    }
+}
+
 /// Start connecting to `port` with `Device`'s default settings now, while the interpreter
 /// starts; the first `Device` for that port with default settings adopts the connection. Used by
 /// the CLI when `--port` is given explicitly: the board is the one the user named.
 pub fn preconnect(port: &str) {
     if let Ok(spec) = PortSpec::parse(port) {
-        let pending = Connection::start(spec, ConnectOptions::default());
+        let pending = Connection::start(spec, early_options());
         *EARLY.lock().unwrap_or_else(|p| p.into_inner()) = Some((port.to_string(), pending));
     }
 }
@@ -49,7 +71,7 @@ pub fn release_preconnect() {
 fn take_early(port: &str, opts: &ConnectOptions) -> Option<PendingConnection> {
     let mut early = EARLY.lock().unwrap_or_else(|p| p.into_inner());
     match early.take() {
-        Some((p, pending)) if p == port && *opts == ConnectOptions::default() => Some(pending),
+        Some((p, pending)) if p == port && *opts == early_options() => Some(pending),
         Some((p, pending)) if p == port => {
             drop(pending.into_connection());
             None
@@ -62,10 +84,12 @@ fn take_early(port: &str, opts: &ConnectOptions) -> Option<PendingConnection> {
 }
 
 /// `Device(device=None, baudrate=115200, user="micro", password="python", attempts=1,
-/// exclusive=True, *, startup=None, attempts=0, auto_sync_time=True, timeout=None)`: Belay's
+/// exclusive=True, *, startup=None, attempts=0, auto_sync_time=True, timeout=None,
+/// connect_timeout=10)`: Belay's
 /// `Pyboard` parameters (the first `attempts`, positional only, is Pyboard's tries to connect),
 /// then `Device`'s own (the keyword `attempts` is the number of automatic reconnects; `timeout` is
-/// belay-run's: the longest a call may run).
+/// belay-run's: the longest a call may run; `connect_timeout` too: the longest connecting may
+/// take, every step of it included).
 #[derive(rustpython_vm::FromArgs)]
 pub struct DeviceParams {
     #[pyarg(any, default)]
@@ -88,6 +112,8 @@ pub struct DeviceParams {
     auto_sync_time: Option<ArgIntoBool>,
     #[pyarg(named, default)]
     timeout: Option<f64>,
+    #[pyarg(named, default)]
+    connect_timeout: Option<f64>,
 }
 
 /// The arguments of `Device(...)`, checked and resolved.
@@ -105,12 +131,19 @@ pub struct DeviceArgs {
     pub reconnect_attempts: i32,
     pub startup: Option<String>,
     pub timeout: Option<Duration>,
+    /// The longest one connect may take (every step, the soft reset included).
+    connect_timeout: Duration,
     /// Synchronise the clocks at start-up and time every call (`auto_sync_time`, default True).
     pub auto_sync_time: bool,
 }
 
 /// `value` as a str, or `default` when it is None.
-fn text(value: Option<PyObjectRef>, name: &str, default: &str, vm: &VirtualMachine) -> PyResult<String> {
+fn text(
+    value: Option<PyObjectRef>,
+    name: &str,
+    default: &str,
+    vm: &VirtualMachine,
+) -> PyResult<String> {
     match value {
         None => Ok(default.to_string()),
         Some(v) => Ok(v
@@ -133,15 +166,16 @@ impl DeviceArgs {
             None if reconnect_attempts < 0 => -1,
             None => reconnect_attempts.saturating_add(1),
         };
-        let timeout = match p.timeout {
-            None => None,
-            Some(secs) if secs > 0.0 && secs.is_finite() => Some(Duration::from_secs_f64(secs)),
-            Some(_) => {
-                return Err(
-                    vm.new_value_error("timeout must be a positive number of seconds or None")
-                );
-            }
+        let seconds = |value: Option<f64>, name: &str| match value {
+            None => Ok(None),
+            Some(secs) if secs > 0.0 && secs.is_finite() => Ok(Some(Duration::from_secs_f64(secs))),
+            Some(_) => Err(vm.new_value_error(format!(
+                "{name} must be a positive number of seconds or None"
+            ))),
         };
+        let timeout = seconds(p.timeout, "timeout")?;
+        let connect_timeout =
+            seconds(p.connect_timeout, "connect_timeout")?.unwrap_or_else(default_connect_timeout);
         Ok(DeviceArgs {
             port: port(p.device, vm)?,
             serial: SerialOptions {
@@ -159,6 +193,7 @@ impl DeviceArgs {
                 .map(|s| text(Some(s), "startup", "", vm))
                 .transpose()?,
             timeout,
+            connect_timeout,
             auto_sync_time: p.auto_sync_time.is_none_or(ArgIntoBool::into_bool),
         })
     }
@@ -172,6 +207,7 @@ impl DeviceArgs {
             credentials: self.credentials.clone(),
             attempts: attempts.unwrap_or(self.connect_attempts),
             repl: ReplOptions::default(),
+            connect_timeout: self.connect_timeout,
         };
         let pending = match take_early(&self.port, &opts) {
             Some(early) => early,

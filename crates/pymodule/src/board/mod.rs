@@ -190,7 +190,20 @@ impl Board {
         startup::sync_clock(&*self.session(vm)?, samples, vm)
     }
 
-    /// Close the connection (idempotent).
+    /// The device starts closing: its teardowns run with a short bound on the board taking each
+    /// command (see `Session::begin_closing`). Whether the board still answers (the teardowns
+    /// are skipped when it does not).
+    pub fn begin_closing(&self, vm: &VirtualMachine) -> bool {
+        match self.session(vm) {
+            Ok(session) => {
+                session.begin_closing();
+                !session.unresponsive()
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Close the connection (idempotent; bounded in time whatever the board does).
     pub fn close(&self, vm: &VirtualMachine) {
         let session = self
             .session

@@ -16,14 +16,22 @@ use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
-use crate::errors::{self, NotBelayResponseError, PyboardError, PyboardException, transport_error};
+use crate::errors::{
+    self, ConnectionLost, NotBelayResponseError, PyboardError, PyboardException, transport_error,
+};
 use crate::output::Forwarder;
 use crate::source::SourceCache;
 
 /// How long a call waits between checks for Ctrl-C on the host.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
-/// After Ctrl-C, how long to wait for the interrupted board call to wind down.
-const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+/// After Ctrl-C, how long to wait for the interrupted board call to wind down. A board answers
+/// Ctrl-C in milliseconds (its traceback is short); one that does not has stopped answering.
+const INTERRUPT_GRACE: Duration = Duration::from_millis(500);
+/// While the device closes (its teardowns, at exit too): how long a command may take to be
+/// accepted before the board counts as no longer answering.
+const CLOSING_HANDSHAKE: Duration = Duration::from_millis(500);
+/// How long closing the connection may take (a stuck board included).
+const CLOSE_WAIT: Duration = Duration::from_millis(400);
 
 pub struct Session {
     conn: Connection,
@@ -40,6 +48,10 @@ pub struct Session {
     time: Mutex<TimeSync>,
     /// Calls are timed by default (`auto_sync_time`).
     timing: AtomicBool,
+    /// The device is closing: commands must be accepted within [`CLOSING_HANDSHAKE`].
+    closing: AtomicBool,
+    /// The board stopped answering (an interrupt or a handshake went unanswered).
+    unresponsive: AtomicBool,
 }
 
 impl std::fmt::Debug for Session {
@@ -76,6 +88,8 @@ impl Session {
             call_timeout,
             time: Mutex::new(TimeSync::default()),
             timing: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            unresponsive: AtomicBool::new(false),
         }
     }
 
@@ -205,19 +219,29 @@ impl Session {
         forward: &mut Forwarder,
     ) -> PyResult<(Option<Vec<u8>>, Vec<u8>)> {
         let deadline = self.call_timeout.map(|t| Instant::now() + t);
+        // While closing, a board that does not take the command soon has stopped answering.
+        let mut accept_by = self
+            .closing
+            .load(Ordering::Relaxed)
+            .then(|| Instant::now() + CLOSING_HANDSHAKE);
         loop {
             if let Err(exc) = vm.check_signals() {
                 self.interrupted(vm, handle, forward);
                 return Err(exc);
             }
+            let now = Instant::now();
+            if accept_by.is_some_and(|t| now >= t) {
+                return Err(self.not_accepted(vm, handle, forward));
+            }
             let poll = match deadline {
-                Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(d) => match d.checked_duration_since(now) {
                     Some(left) => left.min(SIGNAL_POLL),
                     None => return Err(self.timed_out(vm, handle, forward)),
                 },
                 None => SIGNAL_POLL,
             };
-            match vm.allow_threads(|| handle.events.recv_timeout(poll)) {
+            match vm.allow_threads(|| handle.recv_timeout(poll)) {
+                Ok(ExecEvent::Accepted) => accept_by = None,
                 Ok(ExecEvent::Stdout(bytes)) => {
                     if let Err(exc) = forward.write(&bytes, vm) {
                         self.interrupted(vm, handle, forward);
@@ -238,6 +262,25 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// While closing, the board did not take a command within [`CLOSING_HANDSHAKE`].
+    fn not_accepted(
+        &self,
+        vm: &VirtualMachine,
+        handle: &ExecHandle,
+        forward: &mut Forwarder,
+    ) -> PyBaseExceptionRef {
+        self.conn.abort(handle.id);
+        self.unresponsive.store(true, Ordering::Relaxed);
+        let _ = forward.finish(vm);
+        errors::new::<ConnectionLost>(
+            vm,
+            format!(
+                "the board did not take the command within {CLOSING_HANDSHAKE:?} while the device \
+                 was closing: it stopped answering"
+            ),
+        )
     }
 
     /// The call ran past the device's `timeout`.
@@ -273,17 +316,20 @@ impl Session {
                 let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                     break false;
                 };
-                match vm.allow_threads(|| handle.events.recv_timeout(left)) {
+                match vm.allow_threads(|| handle.recv_timeout(left)) {
                     Ok(ExecEvent::Stdout(bytes)) => {
                         let _ = forward.write(&bytes, vm);
                     }
-                    Ok(_) | Err(RecvTimeoutError::Disconnected) => break true,
+                    Ok(ExecEvent::Accepted) => {}
+                    Ok(ExecEvent::Done { .. } | ExecEvent::Failed(_))
+                    | Err(RecvTimeoutError::Disconnected) => break true,
                     Err(RecvTimeoutError::Timeout) => break false,
                 }
             }
         };
         if !ended {
             self.conn.abort(handle.id);
+            self.unresponsive.store(true, Ordering::Relaxed);
         }
         let _ = forward.finish(vm);
         ended
@@ -294,8 +340,20 @@ impl Session {
         self.conn.interrupt().map_err(|e| transport_error(vm, e))
     }
 
+    /// From now on the device is closing: commands that the board does not take within
+    /// [`CLOSING_HANDSHAKE`] fail, and the board counts as no longer answering.
+    pub fn begin_closing(&self) {
+        self.closing.store(true, Ordering::Relaxed);
+    }
+
+    /// The board stopped answering: an interrupt or a command's handshake went unanswered.
+    pub fn unresponsive(&self) -> bool {
+        self.unresponsive.load(Ordering::Relaxed)
+    }
+
+    /// Close the connection, within [`CLOSE_WAIT`] whatever the board does.
     pub fn close(&self) {
-        self.conn.close(Duration::from_secs(2));
+        self.conn.close(CLOSE_WAIT);
     }
 }
 

@@ -9,7 +9,9 @@ use rustpython_vm::{PyResult, VirtualMachine};
 
 use super::args::DeviceArgs;
 use super::session::{Context, Output, Session, host_now};
-use crate::errors::{self, InternalError, NotBelayResponseError, PyboardException, UnparsableResultError};
+use crate::errors::{
+    self, InternalError, NotBelayResponseError, PyboardException, UnparsableResultError,
+};
 use crate::source::dedent;
 
 const NO_MAP: Context<'static> = Context { module: None };
@@ -40,7 +42,10 @@ pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyR
     let reply = session
         .run(vm, helpers, Output::Stdout, &NO_MAP)?
         .ok_or_else(|| {
-            errors::new::<NotBelayResponseError>(vm, "the board did not answer the start-up helpers")
+            errors::new::<NotBelayResponseError>(
+                vm,
+                "the board did not answer the start-up helpers",
+            )
         })?;
     let mut firmware = Firmware::from_reply(&literal(vm, &reply)?).ok_or_else(|| {
         errors::new::<InternalError>(vm, "unexpected implementation tuple from the board")
@@ -59,9 +64,7 @@ pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyR
     );
     firmware.emitters = match checked {
         Ok(_) => emitters_from(None),
-        Err(e) if errors::is::<PyboardException>(&e) => {
-            emitters_from(Some(&errors::text(&e, vm)))
-        }
+        Err(e) if errors::is::<PyboardException>(&e) => emitters_from(Some(&errors::text(&e, vm))),
         Err(e) => return Err(e),
     };
 

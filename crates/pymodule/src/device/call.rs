@@ -58,7 +58,9 @@ impl Callable for Device {
         };
         let output = match args.stream_out {
             OptionalArg::Missing => Output::Stdout,
-            OptionalArg::Present(stream) => Output::Stream((!vm.is_none(&stream)).then_some(stream)),
+            OptionalArg::Present(stream) => {
+                Output::Stream((!vm.is_none(&stream)).then_some(stream))
+            }
         };
         let board = zelf.board(vm)?;
         let device = zelf.as_object().to_owned();
@@ -66,7 +68,11 @@ impl Callable for Device {
         let return_time = args.return_time.into_bool();
         let (proxy, trusted) = (args.proxy.into_bool(), args.trusted.into_bool());
         let code = dedent(&cmd);
-        let code = if args.minify.into_bool() { minify(&code) } else { code };
+        let code = if args.minify.into_bool() {
+            minify(&code)
+        } else {
+            code
+        };
         let expression = is_expression(&code);
         let record = args.record.into_bool().then_some(code.as_str());
         if proxy && expression {

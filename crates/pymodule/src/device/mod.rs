@@ -170,15 +170,25 @@ impl Device {
             .filter(|e| e.kind() == Kind::Teardown)
             .flat_map(|e| e.created())
             .collect();
-        if !teardowns.is_empty() {
+        let answering = board.begin_closing(vm);
+        if !teardowns.is_empty() && !answering {
+            eprintln!(
+                "belay: teardowns skipped: the board on {} stopped answering",
+                board.port().unwrap_or_default()
+            );
+        } else if !teardowns.is_empty() {
             // Stop whatever the board is running (a thread, a loop) before tearing down.
             if let Ok(session) = board.session(vm) {
                 let _ = session.interrupt_idle(vm);
             }
-        }
-        for teardown in teardowns {
-            if let Err(e) = teardown.call((), vm) {
-                failure.get_or_insert(e);
+            for teardown in teardowns {
+                if let Err(e) = teardown.call((), vm) {
+                    let gone = errors::is::<ConnectionLost>(&e);
+                    failure.get_or_insert(e);
+                    if gone {
+                        break; // the board stopped answering: the other teardowns cannot run
+                    }
+                }
             }
         }
         board.close(vm);
@@ -291,8 +301,7 @@ impl Device {
     /// Measure the offset between the board clock and the host clock (device − host, seconds).
     #[pymethod]
     fn sync_time(zelf: &Py<Self>, args: SyncTimeArgs, vm: &VirtualMachine) -> PyResult<f64> {
-        zelf.board(vm)?
-            .sync_clock(args.samples.unwrap_or(10), vm)
+        zelf.board(vm)?.sync_clock(args.samples.unwrap_or(10), vm)
     }
 
     /// Board clock minus host clock, in seconds (`ValueError` before any synchronisation).

@@ -124,7 +124,9 @@ pub fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
     {
         return Err(errors::new::<SpecialFunctionNameError>(
             vm,
-            format!("'{name}' is reserved: board functions may not be named __dunder__ or start with _belay"),
+            format!(
+                "'{name}' is reserved: board functions may not be named __dunder__ or start with _belay"
+            ),
         ));
     }
     Ok(())

@@ -78,7 +78,7 @@ impl Setup {
             let k = k
                 .downcast::<PyStr>()
                 .map_err(|_| vm.new_type_error("argument name"))?;
-            lines.push(snippets::assign(&k.to_string(), &to_source(encoder, &v, vm)?));
+            lines.push(snippets::assign(k.as_ref(), &to_source(encoder, &v, vm)?));
         }
         Ok(lines)
     }
@@ -133,4 +133,3 @@ impl Representable for Setup {
         Ok(format!("<belay setup {}>", zelf.info.name))
     }
 }
-

@@ -121,4 +121,3 @@ impl Representable for Task {
         Ok(format!("<belay task {}>", zelf.name))
     }
 }
-

@@ -15,11 +15,11 @@ use rustpython_vm::{
 };
 
 use super::object::{ProxyObject, Target};
+use crate::board::session::Output;
 use crate::calls;
 use crate::device::Device;
 use crate::errors::{self, PyboardException};
 use crate::values;
-use crate::board::session::Output;
 use belay_transport::wire::snippets::{self, expr};
 
 impl ProxyObject {
@@ -171,7 +171,11 @@ impl GetAttr for ProxyObject {
             return Ok(local);
         }
         let t = zelf.target(vm)?;
-        Self::get(&t, &expr::attribute(&t.name, &name.as_wtf8().to_string()), vm)
+        Self::get(
+            &t,
+            &expr::attribute(&t.name, &name.as_wtf8().to_string()),
+            vm,
+        )
     }
 }
 

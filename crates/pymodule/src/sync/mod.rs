@@ -134,7 +134,14 @@ pub fn run(
     };
     board.call(vm, None, |s| {
         let firmware = board.firmware();
-        push(s, &plan, &firmware.name, firmware.has_emitter("viper"), progress, vm)
+        push(
+            s,
+            &plan,
+            &firmware.name,
+            firmware.has_emitter("viper"),
+            progress,
+            vm,
+        )
     })
 }
 

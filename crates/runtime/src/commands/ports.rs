@@ -46,19 +46,12 @@ pub fn list() -> ExitCode {
 /// The specifier that finds `port` again: its USB identity, not its device path (the hub
 /// location only for a board without a serial number).
 fn specifier_for(port: &UsbPort) -> UsbSpecifier {
-    UsbSpecifier {
-        vid: port.vid,
-        pid: port.pid,
-        serial_number: port.serial_number.clone(),
-        manufacturer: port.manufacturer.clone(),
-        product: port.product.clone(),
-        location: port
-            .serial_number
-            .is_none()
-            .then(|| port.location.clone())
-            .flatten(),
-        ..UsbSpecifier::default()
+    let mut spec = UsbSpecifier::of_port(port);
+    spec.device = None;
+    if spec.serial_number.is_some() {
+        spec.location = None;
     }
+    spec
 }
 
 /// What finds `port` again: a USB board's identity as JSON, another port's path.

@@ -34,7 +34,7 @@ pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    match run(&port, args.password.as_deref()) {
+    match run(&port, args.password.as_deref(), cli.connect_timeout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(source) => {
             eprintln!("{:?}", miette::Report::new(TerminalError { port, source }));
@@ -43,9 +43,16 @@ pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
     }
 }
 
-fn run(port: &str, password: Option<&str>) -> Result<(), TransportError> {
+fn run(
+    port: &str,
+    password: Option<&str>,
+    connect_timeout: Option<f64>,
+) -> Result<(), TransportError> {
     let spec = PortSpec::parse(port)?;
     let mut opts = ConnectOptions::default();
+    if let Some(seconds) = connect_timeout {
+        opts.connect_timeout = Duration::from_secs_f64(seconds);
+    }
     if let Some(p) = password {
         opts.credentials = Credentials {
             password: p.to_string(),

@@ -5,9 +5,10 @@
 
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender, bounded};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
 /// Outcome of one read attempt.
@@ -143,8 +144,11 @@ impl<T: AsFd + Send> TimedRead for FdReader<T> {
     }
 }
 
-/// Lets another thread make the protocol thread give up the command it is running (after an
-/// interrupt went unanswered). Commands carry ids so that a late request cannot hit the next one.
+/// Lets another thread make the protocol thread give up: the command it is running (after an
+/// interrupt went unanswered), or everything (the connection is being closed). A blocked read is
+/// woken through a pipe it polls besides its own descriptor; a wait on the consumer of a call's
+/// output through [`AbortSignal::nudged`]. Commands carry ids so that a late request cannot hit
+/// the next one.
 pub(crate) struct AbortSignal {
     read: PipeReader,
     write: PipeWriter,
@@ -152,6 +156,10 @@ pub(crate) struct AbortSignal {
     current: AtomicU64,
     /// The command someone asked to abandon.
     requested: AtomicU64,
+    /// The connection is closing: every read and wait gives up, for good.
+    closing: AtomicBool,
+    /// Holds a token after a request, for waits that are not on a descriptor.
+    nudge: (Sender<()>, Receiver<()>),
 }
 
 impl AbortSignal {
@@ -164,7 +172,16 @@ impl AbortSignal {
             write,
             current: AtomicU64::new(0),
             requested: AtomicU64::new(0),
+            closing: AtomicBool::new(false),
+            nudge: bounded(1),
         })
+    }
+
+    /// A new signal, to share between the protocol thread and the others.
+    pub fn shared() -> crate::error::Result<std::sync::Arc<AbortSignal>> {
+        AbortSignal::new()
+            .map(std::sync::Arc::new)
+            .map_err(|e| crate::io::link::lost("creating the wake-up pipe failed", e))
     }
 
     /// The descriptor a reader polls besides its own.
@@ -183,8 +200,36 @@ impl AbortSignal {
     /// Ask the protocol thread to abandon command `id`.
     pub fn request(&self, id: u64) {
         self.requested.store(id, Ordering::SeqCst);
-        // A full pipe already holds a wake-up: nothing more to do.
+        self.wake();
+    }
+
+    /// Make the protocol thread give up whatever it waits for, now and from now on.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
+    }
+
+    /// Whether the running command is to be given up (closing, or an abort request for it),
+    /// without consuming the wake-up.
+    pub fn giving_up(&self) -> bool {
+        let current = self.current.load(Ordering::SeqCst);
+        self.is_closing() || (current != 0 && self.requested.load(Ordering::SeqCst) == current)
+    }
+
+    /// Receives a token after each request or close (stale tokens are possible: check
+    /// [`AbortSignal::giving_up`]).
+    pub fn nudged(&self) -> &Receiver<()> {
+        &self.nudge.1
+    }
+
+    fn wake(&self) {
+        // A full pipe (or a token already there) already holds a wake-up: nothing more to do.
         let _ = (&self.write).write(&[1]);
+        let _ = self.nudge.0.try_send(());
     }
 
     /// After a wake-up: whether the running command must be abandoned. Stale requests (for a

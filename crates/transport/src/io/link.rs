@@ -1,17 +1,29 @@
 //! A buffered byte link over a [`Port`]: read until a pattern with a deadline, read exact counts,
 //! write. Bytes read past what a caller asked for stay buffered for the next caller.
-
-use std::time::{Duration, Instant};
+//!
+//! The link reads only when the protocol asks for bytes, so its buffer holds at most what one
+//! step is looking for: a read of [`READ_CHUNK`] bytes on top of unconsumed bytes, and a search
+//! for a pattern keeps at most [`SCAN_LIMIT`] bytes (the oldest are dropped).
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
 use crate::io::fdio::{AbortSignal, ReadOutcome, TimedRead};
 use crate::io::port::{Port, SharedWriter, write_all};
+use crate::io::wait::{Deadline, IntoDeadline, Wait};
 
 /// How many received bytes an error message shows.
 const SHOW_LIMIT: usize = 300;
-const READ_CHUNK: usize = 64 * 1024;
+/// The most one read takes from the port.
+pub const READ_CHUNK: usize = 64 * 1024;
+/// A search for a pattern keeps at most this many unmatched bytes...
+const SCAN_LIMIT: usize = 1024 * 1024;
+/// ...and, beyond it, only the newest this many.
+const SCAN_KEEP: usize = 64 * 1024;
+/// The most bytes [`Link::discard_input`] drops (a board that prints without pause would
+/// otherwise keep it busy for ever).
+const DISCARD_LIMIT: usize = 4 * READ_CHUNK;
 
 pub(crate) struct Link {
     reader: Box<dyn TimedRead>,
@@ -20,43 +32,28 @@ pub(crate) struct Link {
     buf: Vec<u8>,
     /// Start of the unconsumed part of `buf`.
     pos: usize,
+    /// Bytes received so far, and the last [`SHOW_LIMIT`] of them (for error messages).
+    received: u64,
+    tail: Vec<u8>,
     abort: Arc<AbortSignal>,
     _port: Port,
 }
 
-/// When a wait ends.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Wait {
-    /// Give up after this long.
-    For(Duration),
-}
-
-impl Wait {
-    fn deadline(self) -> Option<Instant> {
-        match self {
-            Wait::For(d) => Some(Instant::now() + d),
-        }
-    }
-    fn duration(self) -> Duration {
-        match self {
-            Wait::For(d) => d,
-        }
-    }
-}
-
 impl Link {
-    pub fn new(mut port: Port) -> Result<Link> {
+    /// A link over `port` whose reads `abort` can wake.
+    pub fn new(mut port: Port, abort: Arc<AbortSignal>) -> Link {
         // The reader moves into the link; the port keeps the device (and child process) alive.
         let reader = std::mem::replace(&mut port.reader, Box::new(Nothing));
-        let abort = AbortSignal::new().map_err(|e| lost("creating the wake-up pipe failed", e))?;
-        Ok(Link {
+        Link {
             reader,
             writer: port.writer.clone(),
             buf: Vec::with_capacity(READ_CHUNK),
             pos: 0,
-            abort: Arc::new(abort),
+            received: 0,
+            tail: Vec::with_capacity(SHOW_LIMIT),
+            abort,
             _port: port,
-        })
+        }
     }
 
     /// The signal another thread uses to make this link give up the current command.
@@ -69,7 +66,16 @@ impl Link {
         self.writer.clone()
     }
 
+    /// Write `bytes`, unless the connection is closing (nothing is sent once it is).
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.abort.is_closing() {
+            return Err(TransportError::Closed);
+        }
+        self.write_final(bytes)
+    }
+
+    /// Write `bytes` even while the connection is closing (the goodbye to the board).
+    pub fn write_final(&mut self, bytes: &[u8]) -> Result<()> {
         write_all(&self.writer, bytes).map_err(|e| lost("writing to the board failed", e))
     }
 
@@ -95,8 +101,19 @@ impl Link {
         out
     }
 
-    /// Read at least one more byte, waiting until `deadline`. Returns false on timeout.
+    /// Start a step that waits as `wait` allows.
+    pub fn begin(&self, wait: Wait) -> Deadline {
+        wait.start(self.received)
+    }
+
+    /// Read at least one more byte, waiting until `deadline` (`None`: as long as it takes).
+    /// Returns false when nothing arrived (the deadline passed). Fails with
+    /// [`TransportError::Closed`] once the connection is closing, and with
+    /// [`TransportError::Aborted`] when the running command is given up.
     pub fn fill(&mut self, deadline: Option<Instant>) -> Result<bool> {
+        if self.abort.is_closing() {
+            return Err(TransportError::Closed);
+        }
         if self.pos > 0 && self.pos * 2 > self.buf.capacity() {
             self.buf.drain(..self.pos);
             self.pos = 0;
@@ -108,43 +125,76 @@ impl Link {
             let res =
                 self.reader
                     .read_timeout(&mut self.buf[old..], timeout, Some(self.abort.fd()));
-            match res {
+            let failure = match res {
                 Ok(ReadOutcome::Data(n)) => break n,
                 Ok(ReadOutcome::TimedOut) => break 0,
-                Ok(ReadOutcome::Woken) => {
-                    if self.abort.take() {
-                        self.buf.truncate(old);
-                        return Err(TransportError::Aborted);
-                    }
-                }
-                Ok(ReadOutcome::Closed) => {
-                    self.buf.truncate(old);
-                    return Err(TransportError::ConnectionLost(
-                        "the board closed the connection (port closed or process exited)".into(),
-                    ));
-                }
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(lost("reading from the board failed", e));
-                }
-            }
+                Ok(ReadOutcome::Woken) if self.abort.is_closing() => TransportError::Closed,
+                Ok(ReadOutcome::Woken) if self.abort.take() => TransportError::Aborted,
+                Ok(ReadOutcome::Woken) => continue,
+                Ok(ReadOutcome::Closed) => TransportError::ConnectionLost(
+                    "the board closed the connection (port closed or process exited)".into(),
+                ),
+                Err(e) => lost("reading from the board failed", e),
+            };
+            self.buf.truncate(old);
+            return Err(failure);
         };
         self.buf.truncate(old + got);
+        self.remember(old);
         Ok(got > 0)
     }
 
-    /// Discard whatever is already waiting on the line, without blocking.
+    /// Note the bytes from `start` of the buffer on as received.
+    fn remember(&mut self, start: usize) {
+        let new = &self.buf[start..];
+        self.received += new.len() as u64;
+        let keep = new.len().min(SHOW_LIMIT);
+        self.tail.extend_from_slice(&new[new.len() - keep..]);
+        let excess = self.tail.len().saturating_sub(SHOW_LIMIT);
+        self.tail.drain(..excess);
+    }
+
+    /// Discard whatever is already waiting on the line, without blocking (and at most
+    /// [`DISCARD_LIMIT`] bytes).
     pub fn discard_input(&mut self) -> Result<()> {
-        self.consume(self.pending().len());
-        while self.fill(Some(Instant::now()))? {
+        let mut dropped = 0;
+        loop {
+            dropped += self.pending().len();
             self.consume(self.pending().len());
+            if dropped >= DISCARD_LIMIT || !self.fill(Some(Instant::now()))? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Wait as `d` allows for more bytes; a timeout error naming `expected` once it passed.
+    pub fn fill_before(&mut self, d: &Deadline, expected: &str) -> Result<()> {
+        if !self.fill(Some(d.at))? && d.passed() {
+            return Err(self.timeout(expected, d));
         }
         Ok(())
     }
 
-    /// Read until `pattern` has been received; return everything up to and including it.
-    pub fn read_until(&mut self, pattern: &[u8], wait: Wait, expected: &str) -> Result<Vec<u8>> {
-        let deadline = wait.deadline();
+    /// Drop the oldest unmatched bytes of a search beyond [`SCAN_LIMIT`]; returns how many.
+    fn bound_search(&mut self) -> usize {
+        let len = self.pending().len();
+        if len <= SCAN_LIMIT {
+            return 0;
+        }
+        let dropped = len - SCAN_KEEP;
+        self.consume(dropped);
+        dropped
+    }
+
+    /// Read until `pattern` has been received; return everything up to and including it (at
+    /// most the last [`SCAN_KEEP`] bytes before it when more than [`SCAN_LIMIT`] came first).
+    pub fn read_until(
+        &mut self,
+        pattern: &[u8],
+        wait: impl IntoDeadline,
+        expected: &str,
+    ) -> Result<Vec<u8>> {
+        let d = wait.into_deadline(self.received);
         let mut searched = 0;
         loop {
             let pending = self.pending();
@@ -155,20 +205,20 @@ impl Link {
                 return Ok(out);
             }
             searched = pending.len().saturating_sub(pattern.len() - 1);
-            if !self.fill(deadline)? && deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(self.timeout(expected, wait));
-            }
+            searched -= self.bound_search().min(searched);
+            self.fill_before(&d, expected)?;
         }
     }
 
-    /// Read until one of `patterns` arrives; returns its index and everything up to it.
+    /// Read until one of `patterns` arrives; returns its index and everything up to it (bounded
+    /// as for [`Link::read_until`]).
     pub fn read_until_any(
         &mut self,
         patterns: &[&[u8]],
-        wait: Wait,
+        wait: impl IntoDeadline,
         expected: &str,
     ) -> Result<(usize, Vec<u8>)> {
-        let deadline = wait.deadline();
+        let d = wait.into_deadline(self.received);
         loop {
             let pending = self.pending();
             let found = patterns
@@ -181,31 +231,53 @@ impl Link {
                 self.consume(end);
                 return Ok((k, out));
             }
-            if !self.fill(deadline)? && deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(self.timeout(expected, wait));
-            }
+            self.bound_search();
+            self.fill_before(&d, expected)?;
         }
     }
 
-    /// Read exactly `n` bytes.
-    pub fn read_exact(&mut self, n: usize, wait: Wait, expected: &str) -> Result<Vec<u8>> {
-        let deadline = wait.deadline();
+    /// Wait until at least `n` bytes are pending (they stay pending).
+    pub fn fill_to(&mut self, n: usize, wait: impl IntoDeadline, expected: &str) -> Result<()> {
+        let d = wait.into_deadline(self.received);
         while self.pending().len() < n {
-            if !self.fill(deadline)? && deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(self.timeout(expected, wait));
-            }
+            self.fill_before(&d, expected)?;
         }
+        Ok(())
+    }
+
+    /// Read exactly `n` bytes.
+    pub fn read_exact(
+        &mut self,
+        n: usize,
+        wait: impl IntoDeadline,
+        expected: &str,
+    ) -> Result<Vec<u8>> {
+        self.fill_to(n, wait, expected)?;
         let out = self.pending()[..n].to_vec();
         self.consume(n);
         Ok(out)
     }
 
-    /// A timeout error that shows what did arrive.
-    pub fn timeout(&self, expected: &str, wait: Wait) -> TransportError {
+    /// A timeout error for the step `d`: the step, what it expected, how long it waited and the
+    /// last bytes received (and whether any arrived during the wait).
+    pub fn timeout(&self, expected: &str, d: &Deadline) -> TransportError {
+        let last = show_bytes(&self.tail, SHOW_LIMIT);
+        let received = if self.received == 0 {
+            "nothing at all".to_string()
+        } else if self.received == d.received_before {
+            format!("nothing during the wait (the last bytes before it: {last})")
+        } else {
+            last
+        };
+        let expected = match d.budget_ran_out {
+            Some(total) => format!("{expected} (the {total:.1?} connect budget ran out)"),
+            None => expected.to_string(),
+        };
         TransportError::Timeout {
-            expected: expected.to_string(),
-            timeout: wait.duration(),
-            received: show_bytes(self.pending(), SHOW_LIMIT),
+            phase: d.phase,
+            expected,
+            timeout: d.allowed,
+            received,
         }
     }
 }

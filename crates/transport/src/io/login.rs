@@ -2,7 +2,8 @@
 //! (`Login as:` / `Password:`) and WebREPL (`Password:`). Passwords never appear in errors.
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::io::link::{Link, Wait};
+use crate::io::link::Link;
+use crate::io::wait::Wait;
 
 /// User name and password for network REPLs.
 #[derive(Clone, PartialEq, Eq)]
@@ -100,10 +101,12 @@ fn redact(e: TransportError, password: &str) -> TransportError {
     let clean = |s: String| s.replace(password, "***");
     match e {
         TransportError::Timeout {
+            phase,
             expected,
             timeout,
             received,
         } => TransportError::Timeout {
+            phase,
             expected,
             timeout,
             received: clean(received),

@@ -1,5 +1,6 @@
 //! Byte pipes to a board, whatever the port form: a reader whose reads time out and can be woken
-//! ([`fdio`]), the buffered [`link`] the protocol reads from, and the port forms.
+//! ([`fdio`]), the buffered [`link`] the protocol reads from, bounded waits ([`wait`]), and the
+//! port forms.
 
 pub(crate) mod fdio;
 pub(crate) mod link;
@@ -7,4 +8,5 @@ pub(crate) mod login;
 pub(crate) mod net;
 pub(crate) mod port;
 pub(crate) mod process;
+pub(crate) mod wait;
 pub(crate) mod websocket;

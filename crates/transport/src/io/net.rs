@@ -5,8 +5,8 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
-use crate::error::{Result, TransportError};
 use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
+use crate::error::{Result, TransportError};
 
 /// Connect with a timeout, trying every address the name resolves to.
 pub(crate) fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<TcpStream> {

@@ -3,14 +3,16 @@
 use std::io::{self, Write};
 use std::process::Child;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::error::{Result, TransportError};
-use crate::io::fdio::{FdReader, TimedRead};
+use super::{net, process, websocket};
+use crate::error::{Phase, Result, TransportError};
+use crate::io::fdio::{AbortSignal, FdReader, Ready, TimedRead, wait_readable};
+use crate::io::link::lost;
 use crate::io::login::{Credentials, Login};
+use crate::io::wait::{Budget, Wait};
 use crate::repl::raw_repl::ReplOptions;
 use crate::spec::PortSpec;
-use super::{net, process, websocket};
 use crate::usb;
 
 /// The writing half of a port. It is shared so that an interrupt (Ctrl-C) can be sent while the
@@ -39,8 +41,14 @@ pub struct ConnectOptions {
     pub serial: SerialOptions,
     /// For telnet and WebREPL.
     pub credentials: Credentials,
-    /// Tries to open the port, one second apart (negative: keep trying).
+    /// Tries to open the port, one second apart (negative: keep trying). The waits for a device
+    /// that is not there (yet) are not part of `connect_timeout`.
     pub attempts: i32,
+    /// The longest the whole connect may take, from the try that opens the port: opening it
+    /// (TCP connect, WebSocket upgrade, `execpty:`'s pty name), logging in, interrupting the
+    /// board, the friendly prompt, the raw REPL banner and the soft reset. Each of these steps
+    /// also waits at most `repl.timeout`. Default 10 s.
+    pub connect_timeout: Duration,
     pub repl: ReplOptions,
 }
 
@@ -50,6 +58,7 @@ impl Default for ConnectOptions {
             serial: SerialOptions::default(),
             credentials: Credentials::default(),
             attempts: 1,
+            connect_timeout: Duration::from_secs(10),
             repl: ReplOptions::default(),
         }
     }
@@ -72,22 +81,36 @@ enum KeepAlive {
 }
 
 impl Port {
-    /// Open `spec`, retrying as `opts.attempts` allows when the device is missing.
-    pub(crate) fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
+    /// Open `spec`, retrying as `opts.attempts` allows when the device is missing. Returns the
+    /// port and the connect budget, which began with the try that opened it. With
+    /// `abort`, a close request stops the tries (and drops a port opened meanwhile).
+    pub(crate) fn open(
+        spec: &PortSpec,
+        opts: &ConnectOptions,
+        abort: Option<&AbortSignal>,
+    ) -> Result<(Port, Budget)> {
+        let closing = || abort.is_some_and(AbortSignal::is_closing);
         let mut tries = 0;
         loop {
             tries += 1;
-            match Self::open_once(spec, opts) {
+            if closing() {
+                return Err(TransportError::Closed);
+            }
+            let budget = Budget::starting_now(opts.connect_timeout);
+            let step = Wait::new(Phase::Connect, opts.repl.timeout).within(budget);
+            match Self::open_once(spec, opts, step) {
+                Ok(_) if closing() => return Err(TransportError::Closed),
+                Ok(port) => return Ok((port, budget)),
                 Err(e) if retryable(&e) && (opts.attempts < 0 || tries < opts.attempts) => {
-                    std::thread::sleep(Duration::from_secs(1));
+                    pause_between_tries(abort)?;
                 }
-                other => return other,
+                Err(e) => return Err(e),
             }
         }
     }
 
-    fn open_once(spec: &PortSpec, opts: &ConnectOptions) -> Result<Port> {
-        let timeout = opts.repl.timeout;
+    /// One try; each wait in it is bounded by `step` (read at the start of that wait).
+    fn open_once(spec: &PortSpec, opts: &ConnectOptions, step: Wait) -> Result<Port> {
         match spec {
             PortSpec::Serial(path) => open_serial(path, &opts.serial),
             PortSpec::Usb(wanted) => {
@@ -104,7 +127,7 @@ impl Port {
                 ))
             }
             PortSpec::ExecPty(cmd) => {
-                let (child, path) = process::spawn_pty(cmd, timeout)?;
+                let (child, path) = process::spawn_pty(cmd, step.allowed())?;
                 let mut port = open_serial(&path, &opts.serial)?;
                 let KeepAlive::Serial(tty) =
                     std::mem::replace(&mut port.keep_alive, KeepAlive::Nothing)
@@ -115,7 +138,7 @@ impl Port {
                 Ok(port)
             }
             PortSpec::Socket { host, port } => {
-                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
+                let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
                 let writer = stream.try_clone().map_err(|e| open_error(spec, e))?;
                 Ok(Port::new(
                     Box::new(FdReader(stream)),
@@ -125,7 +148,7 @@ impl Port {
                 ))
             }
             PortSpec::Telnet { host, port } => {
-                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
+                let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
                 let writer =
                     net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
                 let reader = net::TelnetReader::new(stream).map_err(|e| open_error(spec, e))?;
@@ -138,8 +161,9 @@ impl Port {
                 ))
             }
             PortSpec::WebRepl { host, port, path } => {
-                let stream = net::connect(host, *port, timeout, &spec.to_string())?;
-                let (reader, writer) = websocket::handshake(stream, host, *port, path, timeout)?;
+                let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
+                let (reader, writer) =
+                    websocket::handshake(stream, host, *port, path, step.allowed())?;
                 let login = Login::WebRepl(opts.credentials.clone());
                 Ok(Port::new(
                     Box::new(reader),
@@ -175,6 +199,30 @@ impl Drop for Port {
     fn drop(&mut self) {
         if let KeepAlive::Process(child) | KeepAlive::PtyProcess(child, _) = &mut self.keep_alive {
             process::stop_process_group(child);
+        }
+    }
+}
+
+/// One second between tries to open a missing device; a close request ends it at once.
+fn pause_between_tries(abort: Option<&AbortSignal>) -> Result<()> {
+    const PAUSE: Duration = Duration::from_secs(1);
+    let Some(abort) = abort else {
+        std::thread::sleep(PAUSE);
+        return Ok(());
+    };
+    let until = Instant::now() + PAUSE;
+    loop {
+        if abort.is_closing() {
+            return Err(TransportError::Closed);
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        match wait_readable(abort.fd(), Some(left), None) {
+            Ok(Ready::TimedOut) => return Ok(()),
+            // The close request (seen above), or a stale abort request: nothing runs yet.
+            Ok(_) => {
+                abort.take();
+            }
+            Err(e) => return Err(lost("waiting between tries to open the port failed", e)),
         }
     }
 }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
-use crate::error::{Result, TransportError, show_bytes};
 use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
+use crate::error::{Result, TransportError, show_bytes};
 
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const OP_CONTINUATION: u8 = 0x0;

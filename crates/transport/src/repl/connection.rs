@@ -1,88 +1,75 @@
 //! One protocol thread per board. Everyone else talks to it through crossbeam channels: send
-//! "execute this code", receive stdout chunks as they arrive, then the result and the stderr text.
+//! "execute this code", receive stdout chunks as they arrive (see [`super::call`]), then the
+//! result and the stderr text.
+//!
+//! Stopping: [`Connection::close`] (and dropping the connection, or a [`PendingConnection`])
+//! returns within its timeout whatever the board does. The protocol thread is asked to stop
+//! through the link's [`AbortSignal`], which also wakes it from a blocked read; once asked, it
+//! runs nothing more, writes nothing but its goodbye to the board (and that only before the
+//! close's deadline), and ends at its next read.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
 use crate::error::{Result, TransportError};
 use crate::io::fdio::{AbortSignal, TimedRead};
 use crate::io::port::{ConnectOptions, SharedWriter, write_all};
+use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 use crate::spec::PortSpec;
 use crate::wire::reply::ReplySplitter;
 
-/// Stdout chunks in flight per call: bounds host memory when a board prints a lot.
-const EVENT_BACKLOG: usize = 64;
-
-/// What a call produces, in order: any number of `Stdout`, then `Done` or `Failed`.
-#[derive(Debug)]
-pub enum ExecEvent {
-    /// Output printed by the board, as it arrived (never contains the result marker).
-    Stdout(Vec<u8>),
-    /// The call finished. `reply` is the text after the result marker, if one was printed;
-    /// `stderr` is empty unless the board raised an exception.
-    Done {
-        reply: Option<Vec<u8>>,
-        stderr: Vec<u8>,
-    },
-    /// The call could not be completed.
-    Failed(TransportError),
-}
+/// How long dropping a connection may take (see [`Connection::close`]).
+const DROP_TIMEOUT: Duration = Duration::from_secs(1);
 
 enum Command {
     Exec {
         id: u64,
         code: Vec<u8>,
         marker: Option<Vec<u8>>,
-        events: Sender<ExecEvent>,
+        out: CallOutput,
     },
-    Close {
-        done: Sender<()>,
-    },
-}
-
-/// What other threads may use while the protocol thread is blocked (set once connected).
-#[derive(Default)]
-struct Controls {
-    writer: Option<SharedWriter>,
-    abort: Option<Arc<AbortSignal>>,
+    /// Leave the raw REPL (if still before `leave_by`), close the port, end the thread.
+    Close { leave_by: Instant },
 }
 
 /// Handle to a board's protocol thread. Cheap to share behind an `Arc`.
 pub struct Connection {
     commands: Sender<Command>,
-    controls: Arc<Mutex<Controls>>,
+    /// The port's writer, for interrupts; set once connected, cleared when closed.
+    writer: Arc<Mutex<Option<SharedWriter>>>,
+    /// Wakes the protocol thread (`None` only when it could not be created: no thread runs).
+    abort: Option<Arc<AbortSignal>>,
     next_id: AtomicU64,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// Disconnected when the protocol thread has ended (nothing is ever sent on it).
+    ended: Receiver<()>,
     description: String,
 }
 
-/// A queued command: its id (for [`Connection::abort`]) and its events.
-pub struct ExecHandle {
-    pub id: u64,
-    pub events: Receiver<ExecEvent>,
-}
-
-/// A connection whose thread is still opening the port and entering the raw REPL.
+/// A connection whose thread is still opening the port and entering the raw REPL. Dropping it
+/// stops the thread and returns within 1 s, whatever the board does.
 pub struct PendingConnection {
     conn: Connection,
     ready: Receiver<Result<()>>,
 }
 
 impl PendingConnection {
-    /// Wait up to `timeout` for the connection to come up. `None`: still connecting.
+    /// Wait up to `timeout` for the connection to come up. `None`: still connecting. Every
+    /// error here is a connect failure (the connect as a whole is bounded by
+    /// [`ConnectOptions::connect_timeout`]).
     pub fn wait(&self, timeout: Duration) -> Option<Result<()>> {
         match self.ready.recv_timeout(timeout) {
             Ok(r) => Some(r),
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => None,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => Some(Err(
-                TransportError::ConnectionLost("the connection thread stopped".into()),
-            )),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => Some(Err(TransportError::ConnectionLost(
+                "the connection thread stopped".into(),
+            ))),
         }
     }
 
@@ -93,54 +80,63 @@ impl PendingConnection {
 }
 
 impl Connection {
-    /// Start the protocol thread: it opens `spec` and enters the raw REPL.
+    /// Start the protocol thread: it opens `spec` and enters the raw REPL, within
+    /// `opts.connect_timeout`.
     pub fn start(spec: PortSpec, opts: ConnectOptions) -> PendingConnection {
         let description = spec.to_string();
-        Self::spawn(description, move || RawRepl::open(&spec, &opts))
+        Self::spawn(description, move |abort| {
+            RawRepl::open_with(&spec, &opts, abort)
+        })
     }
 
-    /// Start the protocol thread over any reader and writer (scripted tests, custom transports).
+    /// Start the protocol thread over any reader and writer (scripted tests, custom transports);
+    /// entering the raw REPL takes at most `connect_timeout`.
     pub fn start_over(
         description: String,
         reader: Box<dyn TimedRead>,
         writer: Box<dyn Write + Send>,
         repl: ReplOptions,
+        connect_timeout: Duration,
     ) -> PendingConnection {
-        Self::spawn(description, move || RawRepl::over(reader, writer, repl))
+        Self::spawn(description, move |abort| {
+            RawRepl::over_with(reader, writer, repl, connect_timeout, abort)
+        })
     }
 
     fn spawn(
         description: String,
-        open: impl FnOnce() -> Result<RawRepl> + Send + 'static,
+        open: impl FnOnce(Arc<AbortSignal>) -> Result<RawRepl> + Send + 'static,
     ) -> PendingConnection {
         let (cmd_tx, cmd_rx) = unbounded::<Command>();
         let (ready_tx, ready_rx) = bounded::<Result<()>>(1);
-        let controls = Arc::new(Mutex::new(Controls::default()));
-        let slot = controls.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("belay {description}"))
-            .spawn(move || {
-                let repl = match open() {
-                    Ok(repl) => repl,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Controls {
-                    writer: Some(repl.link_writer()),
-                    abort: Some(repl.abort_signal()),
-                };
-                let _ = ready_tx.send(Ok(()));
-                serve(repl, cmd_rx, &slot);
-            })
-            .expect("spawning the protocol thread");
+        let (alive, ended) = bounded::<()>(0);
+        let writer = Arc::new(Mutex::new(None));
+        let (abort, thread) = match AbortSignal::shared() {
+            Ok(abort) => {
+                let signal = abort.clone();
+                let slot = writer.clone();
+                let thread = std::thread::Builder::new()
+                    .name(format!("belay {description}"))
+                    .spawn(move || {
+                        protocol_thread(open, signal, ready_tx, cmd_rx, &slot);
+                        drop(alive);
+                    })
+                    .expect("spawning the protocol thread");
+                (Some(abort), Some(thread))
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+                (None, None)
+            }
+        };
         PendingConnection {
             conn: Connection {
                 commands: cmd_tx,
-                controls,
+                writer,
+                abort,
                 next_id: AtomicU64::new(1),
-                thread: Mutex::new(Some(thread)),
+                thread: Mutex::new(thread),
+                ended,
                 description,
             },
             ready: ready_rx,
@@ -155,31 +151,29 @@ impl Connection {
     /// call's result and is returned in `Done::reply` instead of being streamed as output.
     pub fn exec(&self, code: Vec<u8>, marker: Option<Vec<u8>>) -> ExecHandle {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = bounded(EVENT_BACKLOG);
-        if let Err(e) = self.commands.send(Command::Exec {
+        let Some(abort) = &self.abort else {
+            return ExecHandle::failed(id, TransportError::Closed);
+        };
+        let (handle, out) = call(id, abort.clone());
+        let queued = self.commands.send(Command::Exec {
             id,
             code,
             marker,
-            events: tx,
-        }) {
-            let Command::Exec { events, .. } = e.0 else {
+            out,
+        });
+        if let Err(e) = queued {
+            let Command::Exec { out, .. } = e.0 else {
                 unreachable!()
             };
-            let _ = events.send(ExecEvent::Failed(TransportError::Closed));
+            out.finish(ExecEvent::Failed(TransportError::Closed));
         }
-        ExecHandle { id, events: rx }
+        handle
     }
 
     /// Make the protocol thread give up command `id` if it is still running it (it then fails
     /// with [`TransportError::Aborted`], and the next command first re-enters the raw REPL).
     pub fn abort(&self, id: u64) {
-        let abort = self
-            .controls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .abort
-            .clone();
-        if let Some(abort) = abort {
+        if let Some(abort) = &self.abort {
             abort.request(id);
         }
     }
@@ -188,8 +182,9 @@ impl Connection {
     pub fn exec_collect(&self, code: &[u8], marker: Option<&[u8]>) -> Result<Collected> {
         let handle = self.exec(code.to_vec(), marker.map(<[u8]>::to_vec));
         let mut out = Collected::default();
-        for ev in handle.events {
+        for ev in handle.iter() {
             match ev {
+                ExecEvent::Accepted => {}
                 ExecEvent::Stdout(b) => out.stdout.extend_from_slice(&b),
                 ExecEvent::Done { reply, stderr } => {
                     out.reply = reply;
@@ -205,10 +200,9 @@ impl Connection {
     /// Send Ctrl-C to the board now, even while a command runs.
     pub fn interrupt(&self) -> Result<()> {
         let writer = self
-            .controls
+            .writer
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .writer
             .clone();
         match writer {
             Some(w) => write_all(&w, b"\x03\x03")
@@ -217,32 +211,52 @@ impl Connection {
         }
     }
 
-    /// Leave the raw REPL, close the port and stop the thread. Waits at most `timeout` for a
-    /// command that is still running on the board (it is interrupted first).
+    /// Leave the raw REPL, close the port and stop the thread; returns within `timeout` in
+    /// total. Commands queued before the close, and one still running, get the first half of
+    /// `timeout` to end; then the thread is told to stop: a command still running (or still
+    /// queued) fails with [`TransportError::Closed`], and the board is interrupted by the
+    /// goodbye (Ctrl-C twice, Ctrl-B). A connection still connecting is stopped at once. If the
+    /// thread has not ended by `timeout` (it is stuck writing to a board that holds the line),
+    /// it is left to end on its own: it writes nothing more and runs nothing more.
     pub fn close(&self, timeout: Duration) {
-        let (done_tx, done_rx) = bounded(1);
-        if self
-            .commands
-            .send(Command::Close { done: done_tx })
-            .is_err()
-        {
-            return;
-        }
-        if done_rx.recv_timeout(timeout).is_err() {
-            // A command is still running: interrupt it so the thread can reach the close.
-            let _ = self.interrupt();
-            let _ = done_rx.recv_timeout(timeout);
-        }
+        let deadline = Instant::now() + timeout;
         let thread = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(t) = thread.filter(|t| t.is_finished()) {
-            let _ = t.join();
+        let (Some(thread), Some(abort)) = (thread, &self.abort) else {
+            return;
+        };
+        let connected = self
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        let _ = self.commands.send(Command::Close { leave_by: deadline });
+        let graceful = if connected {
+            Instant::now() + timeout / 2
+        } else {
+            Instant::now()
+        };
+        if !self.ended_by(graceful) {
+            abort.close();
+            if !self.ended_by(deadline) {
+                return;
+            }
         }
+        let _ = thread.join();
+    }
+
+    /// Whether the protocol thread ended by `deadline`.
+    fn ended_by(&self, deadline: Instant) -> bool {
+        matches!(
+            self.ended.recv_deadline(deadline),
+            Err(RecvTimeoutError::Disconnected)
+        )
     }
 }
 
 impl Drop for Connection {
+    /// Closes the connection: returns within 1 s.
     fn drop(&mut self) {
-        self.close(Duration::from_secs(1));
+        self.close(DROP_TIMEOUT);
     }
 }
 
@@ -254,8 +268,28 @@ pub struct Collected {
     pub stderr: Vec<u8>,
 }
 
+/// The protocol thread: connect, report, then serve commands until closed.
+fn protocol_thread(
+    open: impl FnOnce(Arc<AbortSignal>) -> Result<RawRepl>,
+    abort: Arc<AbortSignal>,
+    ready: Sender<Result<()>>,
+    commands: Receiver<Command>,
+    writer: &Mutex<Option<SharedWriter>>,
+) {
+    let repl = match open(abort) {
+        Ok(repl) => repl,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    *writer.lock().unwrap_or_else(|p| p.into_inner()) = Some(repl.link_writer());
+    let _ = ready.send(Ok(()));
+    serve(repl, commands, writer);
+}
+
 /// The protocol thread's loop.
-fn serve(mut repl: RawRepl, commands: Receiver<Command>, controls: &Mutex<Controls>) {
+fn serve(mut repl: RawRepl, commands: Receiver<Command>, writer: &Mutex<Option<SharedWriter>>) {
     let abort = repl.abort_signal();
     // Once the link is gone every later call fails the same way.
     let mut lost: Option<String> = None;
@@ -267,60 +301,66 @@ fn serve(mut repl: RawRepl, commands: Receiver<Command>, controls: &Mutex<Contro
                 id,
                 code,
                 marker,
-                events,
+                out,
             } => {
+                if abort.is_closing() {
+                    out.finish(ExecEvent::Failed(TransportError::Closed));
+                    continue;
+                }
                 if let Some(why) = &lost {
-                    let _ = events.send(ExecEvent::Failed(TransportError::ConnectionLost(
+                    out.finish(ExecEvent::Failed(TransportError::ConnectionLost(
                         why.clone(),
                     )));
                     continue;
                 }
-                if resync {
-                    abort.begin(id);
-                    let entered = repl.enter_raw(false);
-                    abort.end();
-                    if let Err(e) = entered {
-                        note_failure(&e, &mut lost);
-                        let _ = events.send(ExecEvent::Failed(e));
-                        continue;
-                    }
-                    resync = false;
-                }
-                let mut splitter = marker.as_deref().map(ReplySplitter::new);
-                let send_out = |b: &[u8]| {
-                    // A receiver that went away (Ctrl-C on the host) must not stop the protocol.
-                    let _ = events.send(ExecEvent::Stdout(b.to_vec()));
-                };
                 abort.begin(id);
-                let result = repl.exec(&code, &mut |chunk| match &mut splitter {
-                    Some(s) => s.push(chunk, &mut |b| send_out(b)),
-                    None => send_out(chunk),
-                });
+                let result = run_call(&mut repl, &mut resync, &code, marker.as_deref(), &out);
                 abort.end();
                 match result {
-                    Ok(stderr) => {
-                        let reply = splitter.and_then(|s| s.finish(&mut |b| send_out(b)));
-                        let _ = events.send(ExecEvent::Done { reply, stderr });
-                    }
+                    Ok(done) => out.finish(done),
                     Err(e) => {
                         resync = note_failure(&e, &mut lost);
-                        let _ = events.send(ExecEvent::Failed(e));
+                        out.finish(ExecEvent::Failed(e));
                     }
                 }
             }
-            Command::Close { done } => {
-                if lost.is_none() {
+            Command::Close { leave_by } => {
+                *writer.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                if lost.is_none() && Instant::now() < leave_by {
                     let _ = repl.leave();
                 }
-                // Every handle on the port goes before `close` returns: a serial port is locked
-                // for exclusive use until its last descriptor is closed.
+                // Every handle on the port goes before the thread ends (and `close` returns): a
+                // serial port is locked for exclusive use until its last descriptor is closed.
                 drop(repl);
-                *controls.lock().unwrap_or_else(|p| p.into_inner()) = Controls::default();
-                let _ = done.send(());
                 return;
             }
         }
     }
+}
+
+/// Run one call (re-entering the raw REPL first if the previous one failed).
+fn run_call(
+    repl: &mut RawRepl,
+    resync: &mut bool,
+    code: &[u8],
+    marker: Option<&[u8]>,
+    out: &CallOutput,
+) -> Result<ExecEvent> {
+    if *resync {
+        repl.enter_raw(false)?;
+        *resync = false;
+    }
+    let mut splitter = marker.map(ReplySplitter::new);
+    let stderr = repl.exec_noting(
+        code,
+        &mut |chunk| match &mut splitter {
+            Some(s) => s.push(chunk, &mut |b| out.stdout(b)),
+            None => out.stdout(chunk),
+        },
+        &mut || out.accepted(),
+    )?;
+    let reply = splitter.and_then(|s| s.finish(&mut |b| out.stdout(b)));
+    Ok(ExecEvent::Done { reply, stderr })
 }
 
 /// Record a lost link; returns whether the protocol needs a resync.

@@ -4,9 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
-use crate::io::link::{Link, Wait, lost};
+use crate::error::{Phase, Result};
+use crate::io::fdio::AbortSignal;
+use crate::io::link::{Link, lost};
 use crate::io::port::{ConnectOptions, Port, SharedWriter, write_all};
+use crate::io::wait::Wait;
 use crate::spec::PortSpec;
 
 /// The receiving side of a pass-through session (owned by the thread that shows the output).
@@ -21,12 +23,14 @@ pub struct PassthroughSender(SharedWriter);
 impl Passthrough {
     /// Open `spec` and log in where the port form needs it; the board is left as it is (no
     /// interrupt, no raw REPL).
+    /// Opening and logging in take at most `opts.connect_timeout` together.
     pub fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<Passthrough> {
-        let mut port = Port::open(spec, opts)?;
+        let (mut port, budget) = Port::open(spec, opts, None)?;
         let login = port.login.take();
-        let mut link = Link::new(port)?;
+        let mut link = Link::new(port, AbortSignal::shared()?);
         if let Some(login) = login {
-            login.run(&mut link, Wait::For(opts.repl.timeout))?;
+            let wait = Wait::new(Phase::Connect, opts.repl.timeout).within(budget);
+            login.run(&mut link, wait)?;
         }
         Ok(Passthrough { link })
     }

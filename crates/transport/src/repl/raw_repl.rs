@@ -1,31 +1,37 @@
-//! The MicroPython raw REPL protocol: entering it, and executing code in raw-paste mode (with the
-//! board's flow-control window) or in plain raw mode when the board refuses raw-paste.
+//! The MicroPython raw REPL protocol: entering it, running commands and reading their replies.
+//! How a command is sent (raw-paste or plain raw mode) is in [`super::paste`].
 //!
-//! Wire summary (see belay-spec §2.2–2.3):
+//! Wire summary (see `docs/protocol.md` §1):
 //! - enter: `\r\x03\x03\r\x02` → `>>>`; `\r\x01` → `raw REPL; CTRL-B to exit\r\n>`;
 //!   optional soft reset `\x04` → `OK…soft reboot…raw REPL; CTRL-B to exit\r\n>`.
 //! - raw-paste: `\x05A\x01` → `R\x01` + window (u16 LE); data in window-sized pieces, each further
 //!   window granted by a `\x01` byte; `\x04` ends the data and is acknowledged with `\x04`.
 //!   `R\x00` means refused: plain raw mode (`code \x04` → `OK`) is used from then on.
 //! - reply: stdout `\x04` stderr `\x04`, then the next `>` prompt.
-
-use std::time::{Duration, Instant};
-
-use crate::error::{Result, TransportError, show_bytes};
-use memchr::memmem::find;
+//!
+//! Every wait is bounded by [`ReplOptions::timeout`] (and, while connecting, by what is left of
+//! [`ConnectOptions::connect_timeout`]), except the wait for a running command's output: a
+//! command may run for hours (callers bound it, if they want to, and give up with
+//! [`crate::Connection::abort`]).
 
 use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use memchr::memmem::find;
+
+use crate::error::{Phase, Result, TransportError, show_bytes};
 use crate::io::fdio::{AbortSignal, TimedRead};
-use crate::io::link::{Link, Wait};
+use crate::io::link::{Link, READ_CHUNK};
 use crate::io::port::{ConnectOptions, Port, SharedWriter};
+use crate::io::wait::{Budget, Wait};
 use crate::spec::PortSpec;
 
 pub(crate) const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
 const FRIENDLY_PROMPT: &[u8] = b">>>";
-const PASTE_REQUEST: &[u8] = b"\x05A\x01";
-const EOT: u8 = 0x04;
-const CREDIT: u8 = 0x01;
+/// Ctrl-C twice stops a running program (main.py loops included); Ctrl-B leaves raw mode.
+const INTERRUPT_AND_LEAVE_RAW: &[u8] = b"\r\x03\x03\r\x02";
+pub(super) const EOT: u8 = 0x04;
 
 /// How the board accepts code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +40,7 @@ pub enum PasteMode {
     Unknown,
     /// Raw-paste with this flow-control window.
     Paste { window: u16 },
-    /// Plain raw mode: the board refused raw-paste (or predates it).
+    /// Plain raw mode: the board refused raw-paste, predates it, or could not take a paste.
     Plain,
 }
 
@@ -43,7 +49,11 @@ pub enum PasteMode {
 pub struct ReplOptions {
     /// Soft-reset the board after entering the raw REPL (fresh interpreter state).
     pub soft_reset: bool,
-    /// Longest wait for any protocol answer (prompts, window, acknowledgements).
+    /// Longest wait of any one protocol step: each connect step (within the connect budget),
+    /// each step of re-entering the raw REPL, each step of a command's handshake (the previous
+    /// `>` prompt, the raw-paste answer and window, each flow-control credit, the paste
+    /// acknowledgement, `OK`, the answer after an early end of a paste) and the error text that
+    /// ends a reply. Not the command's output. Default 10 s.
     pub timeout: Duration,
 }
 
@@ -58,53 +68,77 @@ impl Default for ReplOptions {
 
 /// A board in raw REPL mode.
 pub struct RawRepl {
-    link: Link,
-    mode: PasteMode,
+    pub(super) link: Link,
+    pub(super) mode: PasteMode,
     /// A command ran since the last prompt was consumed, so a `>` is still to come.
     prompt_pending: bool,
-    /// A command was sent since the raw REPL was entered (so a reboot now loses something).
+    /// A command was sent since the board last started afresh (so a reboot now loses
+    /// something). Re-entering the raw REPL without a soft reset keeps what was defined.
     ran_since_enter: bool,
     opts: ReplOptions,
 }
 
-/// What the answer to a raw-paste request said.
-enum PasteAnswer {
-    Accepted(u16),
-    Refused,
-    /// Not an answer: firmware without raw-paste (it took `\x01` for "enter raw REPL" and
-    /// printed the banner), or a board that rebooted. Holds the two bytes read.
-    Unknown(Vec<u8>),
-}
-
 impl RawRepl {
     /// Open `spec`, log in where the port form needs it, and enter the raw REPL (soft-resetting
-    /// the board if `opts` asks for it and the port form allows it).
+    /// the board if `opts` asks for it and the port form allows it), all within
+    /// `opts.connect_timeout` (the tries of `opts.attempts` to open a missing device aside).
+    /// Any error is a connect failure.
     pub fn open(spec: &PortSpec, opts: &ConnectOptions) -> Result<RawRepl> {
-        let mut port = Port::open(spec, opts)?;
+        Self::open_with(spec, opts, AbortSignal::shared()?)
+    }
+
+    /// [`RawRepl::open`], woken (and stopped) by `abort`.
+    pub(crate) fn open_with(
+        spec: &PortSpec,
+        opts: &ConnectOptions,
+        abort: Arc<AbortSignal>,
+    ) -> Result<RawRepl> {
+        let (mut port, budget) = Port::open(spec, opts, Some(&abort))?;
         let login = port.login.take();
-        let mut link = Link::new(port)?;
+        let mut link = Link::new(port, abort);
         if let Some(login) = login {
-            login.run(&mut link, Wait::For(opts.repl.timeout))?;
+            let wait = Wait::new(Phase::Connect, opts.repl.timeout).within(budget);
+            login.run(&mut link, wait)?;
         }
         let repl = ReplOptions {
             soft_reset: opts.repl.soft_reset && spec.soft_reset_on_connect(),
             ..opts.repl.clone()
         };
-        RawRepl::enter(link, repl)
+        RawRepl::enter(link, repl, budget)
     }
 
     /// Enter the raw REPL of a board reached through any reader and writer (a custom transport,
-    /// a scripted board in tests, a fuzzer's byte stream).
+    /// a scripted board in tests, a fuzzer's byte stream), within `connect_timeout`.
     pub fn over(
         reader: Box<dyn TimedRead>,
         writer: Box<dyn Write + Send>,
         opts: ReplOptions,
+        connect_timeout: Duration,
     ) -> Result<RawRepl> {
-        RawRepl::enter(Link::new(Port::from_parts(reader, writer))?, opts)
+        Self::over_with(
+            reader,
+            writer,
+            opts,
+            connect_timeout,
+            AbortSignal::shared()?,
+        )
     }
 
-    /// Take over a link and put the board into the raw REPL.
-    pub(crate) fn enter(link: Link, opts: ReplOptions) -> Result<RawRepl> {
+    /// [`RawRepl::over`], woken (and stopped) by `abort`.
+    pub(crate) fn over_with(
+        reader: Box<dyn TimedRead>,
+        writer: Box<dyn Write + Send>,
+        opts: ReplOptions,
+        connect_timeout: Duration,
+        abort: Arc<AbortSignal>,
+    ) -> Result<RawRepl> {
+        let budget = Budget::starting_now(connect_timeout);
+        let link = Link::new(Port::from_parts(reader, writer), abort);
+        RawRepl::enter(link, opts, budget)
+    }
+
+    /// Take over a link and put the board into the raw REPL within `budget`.
+    fn enter(link: Link, opts: ReplOptions, budget: Budget) -> Result<RawRepl> {
         let mut repl = RawRepl {
             link,
             mode: PasteMode::Unknown,
@@ -112,8 +146,8 @@ impl RawRepl {
             ran_since_enter: false,
             opts,
         };
-        let soft_reset = repl.opts.soft_reset;
-        repl.enter_raw(soft_reset)?;
+        let wait = repl.wait(Phase::Connect).within(budget);
+        repl.enter_within(repl.opts.soft_reset, wait)?;
         Ok(repl)
     }
 
@@ -126,21 +160,27 @@ impl RawRepl {
         self.link.writer()
     }
 
-    /// The signal that makes this session abandon its current command.
-    pub(crate) fn abort_signal(&self) -> std::sync::Arc<AbortSignal> {
+    /// The signal that makes this session abandon its current command (or stop).
+    pub(crate) fn abort_signal(&self) -> Arc<AbortSignal> {
         self.link.abort_signal()
     }
 
-    fn wait(&self) -> Wait {
-        Wait::For(self.opts.timeout)
+    /// One protocol step of `phase`.
+    pub(super) fn wait(&self, phase: Phase) -> Wait {
+        Wait::new(phase, self.opts.timeout)
     }
 
-    /// Interrupt whatever runs, go to the friendly REPL, then into the raw REPL.
+    /// Interrupt whatever runs, go to the friendly REPL, then into the raw REPL (each step
+    /// waits at most [`ReplOptions::timeout`]). Without `soft_reset`, what was defined on a
+    /// MicroPython board survives (CircuitPython starts a fresh interpreter whenever a REPL is
+    /// entered).
     pub fn enter_raw(&mut self, soft_reset: bool) -> Result<()> {
-        let wait = self.wait();
+        self.enter_within(soft_reset, self.wait(Phase::Reenter))
+    }
+
+    fn enter_within(&mut self, soft_reset: bool, wait: Wait) -> Result<()> {
         self.link.discard_input()?;
-        // Ctrl-C twice stops a running program (main.py loops included); Ctrl-B leaves raw mode.
-        self.link.write(b"\r\x03\x03\r\x02")?;
+        self.link.write(INTERRUPT_AND_LEAVE_RAW)?;
         self.link.read_until(
             FRIENDLY_PROMPT,
             wait,
@@ -156,20 +196,44 @@ impl RawRepl {
                 wait,
                 "the raw REPL banner after the soft reset (Ctrl-D)",
             )?;
+            self.ran_since_enter = false;
         }
         self.prompt_pending = false;
-        self.ran_since_enter = false;
         Ok(())
     }
 
     /// Execute `code`. Stdout is handed to `on_stdout` as it arrives; the stderr text is returned
     /// (empty when the code raised nothing).
     pub fn exec(&mut self, code: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>> {
+        self.exec_noting(code, on_stdout, &mut || {})
+    }
+
+    /// [`RawRepl::exec`], calling `on_accepted` once the board took the command (the handshake
+    /// is over and the code runs).
+    pub fn exec_noting(
+        &mut self,
+        code: &[u8],
+        on_stdout: &mut dyn FnMut(&[u8]),
+        on_accepted: &mut dyn FnMut(),
+    ) -> Result<Vec<u8>> {
+        let result = self.run(code, on_stdout, on_accepted);
+        if let Err(TransportError::BoardReset(_)) = result {
+            // The board starts afresh: nothing is defined on it any more.
+            self.ran_since_enter = false;
+        }
+        result
+    }
+
+    fn run(
+        &mut self,
+        code: &[u8],
+        on_stdout: &mut dyn FnMut(&[u8]),
+        on_accepted: &mut dyn FnMut(),
+    ) -> Result<Vec<u8>> {
         if self.prompt_pending {
-            let wait = self.wait();
             let before = self.link.read_until(
                 b">",
-                wait,
+                self.wait(Phase::Handshake),
                 "the raw REPL prompt `>` after the previous command",
             )?;
             self.prompt_pending = false;
@@ -180,199 +244,22 @@ impl RawRepl {
         self.ran_since_enter = true;
         self.send(code)?;
         self.prompt_pending = true;
+        on_accepted();
         self.follow(on_stdout)?;
         // The error text follows the end of the program's output at once.
-        let wait = self.wait();
-        let mut stderr =
-            self.link
-                .read_until(&[EOT], wait, "the end of the error output (\\x04)")?;
+        let mut stderr = self.link.read_until(
+            &[EOT],
+            self.wait(Phase::Reply),
+            "the end of the error output (\\x04)",
+        )?;
         stderr.pop();
         Ok(stderr)
     }
 
-    /// Send the code and wait for the board to accept it.
-    fn send(&mut self, code: &[u8]) -> Result<()> {
-        match self.mode {
-            PasteMode::Paste { window } if code.len() <= usize::from(window) => {
-                // One write: request, data and end marker. The board's first window is free.
-                let mut msg = Vec::with_capacity(code.len() + 4);
-                msg.extend_from_slice(PASTE_REQUEST);
-                msg.extend_from_slice(code);
-                msg.push(EOT);
-                self.link.write(&msg)?;
-                match self.paste_answer()? {
-                    PasteAnswer::Accepted(_) => self.paste_ack(),
-                    // The board now treats the data as a plain raw-mode command.
-                    PasteAnswer::Refused => {
-                        self.mode = PasteMode::Plain;
-                        self.expect_ok()
-                    }
-                    PasteAnswer::Unknown(answer) => {
-                        self.not_an_answer(answer)?;
-                        Err(self.protocol("`R\\x01` or `R\\x00`"))
-                    }
-                }
-            }
-            PasteMode::Paste { .. } | PasteMode::Unknown => {
-                self.link.write(PASTE_REQUEST)?;
-                match self.paste_answer()? {
-                    PasteAnswer::Accepted(window) => {
-                        self.mode = PasteMode::Paste { window };
-                        self.paste_write(code, window)
-                    }
-                    PasteAnswer::Refused => {
-                        self.mode = PasteMode::Plain;
-                        self.plain_write(code)
-                    }
-                    PasteAnswer::Unknown(answer) => {
-                        self.not_an_answer(answer)?;
-                        self.mode = PasteMode::Plain;
-                        self.plain_write(code)
-                    }
-                }
-            }
-            PasteMode::Plain => self.plain_write(code),
-        }
-    }
-
-    fn paste_answer(&mut self) -> Result<PasteAnswer> {
-        let wait = self.wait();
-        let answer = self.link.read_exact(
-            2,
-            wait,
-            "the answer to the raw-paste request (`R\\x01` or `R\\x00`)",
-        )?;
-        match answer.as_slice() {
-            b"R\x01" => {
-                let w = self
-                    .link
-                    .read_exact(2, wait, "the raw-paste window size (2 bytes)")?;
-                let window = u16::from_le_bytes([w[0], w[1]]);
-                if window == 0 {
-                    return Err(TransportError::Protocol {
-                        expected: "a non-zero raw-paste window".into(),
-                        received: show_bytes(&w, 16),
-                    });
-                }
-                Ok(PasteAnswer::Accepted(window))
-            }
-            b"R\x00" => Ok(PasteAnswer::Refused),
-            _ => Ok(PasteAnswer::Unknown(answer)),
-        }
-    }
-
-    /// After a raw-paste request got no `R` answer, read the rest of the raw REPL banner that
-    /// follows: from firmware without raw-paste it is the answer; after `soft reboot` it means
-    /// the board reset.
-    fn not_an_answer(&mut self, answer: Vec<u8>) -> Result<()> {
-        let wait = self.wait();
-        let rest = self.link.read_until(
-            b"REPL; CTRL-B to exit\r\n>",
-            wait,
-            "the raw REPL banner (firmware without raw-paste)",
-        )?;
-        let seen = [answer, rest].concat();
-        if is_reboot(&seen) {
-            return Err(TransportError::BoardReset(show_bytes(&seen, 120)));
-        }
-        Ok(())
-    }
-
-    /// Send `code` within the flow-control window, then the end marker.
-    fn paste_write(&mut self, code: &[u8], window: u16) -> Result<()> {
-        let window = usize::from(window);
-        let mut remain = window;
-        let mut sent = 0;
-        while sent < code.len() {
-            // Take the credits that already arrived; block only when the window is used up.
-            let deadline = if remain == 0 {
-                Some(Instant::now() + self.opts.timeout)
-            } else {
-                Some(Instant::now())
-            };
-            if self.link.pending().is_empty() {
-                let got = self.link.fill(deadline)?;
-                if !got && remain == 0 {
-                    return Err(self
-                        .link
-                        .timeout("a raw-paste flow-control credit (\\x01)", self.wait()));
-                }
-            }
-            let mut credits = 0;
-            for &b in self.link.pending() {
-                match b {
-                    CREDIT => credits += 1,
-                    EOT => break,
-                    _ => return Err(self.protocol("a raw-paste flow-control credit (\\x01)")),
-                }
-            }
-            remain += credits * window;
-            if self.link.pending().get(credits) == Some(&EOT) {
-                // The board ended the paste early (e.g. interrupted): acknowledge it.
-                self.link.consume(credits + 1);
-                self.link.write(&[EOT])?;
-                return Ok(());
-            }
-            let n = self.link.pending().len();
-            self.link.consume(n);
-            if remain == 0 {
-                continue;
-            }
-            let take = remain.min(code.len() - sent);
-            self.link.write(&code[sent..sent + take])?;
-            sent += take;
-            remain -= take;
-        }
-        self.link.write(&[EOT])?;
-        self.paste_ack()
-    }
-
-    /// After the end marker: credits may still arrive, then the `\x04` acknowledgement.
-    fn paste_ack(&mut self) -> Result<()> {
-        let deadline = Instant::now() + self.opts.timeout;
-        loop {
-            let pending = self.link.pending();
-            if let Some(i) = pending.iter().position(|&b| b != CREDIT) {
-                if pending[i] == EOT {
-                    self.link.consume(i + 1);
-                    return Ok(());
-                }
-                return Err(self.protocol("the raw-paste acknowledgement (\\x04)"));
-            }
-            let n = pending.len();
-            self.link.consume(n);
-            if !self.link.fill(Some(deadline))? && Instant::now() >= deadline {
-                return Err(self
-                    .link
-                    .timeout("the raw-paste acknowledgement (\\x04)", self.wait()));
-            }
-        }
-    }
-
-    fn plain_write(&mut self, code: &[u8]) -> Result<()> {
-        let mut msg = Vec::with_capacity(code.len() + 1);
-        msg.extend_from_slice(code);
-        msg.push(EOT);
-        self.link.write(&msg)?;
-        self.expect_ok()
-    }
-
-    fn expect_ok(&mut self) -> Result<()> {
-        let wait = self.wait();
-        let ok = self
-            .link
-            .read_exact(2, wait, "`OK` after sending the command in raw mode")?;
-        if ok != b"OK" {
-            return Err(TransportError::Protocol {
-                expected: "`OK` after sending the command in raw mode".into(),
-                received: show_bytes(&[ok.as_slice(), self.link.pending()].concat(), 300),
-            });
-        }
-        Ok(())
-    }
-
-    /// Stream stdout until its terminating `\x04`. The raw REPL banner in the output means the
-    /// board rebooted during the command (it will never end it).
+    /// Stream stdout until its terminating `\x04`, with no time limit. The raw REPL banner in
+    /// the output means the board rebooted during the command (it will never end it). Bytes
+    /// are read only once `on_stdout` took the previous ones, so a slow consumer holds the board
+    /// back (through the link's flow control) instead of filling memory.
     fn follow(&mut self, on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
         // The end of the output so far, to find a banner split across reads.
         let mut recent: Vec<u8> = Vec::new();
@@ -400,10 +287,11 @@ impl RawRepl {
         }
     }
 
-    /// Bytes that arrived between commands: a board thread's prints are output for the next
-    /// command; a reboot banner means the board reset and lost everything defined on it.
+    /// Bytes that arrived between commands (what is there now, at most one read's worth): a
+    /// board thread's prints are output for the next command; a reboot banner means the board
+    /// reset and lost everything defined on it.
     fn unsolicited(&mut self, on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
-        while self.link.fill(Some(Instant::now()))? {}
+        while self.link.pending().len() < READ_CHUNK && self.link.fill(Some(Instant::now()))? {}
         let pending = self.link.take_pending();
         self.between_commands(&pending, on_stdout)
     }
@@ -417,9 +305,11 @@ impl RawRepl {
             // Nothing was defined yet, so nothing is lost (e.g. the late end of a reset that
             // began before this session): let the board's new raw REPL banner end, go on.
             if find(bytes, RAW_PROMPT).is_none() {
-                let wait = self.wait();
-                self.link
-                    .read_until(b">", wait, "the raw REPL banner after the reboot")?;
+                self.link.read_until(
+                    b">",
+                    self.wait(Phase::Handshake),
+                    "the raw REPL banner after the reboot",
+                )?;
             }
             return Ok(());
         }
@@ -429,7 +319,7 @@ impl RawRepl {
         Ok(())
     }
 
-    fn protocol(&self, expected: &str) -> TransportError {
+    pub(super) fn protocol(&self, expected: &str) -> TransportError {
         TransportError::Protocol {
             expected: expected.to_string(),
             received: show_bytes(self.link.pending(), 300),
@@ -437,12 +327,13 @@ impl RawRepl {
     }
 
     /// Ctrl-C twice, then leave the raw REPL (what a board expects before the port closes).
+    /// Sent even while the connection is closing.
     pub fn leave(&mut self) -> Result<()> {
-        self.link.write(b"\r\x03\x03\r\x02")
+        self.link.write_final(INTERRUPT_AND_LEAVE_RAW)
     }
 }
 
 /// The board's soft-reboot text (MicroPython and CircuitPython both print it).
-fn is_reboot(bytes: &[u8]) -> bool {
+pub(super) fn is_reboot(bytes: &[u8]) -> bool {
     find(bytes, b"soft reboot").is_some()
 }

@@ -299,7 +299,9 @@ mod tests {
             int_arrays: true,
         };
         let small: Vec<i32> = (0..40).collect();
-        assert!(text(|s| assert!(with.write_int_list(&small, s))).starts_with("__belay_il('b',b'AAEC"));
+        assert!(
+            text(|s| assert!(with.write_int_list(&small, s))).starts_with("__belay_il('b',b'AAEC")
+        );
         let wide: Vec<i32> = (0..40).map(|i| i * 100_000).collect();
         assert!(text(|s| assert!(with.write_int_list(&wide, s))).starts_with("__belay_il('i',"));
         assert!(!Encoder::default().write_int_list(&small, &mut String::new()));

@@ -111,11 +111,7 @@ pub const EMITTERS: &str = include_str!("snippets/emitters.py");
 /// `timed` adds the board time at the middle of the evaluation (`T<ticks>|` before the value).
 pub fn result(expr: &str, timed: bool) -> String {
     if timed {
-        format!(
-            "{}({}(),({expr}\n))",
-            names::TIMED_RESULT,
-            names::MONOTONIC
-        )
+        format!("{}({}(),({expr}\n))", names::TIMED_RESULT, names::MONOTONIC)
     } else {
         format!("{}(({expr}\n))", names::RESULT)
     }
@@ -273,7 +269,13 @@ pub fn sync_bootstrap(plan: &SyncBootstrap<'_>, implementation: &str, viper: boo
         }
     }
     code.push(',');
-    write_collection(&mut code, '[', ']', plan.dirs.iter().map(String::as_str), "[]");
+    write_collection(
+        &mut code,
+        '[',
+        ']',
+        plan.dirs.iter().map(String::as_str),
+        "[]",
+    );
     code.push(',');
     write_collection(&mut code, '[', ']', plan.files.iter().copied(), "[]");
     code.push_str("))\n");
@@ -326,7 +328,8 @@ mod tests {
         while i < bytes.len() {
             let rest = &text[i..];
             let starts = rest.starts_with("__belay") || rest.starts_with("_BELAY_");
-            let boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+            let boundary =
+                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
             if starts && boundary {
                 let end = rest
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -416,10 +419,7 @@ mod tests {
         );
         assert_eq!(result("a, b", false), "__belay_r((a, b\n))");
         assert_eq!(proxied("x.y"), "__belay_p((x.y\n))");
-        assert_eq!(
-            call("f", ["1", "'a'"], [("k", "None")]),
-            "f(1,'a',k=None)"
-        );
+        assert_eq!(call("f", ["1", "'a'"], [("k", "None")]), "f(1,'a',k=None)");
         assert_eq!(generator_step("g", "None", false), "__belay_n(g,None)");
         assert!(generator_name().starts_with("__belay_g"));
         assert_eq!(helpers("@X@").matches("@X@").count(), 5);
@@ -442,7 +442,9 @@ mod tests {
             false,
         );
         assert!(
-            code.ends_with("__belay_r(__belay_sync('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py']))\n"),
+            code.ends_with(
+                "__belay_r(__belay_sync('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py']))\n"
+            ),
             "{code}"
         );
         let none = sync_bootstrap(

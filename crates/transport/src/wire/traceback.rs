@@ -1,5 +1,5 @@
 //! Rewriting a board's traceback so that frames of code the host sent point at the host file,
-//! line and source line (belay-spec §2.7), for tasks and for setup/teardown bodies alike.
+//! line and source line (`docs/protocol.md` §3.3), for tasks and for setup/teardown bodies alike.
 
 use std::collections::HashMap;
 

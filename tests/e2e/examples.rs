@@ -2,11 +2,9 @@
 //! boards (with their hardware stand-ins), and its output is checked. 07_lcd needs a real
 //! display and is not run.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{Board, Kind, NetBoard, Run, belay_run, root, run_with_limit};
+use crate::support::{Board, Kind, NetBoard, Run, belay_run, root, run_with_limit};
 
 /// Run `examples/<path>` with `args` (the port is given as `--port`).
 fn example(path: &str, port: &str, args: &[&str]) -> Run {

@@ -1,11 +1,11 @@
 //! End-to-end: `belay-run` scripts against real MicroPython boards (unix and webassembly ports)
 //! reached through a pty, as a USB board would be.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{Board, Kind, belay_run, interrupt_after, root, run_script, run_with_limit};
+use crate::support::{
+    Board, Kind, belay_run, check_script, interrupt_after, root, run_script, run_with_limit,
+};
 
 /// One test per board kind for a script that asserts on its own and prints `expect`.
 macro_rules! on_both_boards {
@@ -15,26 +15,15 @@ macro_rules! on_both_boards {
 
             #[test]
             fn unix() {
-                script_passes(Kind::Unix, $script, $expect);
+                check_script(Kind::Unix, $script, &[], $expect);
             }
 
             #[test]
             fn wasm() {
-                script_passes(Kind::Wasm, $script, $expect);
+                check_script(Kind::Wasm, $script, &[], $expect);
             }
         }
     };
-}
-
-fn script_passes(kind: Kind, script: &str, expect: &str) {
-    let board = Board::start(kind);
-    let run = run_script(script, &[&board.port]);
-    run.assert_ok();
-    assert!(
-        run.stdout.contains(expect),
-        "stdout lacks {expect:?}:\n{}",
-        run.stdout
-    );
 }
 
 on_both_boards!(literals_round_trip, "literals.py", "literals ok");

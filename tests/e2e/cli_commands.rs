@@ -1,10 +1,8 @@
 //! belay-run's own commands against a real board.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{Board, Kind, OnPty, belay_run, run_with_limit};
+use crate::support::{Board, Kind, OnPty, belay_run, run_with_limit};
 
 #[test]
 fn latency_prints_belay_statistics() {
@@ -66,7 +64,7 @@ fn select_through_a_pty(first_listed: Option<&str>) {
     let mut cmd = belay_run();
     cmd.arg("select");
     let mut term = OnPty::spawn(cmd);
-    let guard = support::watchdog(term.child.id(), Duration::from_secs(30));
+    let guard = crate::support::watchdog(term.child.id(), Duration::from_secs(30));
     term.wait_for("Select a board");
     term.wait_for(cells[0]);
     term.send(b"\r");
@@ -81,7 +79,7 @@ fn select_through_a_pty(first_listed: Option<&str>) {
     assert!(status.success(), "{status:?}");
 }
 
-fn command(args: &[&str]) -> support::Run {
+fn command(args: &[&str]) -> crate::support::Run {
     let mut cmd = belay_run();
     cmd.args(args);
     run_with_limit(cmd, Duration::from_secs(60))
@@ -180,20 +178,7 @@ fn list_select_and_completions() {
     run.assert_ok();
     let header = run.stdout.lines().next().unwrap_or_default().to_string();
     let columns: Vec<&str> = header.split_whitespace().collect();
-    assert_eq!(
-        columns,
-        [
-            "device",
-            "vid",
-            "pid",
-            "serial_number",
-            "manufacturer",
-            "product",
-            "location"
-        ],
-        "{}",
-        run.stdout
-    );
+    assert_eq!(columns, belay_transport::PORT_COLUMNS, "{}", run.stdout);
     for line in run.stdout.lines().skip(1) {
         let device = line.split_whitespace().next().unwrap();
         assert!(
@@ -220,7 +205,7 @@ fn terminal_passes_keys_through_until_ctrl_bracket() {
     let mut cmd = belay_run();
     cmd.args(["terminal", &board.port]);
     let mut term = OnPty::spawn(cmd);
-    let guard = support::watchdog(term.child.id(), Duration::from_secs(30));
+    let guard = crate::support::watchdog(term.child.id(), Duration::from_secs(30));
     term.wait_for("Ctrl-] exits");
     term.wait_for(">>> ");
     term.send(b"print(6 * 7)\r");

@@ -1,67 +1,52 @@
 //! The full Device API on real boards: class-based devices, decorators of every kind, generators,
 //! proxies, time, reconnection.
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
-use support::{Board, Kind, belay_run, root, run_script, watchdog};
-
-fn passes(kind: Kind, script: &str, args: &[&str], expect: &str) {
-    let board = Board::start(kind);
-    let mut all = vec![board.port.as_str()];
-    all.extend_from_slice(args);
-    let run = run_script(script, &all);
-    run.assert_ok();
-    assert!(
-        run.stdout.ends_with(&format!("{expect}\n")),
-        "stdout:\n{}",
-        run.stdout
-    );
-}
+use crate::support::{Board, Kind, belay_run, check_script, root, run_script, watchdog};
 
 #[test]
 fn class_based_devices_unix() {
-    passes(Kind::Unix, "classes.py", &[], "classes ok");
+    check_script(Kind::Unix, "classes.py", &[], "classes ok");
 }
 
 #[test]
 fn class_based_devices_wasm() {
-    passes(Kind::Wasm, "classes.py", &[], "classes ok");
+    check_script(Kind::Wasm, "classes.py", &[], "classes ok");
 }
 
 #[test]
 fn decorators_generators_threads_teardowns_unix() {
-    passes(Kind::Unix, "decorators.py", &["threads"], "decorators ok");
+    check_script(Kind::Unix, "decorators.py", &["threads"], "decorators ok");
 }
 
 #[test]
 fn decorators_generators_teardowns_wasm() {
     // The webassembly port has no _thread module.
-    passes(Kind::Wasm, "decorators.py", &["nothreads"], "decorators ok");
+    check_script(Kind::Wasm, "decorators.py", &["nothreads"], "decorators ok");
 }
 
 #[test]
 fn proxy_objects_unix() {
-    passes(Kind::Unix, "proxies.py", &[], "proxies ok");
+    check_script(Kind::Unix, "proxies.py", &[], "proxies ok");
 }
 
 #[test]
 fn proxy_objects_wasm() {
-    passes(Kind::Wasm, "proxies.py", &[], "proxies ok");
+    check_script(Kind::Wasm, "proxies.py", &[], "proxies ok");
 }
 
 #[test]
 fn time_sync_return_time_and_emitters_unix() {
-    passes(Kind::Unix, "timing.py", &["native,viper"], "timing ok");
+    check_script(Kind::Unix, "timing.py", &["native,viper"], "timing ok");
 }
 
 #[test]
 fn time_sync_return_time_and_emitters_wasm() {
     // The webassembly port compiles no native code.
-    passes(Kind::Wasm, "timing.py", &[""], "timing ok");
+    check_script(Kind::Wasm, "timing.py", &[""], "timing ok");
 }
 
 #[test]
@@ -106,7 +91,7 @@ fn sync_folder(kind: Kind) {
         Kind::Unix => tempfile_dir("belay-sync-dst"),
         Kind::Wasm => "/sync_target".to_string(),
     };
-    passes(kind, "sync.py", &[&dst], "sync ok");
+    check_script(kind, "sync.py", &[&dst], "sync ok");
 }
 
 fn tempfile_dir(prefix: &str) -> String {
@@ -162,7 +147,7 @@ fn uncaught_board_exception_wasm() {
 /// Belay's integration tests, re-expressed (tests/ACCEPTANCE.md).
 #[test]
 fn belay_integration_assertions_unix() {
-    passes(
+    check_script(
         Kind::Unix,
         "belay_integration.py",
         &[],
@@ -172,7 +157,7 @@ fn belay_integration_assertions_unix() {
 
 #[test]
 fn belay_integration_assertions_wasm() {
-    passes(
+    check_script(
         Kind::Wasm,
         "belay_integration.py",
         &[],

@@ -1,11 +1,9 @@
 //! Long runs on real boards: random literal values round-trip exactly, and a soak of many calls
 //! on one connection keeps host and board memory flat.
 
-mod support;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use support::{Board, Kind, Run, run_script_with_limit};
+use crate::support::{Board, Kind, Run, run_script_with_limit};
 
 /// Long runs get more than the usual minute (CI machines are slow and share two cores).
 fn run_long(script: &str, args: &[&str]) -> Run {

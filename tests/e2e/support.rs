@@ -1,5 +1,4 @@
 //! Test support: real MicroPython boards behind ptys, and running `belay-run`.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -243,6 +242,29 @@ pub fn run_script_with_limit(script: &str, args: &[&str], limit: Duration) -> Ru
     cmd.arg(root().join("tests/scripts").join(script))
         .args(args);
     run_with_limit(cmd, limit)
+}
+
+/// Run `tests/scripts/<script> PORT ARGS...` against `board` and check it: it must succeed and
+/// the last line of its output must hold `last` (each script asserts on its own and prints
+/// `<name> ok` last when every assertion held). Returns the run for further checks.
+pub fn check_script_on(board: &Board, script: &str, args: &[&str], last: &str) -> Run {
+    let mut all = vec![board.port.as_str()];
+    all.extend_from_slice(args);
+    let run = run_script(script, &all);
+    run.assert_ok();
+    let last_line = run.stdout.strip_suffix('\n').and_then(|s| s.lines().last());
+    assert!(
+        last_line.is_some_and(|l| l.contains(last)),
+        "{script} on the {} board: the last line is not {last:?}:\n{}",
+        board.kind.name(),
+        run.stdout
+    );
+    run
+}
+
+/// [`check_script_on`] a fresh board of `kind`.
+pub fn check_script(kind: Kind, script: &str, args: &[&str], last_line: &str) -> Run {
+    check_script_on(&Board::start(kind), script, args, last_line)
 }
 
 /// Kill process `pid` after `limit` unless `done` is dropped first: keeps a hung child from

@@ -1,29 +1,17 @@
 //! Fault injection on real boards: reboots, hostile output, noise and a busy board at connect.
 //! Each test bounds its time (run_with_limit) on top of what the scripts assert.
 
-mod support;
-
-use support::{Board, Kind, run_script};
+use crate::support::{Board, Kind, check_script, check_script_on, run_script};
 
 #[test]
 fn unexpected_reboots_are_detected() {
-    let board = Board::start(Kind::Unix);
-    let run = run_script("reboots.py", &[&board.port]);
-    run.assert_ok();
-    assert!(run.stdout.ends_with("reboots ok\n"), "{}", run.stdout);
+    check_script(Kind::Unix, "reboots.py", &[], "reboots ok");
 }
 
 #[test]
 fn huge_binary_and_forged_output() {
     for kind in [Kind::Unix, Kind::Wasm] {
-        let board = Board::start(kind);
-        let run = run_script("hostile_output.py", &[&board.port]);
-        run.assert_ok();
-        assert!(
-            run.stdout.ends_with("hostile output ok\n"),
-            "{}",
-            run.stdout
-        );
+        check_script(kind, "hostile_output.py", &[], "hostile output ok");
     }
 }
 
@@ -36,9 +24,12 @@ fn noise_and_a_busy_main_py_at_connect() {
         (Kind::Unix, &["--busy"][..]),
         (Kind::Wasm, &["--noise"][..]),
     ] {
-        let board = Board::start_with(kind, extra);
-        let run = run_script("eval_exec.py", &[&board.port]);
-        run.assert_ok();
+        check_script_on(
+            &Board::start_with(kind, extra),
+            "eval_exec.py",
+            &[],
+            "eval ok",
+        );
     }
 }
 

@@ -25,7 +25,7 @@ fn temperatures(n: usize) -> String {
 
 #[test]
 fn circuitpython_examples() {
-    let board = crate::circuitpython_board(65536);
+    let board = super::circuitpython_board(65536);
     let blink = "Printing from device; turning LED to True.\r\nhost: LED reads True\n\
                  Printing from device; turning LED to False.\r\nhost: LED reads False\n";
     let args = ["--count", "2", "--period", "0"];
@@ -59,7 +59,7 @@ fn circuitpython_examples() {
 
 #[test]
 fn circuitpython_exception_and_sync_examples() {
-    let board = crate::circuitpython_board(65536);
+    let board = super::circuitpython_board(65536);
     let file = root().join("examples/05_exception/circuitpython.py");
     let line = std::fs::read_to_string(&file)
         .unwrap()

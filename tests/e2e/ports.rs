@@ -1,12 +1,10 @@
 //! Transport behaviour on real boards: every port form, call timeouts, vanished boards.
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::{Board, Kind, NetBoard, belay_run, boards_dir, root, run_script, watchdog};
+use crate::support::{Board, Kind, NetBoard, belay_run, boards_dir, root, run_script, watchdog};
 
 #[test]
 fn call_timeout_interrupts_the_board_and_the_next_call_works() {
@@ -116,7 +114,7 @@ fn port_auto_explains_what_it_found() {
     let mut cmd = belay_run();
     cmd.args(["--port", "auto"])
         .arg(root().join("tests/scripts/auto.py"));
-    let run = support::run_with_limit(cmd, Duration::from_secs(30));
+    let run = crate::support::run_with_limit(cmd, Duration::from_secs(30));
     run.assert_ok();
     // This machine has no MicroPython board on USB: the error says what was looked for.
     assert!(
@@ -145,7 +143,7 @@ fn early_connection_from_port_option_is_adopted_or_dropped() {
         cmd.args(["--port", &board.port])
             .arg(root().join("tests/scripts/early.py"))
             .args([&board.port, mode]);
-        let run = support::run_with_limit(cmd, Duration::from_secs(30));
+        let run = crate::support::run_with_limit(cmd, Duration::from_secs(30));
         run.assert_ok();
         assert_eq!(run.stdout, format!("{expect}\n"), "{mode}");
     }
@@ -160,7 +158,8 @@ fn connect_attempts_wait_for_a_port_that_appears_later() {
     let _ = std::fs::remove_file(&link);
     let mut cmd = belay_run();
     cmd.arg(root().join("tests/scripts/attempts.py")).arg(&link);
-    let child = std::thread::spawn(move || support::run_with_limit(cmd, Duration::from_secs(60)));
+    let child =
+        std::thread::spawn(move || crate::support::run_with_limit(cmd, Duration::from_secs(60)));
     // The board "appears" (like a USB device enumerating) after the first try failed.
     std::thread::sleep(Duration::from_millis(1300));
     std::os::unix::fs::symlink(&board.port, &link).unwrap();

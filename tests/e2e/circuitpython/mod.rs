@@ -3,14 +3,13 @@
 //! its reboots and REPL switches, belay-run's CircuitPython paths, and the examples'
 //! `circuitpython.py` variants.
 
-mod cp_examples;
-mod cp_wire;
-mod support;
+mod examples;
+mod wire;
 
 use std::time::Duration;
 
-use cp_wire::{Wire, show, transcript};
-use support::{Board, Kind, belay_run, run_script, run_with_limit};
+use crate::support::{Board, Kind, belay_run, run_script, run_with_limit};
+use wire::{Wire, show, transcript};
 
 const BANNER: &[u8] = b"Adafruit CircuitPython 10.3.0 on 2026-11-23; linux [GCC 12.2.0] version";
 const RAW_BANNER: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";

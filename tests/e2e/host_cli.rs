@@ -1,11 +1,9 @@
 //! The `belay-run` command line around the script: argv, __file__, sys.path, exit status,
 //! tracebacks, missing files and syntax errors. No board needed.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{belay_run, root, run_with_limit};
+use crate::support::{belay_run, root, run_with_limit};
 
 fn scripts() -> std::path::PathBuf {
     root().join("tests/scripts")
@@ -138,7 +136,7 @@ fn bad_port_is_a_connection_error() {
 fn ctrl_c_raises_keyboard_interrupt_in_the_script() {
     let mut cmd = belay_run();
     cmd.arg(scripts().join("host_sleep.py"));
-    let (rest, status, took) = support::interrupt_after(cmd, "sleeping");
+    let (rest, status, took) = crate::support::interrupt_after(cmd, "sleeping");
     assert_eq!(rest, "caught KeyboardInterrupt\n");
     assert!(status.success(), "{status:?}");
     assert!(took < Duration::from_secs(5), "took {took:?}");

