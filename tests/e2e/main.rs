@@ -10,5 +10,6 @@ mod faults;
 mod host_cli;
 mod ports;
 mod properties;
+mod stuck;
 mod support;
 mod walking_skeleton;

@@ -126,6 +126,16 @@ impl Board {
         }
     }
 
+    /// Make the board stop answering from now on (it hears the host, says nothing).
+    pub fn mute(&mut self) {
+        use std::io::Write;
+        let control = self.control.as_mut().expect("the board's control pipe");
+        control
+            .write_all(b"mute\n")
+            .expect("writing to the board wrapper");
+        control.flush().expect("writing to the board wrapper");
+    }
+
     /// Kill the board process abruptly (a cable pulled).
     pub fn kill(&mut self) {
         let _ = self.child.kill();

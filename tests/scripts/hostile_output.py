@@ -3,6 +3,7 @@
     hostile_output.py PORT
 """
 import sys
+import time
 
 import belay
 from testlib import rss_kib
@@ -11,19 +12,34 @@ device = belay.Device(sys.argv[1])
 
 
 class Sink:
-    """Counts what it is given; keeps only the tail."""
+    """Counts what it is given; keeps only the tail; notes the host's peak memory as it is written
+    to. With `stall`, a consumer that stops for that long at its first write: the board keeps
+    printing meanwhile and must be held back (flow control), not buffered on the host."""
 
-    def __init__(self):
+    def __init__(self, stall=0.0):
         self.count = 0
         self.tail = ""
+        self.stall = stall
+        self.writes = 0
+        self.peak = 0
+        self.at_stall = 0
 
     def write(self, text):
         self.count += len(text)
         self.tail = (self.tail + text)[-200:]
+        self.writes += 1
+        if self.writes == 1 and self.stall:
+            time.sleep(self.stall)
+            self.at_stall = rss_kib()
+        if self.writes % 16 == 0:
+            self.peak = max(self.peak, rss_kib())
         return len(text)
 
 
-# 10 MB printed by one task: streamed to the host, never held whole.
+# 10 MB printed by one task: streamed to the host, never held whole. The transport holds at most
+# 256 KiB of output in flight plus one 64 KiB read (docs/protocol.md, bounds); what else moves is
+# the allocator's (it takes memory in 2-4 MiB steps). Then a consumer that stalls for 2 s while
+# the board could print all 10 MB: the host holds back the board instead of buffering.
 device(
     """
 def chatter(lines):
@@ -33,13 +49,23 @@ def chatter(lines):
     return 'done'
 """
 )
-sink = Sink()
-device("chatter(1000)", stream_out=sink)  # warm-up: allocations that stay
-before = rss_kib()
-assert device("chatter(100000)", stream_out=sink) == "done"
-grown = rss_kib() - before
-assert sink.count == (1000 + 100000) * 100, sink.count
-assert grown < 8 * 1024, f"host memory grew {grown} KiB while streaming 10 MB"
+# The allocator takes memory in 2 MiB steps: the limits leave room for a few (an unbounded buffer
+# would hold most of the 10 MB at the stall).
+for stall in (0.0, 2.0):
+    sink = Sink(stall)
+    device("chatter(10000)", stream_out=sink)  # warm-up (1 MB): the allocations that stay
+    before = rss_kib()
+    sink.peak = before
+    sink.writes = 0
+    assert device("chatter(100000)", stream_out=sink) == "done"
+    assert sink.count == 110000 * 100, sink.count
+    grown = max(sink.peak, rss_kib()) - before
+    print(f"host memory grew {grown} KiB at most while streaming 10 MB")
+    assert grown < 8 * 1024, f"host memory grew {grown} KiB while streaming 10 MB"
+    if stall:
+        held = sink.at_stall - before
+        print(f"host memory grew {held} KiB while the consumer stalled for {stall:.0f} s")
+        assert held < 6 * 1024, f"host memory grew {held} KiB while the consumer stalled"
 
 # Output that is not valid UTF-8 is shown with replacement characters, and the result survives.
 sink = Sink()

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use rustpython_vm::{Interpreter, PyResult, Settings, VirtualMachine};
+use rustpython_vm::{AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// An interpreter whose `sys.argv` is `argv`.
 pub fn interpreter(argv: Vec<String>) -> Interpreter {
@@ -51,8 +51,28 @@ pub fn run_main(argv: Vec<String>, main: impl FnOnce(&VirtualMachine) -> PyResul
             None => exc,
         })
     });
+    if let Err(exc) = &outcome
+        && interp.enter(|vm| exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt))
+    {
+        // As CPython does: the traceback, then the interpreter's finalisation (atexit: boards
+        // are closed, their teardowns run), then death by SIGINT so the caller sees it.
+        interp.enter(|vm| vm.print_exception(exc));
+        interp.finalize(None);
+        die_of_sigint();
+    }
     let status = interp.finalize(outcome.err());
     ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// End the process by SIGINT, with the default action (what a shell expects after Ctrl-C).
+fn die_of_sigint() -> ! {
+    // SAFETY: resetting a signal's disposition and raising it; no memory is involved.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::raise(libc::SIGINT);
+    }
+    // Should SIGINT be blocked, exit with the status a shell gives it.
+    std::process::exit(130)
 }
 
 /// Run one of belay-run's own commands, written in Python against the `belay` module.

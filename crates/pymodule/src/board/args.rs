@@ -10,7 +10,7 @@ use belay_transport::{
     SerialOptions,
 };
 use rustpython_vm::builtins::PyStr;
-use rustpython_vm::function::ArgIntoBool;
+use rustpython_vm::function::{ArgIntoBool, ArgIntoFloat};
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::errors::{self, ConnectionFailedError, connect_error, transport_error};
@@ -111,9 +111,9 @@ pub struct DeviceParams {
     #[pyarg(named, default)]
     auto_sync_time: Option<ArgIntoBool>,
     #[pyarg(named, default)]
-    timeout: Option<f64>,
+    timeout: Option<ArgIntoFloat>,
     #[pyarg(named, default)]
-    connect_timeout: Option<f64>,
+    connect_timeout: Option<ArgIntoFloat>,
 }
 
 /// The arguments of `Device(...)`, checked and resolved.
@@ -166,7 +166,7 @@ impl DeviceArgs {
             None if reconnect_attempts < 0 => -1,
             None => reconnect_attempts.saturating_add(1),
         };
-        let seconds = |value: Option<f64>, name: &str| match value {
+        let seconds = |value: Option<ArgIntoFloat>, name: &str| match value.map(f64::from) {
             None => Ok(None),
             Some(secs) if secs > 0.0 && secs.is_finite() => Ok(Some(Duration::from_secs_f64(secs))),
             Some(_) => Err(vm.new_value_error(format!(
