@@ -52,7 +52,7 @@ try:
 except belay.PyboardException as e:
     assert "from the board generator" in str(e)
 # Exhausted and failed generators are deleted on the board.
-assert device("[k for k in globals() if k.startswith('__belay_g')]") == []
+assert device("[k for k in globals() if k.startswith('_Bg_')]") == []
 
 
 @device.task(trusted=True)

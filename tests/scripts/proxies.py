@@ -93,10 +93,10 @@ assert isinstance(sys_proxy.platform, (str, ProxyObject))
 del sys_proxy
 assert device('"sys" in dir()') is True
 # Temporary proxies are freed on the board when the host drops them.
-before = device("len([k for k in globals() if k.startswith('__belay_obj_')])")
+before = device("len([k for k in globals() if k.startswith('_Bo_')])")
 for _ in range(5):
     proxy_object.some_dict.keys()
-assert device("len([k for k in globals() if k.startswith('__belay_obj_')])") == before
+assert device("len([k for k in globals() if k.startswith('_Bo_')])") == before
 
 # magic methods
 device("my_list = [10, 20, 30]")

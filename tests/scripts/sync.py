@@ -186,7 +186,7 @@ write(local, "hash.txt", "foobar")
 sync(local)
 assert board_read("hash.txt") == b"foobar"
 device("__belay_b = bytearray(4)")  # smaller than the file: the hash spans reads
-assert device(f"__belay_hf({DST + '/hash.txt'!r}, __belay_b)") == 0xBF9CF968
-assert device(f"__belay_hf({DST + '/nope'!r}, __belay_b)") == 0
+assert device(f"_BH({DST + '/hash.txt'!r}, __belay_b)") == 0xBF9CF968
+assert device(f"_BH({DST + '/nope'!r}, __belay_b)") == 0
 device.close()
 print("sync ok")

@@ -24,24 +24,26 @@ pub fn eval(
     trusted: bool,
     timed: Option<bool>,
 ) -> PyResult<(PyObjectRef, Option<i128>)> {
-    let (text, tick) = session.eval_reply(vm, expr, output, timed, &NO_MAP)?;
+    let (text, tick) = session.eval_reply(vm, expr, false, output, timed, &NO_MAP)?;
     Ok((values::decode(&text, trusted, vm)?, tick))
 }
 
-/// Evaluate `expr` and return its value, as `(value, datetime)` with `return_time`.
-pub fn eval_maybe_timed(
+/// Call a task: `call` (written by the host) evaluated on the board, its value, as
+/// `(value, datetime)` with `return_time`.
+pub fn task_call(
     session: &Session,
     vm: &VirtualMachine,
-    expr: &str,
-    output: Output,
+    call: &str,
     trusted: bool,
     return_time: bool,
 ) -> PyResult {
+    let timed = return_time.then_some(true);
+    let (text, tick) = session.eval_reply(vm, call, true, Output::Stdout, timed, &NO_MAP)?;
+    let value = values::decode(&text, trusted, vm)?;
     if return_time {
-        let (value, tick) = eval(session, vm, expr, output, trusted, Some(true))?;
         return with_time(session, vm, value, tick);
     }
-    Ok(eval(session, vm, expr, output, trusted, None)?.0)
+    Ok(value)
 }
 
 /// `(value, datetime)` for a value the board produced at unwrapped tick `tick` (Belay's

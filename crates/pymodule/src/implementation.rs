@@ -1,9 +1,11 @@
 //! `device.implementation`: what firmware the board runs (a view of the board handle's
-//! `Firmware`).
+//! `Firmware`; the emitters are checked on the board when first asked for).
 
 use std::sync::Arc;
 
 use belay_transport::wire::Firmware;
+
+use crate::board::Board;
 use rustpython_vm::types::Representable;
 use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
@@ -12,15 +14,21 @@ use crate::values::to_py;
 #[pyclass(module = "belay", name = "Implementation")]
 #[derive(Debug, PyPayload)]
 pub struct Implementation {
+    board: Arc<Board>,
     firmware: Arc<Firmware>,
     /// `sys.implementation.version` as a host value.
     version: PyObjectRef,
 }
 
 impl Implementation {
-    pub fn new(firmware: Arc<Firmware>, vm: &VirtualMachine) -> PyResult<Self> {
+    pub fn new(board: Arc<Board>, vm: &VirtualMachine) -> PyResult<Self> {
+        let firmware = board.firmware();
         let version = to_py(firmware.version.clone(), vm)?;
-        Ok(Implementation { firmware, version })
+        Ok(Implementation {
+            board,
+            firmware,
+            version,
+        })
     }
 }
 
@@ -40,14 +48,14 @@ impl Implementation {
     }
     /// Native code emitters the board accepts: `("native", "viper")`, `("native",)` or `()`.
     #[pygetset]
-    fn emitters(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
+    fn emitters(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         let items = zelf
-            .firmware
-            .emitters
+            .board
+            .emitters(vm)?
             .iter()
             .map(|e| vm.ctx.new_str(*e).into())
             .collect();
-        vm.ctx.new_tuple(items).into()
+        Ok(vm.ctx.new_tuple(items).into())
     }
     #[pygetset]
     fn arch(zelf: &Py<Self>, vm: &VirtualMachine) -> PyObjectRef {
@@ -67,7 +75,7 @@ impl Representable for Implementation {
             zelf.version.repr(vm)?,
             f.platform,
             f.arch,
-            f.emitters
+            zelf.board.emitters(vm)?
         ))
     }
 }

@@ -1,13 +1,19 @@
-//! The protocol floor for the benchmarks: the same command bytes belay-run sends (its board-side
-//! helpers included), executed with the bare raw-REPL exchange (write, read to the end marker)
-//! and no host Python at all.
+//! The protocol floor for the benchmarks: the same work as bench/workload.py done with the bare
+//! raw-REPL exchange and nothing else — no helpers, no result framing, no host interpreter, each
+//! value sent and printed as its plain `repr` (`print(repr(add(1,2)))`, answered by
+//! `OK3\r\n\x04\x04>`). What is left of a call once the host costs nothing and the wire format
+//! adds nothing.
 //!
 //!     floor PORT           -> one JSON line of medians in milliseconds
 //!     floor PORT --first   -> connect, define, call once, print (process start to first result)
+//!
+//! With BELAY_BENCH_STATS=FILE (the test board's byte counters, `board.py --stats FILE`), each
+//! measurement also reports [bytes to the board, bytes from the board] per call under
+//! `<key>_bytes`, as the workload does.
 
 use std::time::{Duration, Instant};
 
-use belay_transport::wire::{Encoder, Literal, parse_literal, snippets};
+use belay_transport::wire::encode::{write_bytes, write_int};
 use belay_transport::{ConnectOptions, PortSpec, RawRepl};
 
 fn connect(port: &str) -> RawRepl {
@@ -24,8 +30,59 @@ fn run(repl: &mut RawRepl, code: &str) -> Vec<u8> {
     out
 }
 
-fn median_ms(mut f: impl FnMut(), n: usize) -> f64 {
+/// The board's byte counters, when the bench provides them.
+struct Counters(Option<String>);
+
+impl Counters {
+    fn read(&self) -> Option<[u64; 2]> {
+        let data = std::fs::read(self.0.as_ref()?).ok()?;
+        let word = |i: usize| u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
+        Some([word(0), word(8)])
+    }
+
+    /// The counters once the link has carried nothing for 50 ms (at most 3 s): bytes still under
+    /// way on a paced link are counted where they belong.
+    fn settled(&self) -> Option<[u64; 2]> {
+        let mut last = self.read()?;
+        let start = Instant::now();
+        let mut since = Instant::now();
+        while since.elapsed() < Duration::from_millis(50)
+            && start.elapsed() < Duration::from_secs(3)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+            let now = self.read()?;
+            if now != last {
+                last = now;
+                since = Instant::now();
+            }
+        }
+        Some(last)
+    }
+}
+
+/// `[to the board, from the board]` per call, as JSON.
+fn per_call(before: [u64; 2], after: [u64; 2], n: usize) -> String {
+    let one = |i: usize| {
+        let v = (after[i] - before[i]) as f64 / n as f64;
+        if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    format!("[{}, {}]", one(0), one(1))
+}
+
+/// The median of `n` runs of `f` (after a warm-up) in ms, and the bytes per run.
+fn measure(
+    counters: &Counters,
+    results: &mut Vec<String>,
+    key: &str,
+    n: usize,
+    mut f: impl FnMut(),
+) {
     f();
+    let before = counters.read();
     let mut samples: Vec<Duration> = (0..n)
         .map(|_| {
             let t0 = Instant::now();
@@ -33,8 +90,12 @@ fn median_ms(mut f: impl FnMut(), n: usize) -> f64 {
             t0.elapsed()
         })
         .collect();
+    if let (Some(before), Some(after)) = (before, counters.read()) {
+        results.push(format!("\"{key}_bytes\": {}", per_call(before, after, n)));
+    }
     samples.sort();
-    samples[n / 2].as_secs_f64() * 1000.0
+    let ms = samples[n / 2].as_secs_f64() * 1000.0;
+    results.push(format!("\"{key}\": {ms:.4}"));
 }
 
 const DEFS: &str = "def add(a, b):\n    return a + b\ndef echo(x):\n    return x\n";
@@ -44,52 +105,53 @@ fn main() {
     let port = args.first().expect("usage: floor PORT [--first]");
     if args.iter().any(|a| a == "--first") {
         let mut repl = connect(port);
-        run(&mut repl, &snippets::helpers("@R@"));
         run(&mut repl, DEFS);
-        let out = run(&mut repl, &snippets::result("add(1,2)", false));
-        println!(
-            "first result {}",
-            String::from_utf8_lossy(&out).trim_start_matches("@R@")
-        );
+        let out = run(&mut repl, "print(repr(add(1,2)))");
+        println!("first result {}", String::from_utf8_lossy(&out).trim());
         return;
     }
-    let connect_ms = median_ms(|| drop(connect(port)), 5);
-    let mut repl = connect(port);
-    // The helpers end by reporting the implementation and which decoders the board has; the
-    // values are written for it as belay-run writes them.
-    let implementation = run(&mut repl, &snippets::helpers("@R@"));
-    let text = implementation
-        .strip_prefix(b"@R@")
-        .expect("the helpers' result");
-    let Ok(Literal::Tuple(items)) = parse_literal(text) else {
-        panic!(
-            "not an implementation tuple: {}",
-            String::from_utf8_lossy(text)
-        );
-    };
-    let flag = |i: usize| items.get(i) == Some(&Literal::Bool(true));
-    let encoder = Encoder {
-        base64: flag(4),
-        int_arrays: flag(5),
-    };
-    run(&mut repl, DEFS);
-    let echo = |arg: &str| snippets::result(&snippets::call("echo", [arg], []), false);
-    let blob: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
-    let mut arg = String::new();
-    encoder.write_bytes(&blob, &mut arg);
-    let echo_bytes = echo(&arg);
-    let numbers: Vec<i32> = (0..1000).collect();
-    let mut arg = String::new();
-    if !encoder.write_int_list(&numbers, &mut arg) {
-        let items: Vec<String> = numbers.iter().map(i32::to_string).collect();
-        arg = format!("[{}]", items.join(","));
+    let counters = Counters(std::env::var("BELAY_BENCH_STATS").ok());
+    let mut results = Vec::new();
+    measure(&counters, &mut results, "connect", 5, || {
+        drop(connect(port))
+    });
+    let connects: Vec<String> = (0..5)
+        .filter_map(|_| {
+            let before = counters.settled()?;
+            let repl = connect(port);
+            let after = counters.settled()?;
+            drop(repl);
+            Some(per_call(before, after, 1))
+        })
+        .collect();
+    if let Some(median) = connects.get(connects.len() / 2) {
+        results.push(format!("\"connect_bytes\": {median}"));
     }
-    let echo_list = echo(&arg);
-    let add = snippets::result("add(1,2)", false);
-    let task = median_ms(|| drop(run(&mut repl, &add)), 300);
-    let bytes = median_ms(|| drop(run(&mut repl, &echo_bytes)), 60);
-    let list = median_ms(|| drop(run(&mut repl, &echo_list)), 60);
-    println!(
-        "{{\"connect\": {connect_ms:.4}, \"task_call\": {task:.4}, \"echo_4k_bytes\": {bytes:.4}, \"echo_1000_ints\": {list:.4}}}"
-    );
+
+    let mut repl = connect(port);
+    run(&mut repl, DEFS);
+    let blob: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let mut literal = String::new();
+    write_bytes(&blob, &mut literal);
+    let echo_bytes = format!("print(repr(echo({literal})))");
+    let mut list = String::from("[");
+    for i in 0..1000 {
+        if i > 0 {
+            list.push(',');
+        }
+        write_int(i, &mut list);
+    }
+    list.push(']');
+    let echo_list = format!("print(repr(echo({list})))");
+    let mut call = |code: &str| drop(run(&mut repl, code));
+    measure(&counters, &mut results, "task_call", 300, || {
+        call("print(repr(add(1,2)))")
+    });
+    measure(&counters, &mut results, "echo_4k_bytes", 60, || {
+        call(&echo_bytes)
+    });
+    measure(&counters, &mut results, "echo_1000_ints", 60, || {
+        call(&echo_list)
+    });
+    println!("{{{}}}", results.join(", "));
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::io::fdio::{ReadOutcome, Ready, TimedRead, wait_readable};
+use crate::io::fdio::{ReadOutcome, Ready, TimedRead, Until, wait_readable};
 use crate::io::port::ConnectOptions;
 use crate::repl::connection::{Connection, PendingConnection};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
@@ -140,17 +140,12 @@ struct Reader(ScriptedBoard);
 struct Writer(ScriptedBoard);
 
 impl TimedRead for Reader {
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        wake: Option<std::os::fd::BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome> {
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
         // Test double: the condition variable is waited on in short slices so that the wake-up
         // descriptor is noticed too.
         const SLICE: Duration = Duration::from_millis(5);
         let (lock, cv) = &*self.0.state;
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = until.timeout.map(|t| Instant::now() + t);
         let mut s = lock.lock().unwrap();
         loop {
             if !s.outbox.is_empty() {
@@ -164,7 +159,7 @@ impl TimedRead for Reader {
             if s.hang_up_at_end && s.steps.is_empty() {
                 return Ok(ReadOutcome::Closed);
             }
-            if let Some(w) = wake
+            if let Some(w) = until.wake
                 && wait_readable(w, Some(Duration::ZERO), None)? == Ready::Readable
             {
                 return Ok(ReadOutcome::Woken);

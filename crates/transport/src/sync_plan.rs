@@ -41,7 +41,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + '_ {
     }
 }
 
-/// FNV-1a, 32 bits (what the board computes with `__belay_hf`).
+/// FNV-1a, 32 bits (what the board computes with `_BH`).
 pub fn fnv1a32(data: &[u8]) -> u32 {
     data.iter().fold(0x811C_9DC5, |h: u32, &b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)

@@ -10,7 +10,7 @@ use belay_transport::{ExecEvent, PasteMode, TransportError};
 use common::{BANNER, ENTER, RAW, assert_all_steps_ran, entered, exec, opts};
 
 #[test]
-fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
+fn enter_with_soft_reset_then_one_write_per_call() {
     let board = ScriptedBoard::new()
         .preface(b"noise from a boot\r\nhalf a li")
         .step(ENTER, BANNER)
@@ -23,8 +23,8 @@ fn enter_with_soft_reset_then_raw_paste_with_one_write_per_call() {
         .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
         .step(b"print(1)\x04", b"\x04")
         .step(b"", b"1\r\n\x04\x04>")
-        // Second call: request, data and end byte in one write.
-        .step(b"\x05A\x01x=2\x04", b"R\x01\x80\x00\x01\x04\x04\x04>");
+        // Second call: it fits the window, so data and end byte in one write, plain raw mode.
+        .step(b"x=2\x04", b"OK\x04\x04>");
     let mut repl = entered(board.clone(), true);
     assert_eq!(exec(&mut repl, b"print(1)"), (b"1\r\n".to_vec(), vec![]));
     assert_eq!(repl.paste_mode(), PasteMode::Paste { window: 128 });
@@ -170,21 +170,24 @@ fn board_ending_the_paste_early_is_acknowledged() {
 }
 
 #[test]
-fn board_refusing_raw_paste_after_accepting_it_falls_back_mid_session() {
-    // After a firmware change (or a board that ran out of memory for the paste buffer), the
-    // optimistic one-write is answered with R\x00: the data was taken as a plain raw command.
+fn short_commands_go_in_plain_raw_mode_once_the_window_is_known() {
+    // A command that fits the window needs no flow control: `code \x04` / `OK` costs fewer
+    // bytes than raw-paste's request, answer and acknowledgement. Longer ones follow the window.
+    let long = b"x = 12345678";
     let board = ScriptedBoard::new()
         .step(ENTER, BANNER)
         .step(b"\r\x01", RAW)
-        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"\x05A\x01", b"R\x01\x08\x00")
         .step(b"1\x04", b"\x041\n\x04\x04>")
-        .step(b"\x05A\x012\x04", b"R\x00OK2\n\x04\x04>")
-        .step(b"3\x04", b"OK3\n\x04\x04>");
+        .step(b"2\x04", b"OK2\n\x04\x04>")
+        .step(b"\x05A\x01", b"R\x01\x08\x00")
+        .step(&long[..8], b"\x01")
+        .step(&[&long[8..], b"\x04"].concat(), b"\x04\x04\x04>");
     let mut repl = entered(board.clone(), false);
     assert_eq!(exec(&mut repl, b"1").0, b"1\n");
     assert_eq!(exec(&mut repl, b"2").0, b"2\n");
-    assert_eq!(repl.paste_mode(), PasteMode::Plain);
-    assert_eq!(exec(&mut repl, b"3").0, b"3\n");
+    assert_eq!(repl.paste_mode(), PasteMode::Paste { window: 8 });
+    assert_eq!(exec(&mut repl, long), (vec![], vec![]));
     assert_all_steps_ran(&board);
 }
 
@@ -299,13 +302,10 @@ fn a_reboot_between_calls_is_noticed_before_sending() {
 }
 
 #[test]
-fn a_reboot_answering_the_paste_request_is_not_old_firmware() {
+fn a_reboot_answering_the_command_is_not_a_protocol_error() {
     assert_reset_noticed(
         b"\x04\x04\x04>",
-        (
-            b"\x05A\x012\x04",
-            b"soft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
-        ),
+        (b"2\x04", b"soft reboot\r\nraw REPL; CTRL-B to exit\r\n>"),
     );
 }
 
@@ -314,8 +314,8 @@ fn a_reboot_during_a_call_ends_it() {
     assert_reset_noticed(
         b"\x04\x04\x04>",
         (
-            b"\x05A\x012\x04",
-            b"R\x01\x80\x00\x01\x04partial\r\nsoft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
+            b"2\x04",
+            b"OKpartial\r\nsoft reboot\r\nraw REPL; CTRL-B to exit\r\n>",
         ),
     );
 }

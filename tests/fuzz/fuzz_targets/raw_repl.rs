@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use belay_transport::wire::ReplySplitter;
-use belay_transport::{RawRepl, ReadOutcome, ReplOptions, TimedRead};
+use belay_transport::{RawRepl, ReadOutcome, ReplOptions, TimedRead, Until};
 use libfuzzer_sys::fuzz_target;
 
 const SEP: &[u8] = b"\xff\xfe";
@@ -49,15 +49,10 @@ impl Feed {
 struct Board(Arc<Mutex<Feed>>);
 
 impl TimedRead for Board {
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        _wake: Option<std::os::fd::BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome> {
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
         let mut feed = self.0.lock().unwrap();
         if feed.readable().is_empty() {
-            if timeout == Some(Duration::ZERO) {
+            if until.timeout == Some(Duration::ZERO) {
                 return Ok(ReadOutcome::TimedOut);
             }
             // The host waits: the board's next answer arrives, or the board is gone.

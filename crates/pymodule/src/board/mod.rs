@@ -28,6 +28,8 @@ pub struct Board {
     args: DeviceArgs,
     session: RwLock<Option<Arc<Session>>>,
     firmware: RwLock<Arc<Firmware>>,
+    /// The native code emitters the board accepts, once asked (the check costs a command).
+    emitters: Mutex<Option<Vec<&'static str>>>,
     /// Commands to replay after a reconnect (only with `attempts`).
     history: Mutex<Vec<String>>,
 }
@@ -52,6 +54,7 @@ impl Board {
             args,
             session: RwLock::new(Some(session)),
             firmware: RwLock::new(Arc::new(firmware)),
+            emitters: Mutex::new(None),
             history: Mutex::new(Vec::new()),
         }))
     }
@@ -94,6 +97,16 @@ impl Board {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The native code emitters the board accepts (`native`, `viper`), checked once.
+    pub fn emitters(&self, vm: &VirtualMachine) -> PyResult<Vec<&'static str>> {
+        if let Some(known) = lock(&self.emitters).clone() {
+            return Ok(known);
+        }
+        let found = self.call(vm, None, |s| startup::emitters(s, vm))?;
+        *lock(&self.emitters) = Some(found.clone());
+        Ok(found)
     }
 
     /// Run `f` on the live session. With reconnect `attempts`, a lost connection is made again
@@ -171,6 +184,7 @@ impl Board {
             startup::sync_clock(&session, 10, vm)?;
         }
         *self.firmware.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(firmware);
+        *lock(&self.emitters) = None;
         *self.session.write().unwrap_or_else(|p| p.into_inner()) = Some(session);
         Ok(())
     }

@@ -5,12 +5,13 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use belay_transport::timesync::TimeSync;
+use belay_transport::wire::snippets::{self, Helper};
 use belay_transport::wire::traceback::{CodeMap, Origin, remap};
-use belay_transport::wire::{Encoder, snippets, split_time};
+use belay_transport::wire::{Encoder, split_time};
 use belay_transport::{Connection, ExecEvent, ExecHandle, TransportError};
 use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
@@ -32,6 +33,10 @@ const INTERRUPT_GRACE: Duration = Duration::from_millis(500);
 const CLOSING_HANDSHAKE: Duration = Duration::from_millis(500);
 /// How long closing the connection may take (a stuck board included).
 const CLOSE_WAIT: Duration = Duration::from_millis(400);
+/// With `auto_sync_time`, a call is timed (its reply carries the board time, which keeps the
+/// clock offset up to date) when the last timed reading is older than this: the offset drifts
+/// slowly, and every byte of a reply costs wire time.
+const RETIME_AFTER: Duration = Duration::from_secs(1);
 
 pub struct Session {
     conn: Connection,
@@ -46,8 +51,12 @@ pub struct Session {
     call_timeout: Option<Duration>,
     /// Board clock ↔ host clock.
     time: Mutex<TimeSync>,
-    /// Calls are timed by default (`auto_sync_time`).
+    /// Calls are timed by default (`auto_sync_time`), when the last timing is stale.
     timing: AtomicBool,
+    /// When the board time was last read.
+    last_timed: Mutex<Option<Instant>>,
+    /// The lazily defined helpers (`Helper::bit`s) the board has.
+    defined: AtomicU8,
     /// The device is closing: commands must be accepted within [`CLOSING_HANDSHAKE`].
     closing: AtomicBool,
     /// The board stopped answering (an interrupt or a handshake went unanswered).
@@ -88,6 +97,8 @@ impl Session {
             call_timeout,
             time: Mutex::new(TimeSync::default()),
             timing: AtomicBool::new(false),
+            last_timed: Mutex::new(None),
+            defined: AtomicU8::new(0),
             closing: AtomicBool::new(false),
             unresponsive: AtomicBool::new(false),
         }
@@ -135,8 +146,57 @@ impl Session {
             .insert(name.to_string(), origin);
     }
 
-    /// Run `code`; return the reply text printed after the marker, if any.
+    /// Run `code`; return the reply text printed after the marker, if any. Helpers the code calls
+    /// that the board does not have yet are defined first (a command of their own, so that the
+    /// code's line numbers stay those of its source); a result that waited for the float
+    /// helpers (`F`) is fetched again once they are defined.
     pub fn run(
+        &self,
+        vm: &VirtualMachine,
+        code: String,
+        output: Output,
+        ctx: &Context<'_>,
+    ) -> PyResult<Option<Vec<u8>>> {
+        for helper in Helper::ALL {
+            if !self.has(helper) && helper.trigger().is_some_and(|t| code.contains(t)) {
+                self.define_helper(vm, helper)?;
+            }
+        }
+        let reply = self.run_plain(vm, code, output.clone(), ctx)?;
+        match reply {
+            Some(text) if split_time(&text).1 == b"F" => {
+                let timed = &text[..text.len() - 1];
+                let again = self.run_plain(
+                    vm,
+                    snippets::pending_float_result(&self.marker),
+                    output,
+                    ctx,
+                )?;
+                self.note_defined(Helper::Floats);
+                Ok(again.map(|value| [timed, &value].concat()))
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn has(&self, helper: Helper) -> bool {
+        self.defined.load(Ordering::Relaxed) & helper.bit() != 0
+    }
+
+    fn note_defined(&self, helper: Helper) {
+        self.defined.fetch_or(helper.bit(), Ordering::Relaxed);
+    }
+
+    /// Define a lazily sent helper on the board.
+    fn define_helper(&self, vm: &VirtualMachine, helper: Helper) -> PyResult<()> {
+        let code = helper.definition(&self.marker);
+        self.run_plain(vm, code, Output::Stdout, &Context { module: None })?;
+        self.note_defined(helper);
+        Ok(())
+    }
+
+    /// Run `code` as it is.
+    fn run_plain(
         &self,
         vm: &VirtualMachine,
         code: String,
@@ -168,19 +228,26 @@ impl Session {
     }
 
     /// Evaluate `expr` on the board: the result text, and the board time (unwrapped ticks) of the
-    /// evaluation when it was timed. `timed`: `None` for the device default (`auto_sync_time`);
-    /// timed calls keep the clock offset up to date.
+    /// evaluation when it was timed. `timed`: `None` for the device default (with
+    /// `auto_sync_time`, when the last timing is stale); timed calls keep the clock offset up to
+    /// date. `call`: `expr` is a call the host wrote (it needs no parentheses).
     pub fn eval_reply(
         &self,
         vm: &VirtualMachine,
         expr: &str,
+        call: bool,
         output: Output,
         timed: Option<bool>,
         ctx: &Context<'_>,
     ) -> PyResult<(Vec<u8>, Option<i128>)> {
-        let timed = timed.unwrap_or_else(|| self.timing.load(Ordering::Relaxed));
+        let timed = timed.unwrap_or_else(|| self.time_is_stale());
+        let code = if call {
+            snippets::call_result(expr, timed)
+        } else {
+            snippets::result(expr, timed)
+        };
         let sent = host_now();
-        let reply = self.run(vm, snippets::result(expr, timed), output, ctx)?;
+        let reply = self.run(vm, code, output, ctx)?;
         let received = host_now();
         let mut text = reply.ok_or_else(|| no_result(vm))?;
         let (tick, rest) = split_time(&text);
@@ -190,8 +257,25 @@ impl Session {
         Ok((text, tick))
     }
 
+    /// The board time was just read (by a timed call, or a clock synchronisation).
+    pub fn mark_timed(&self) {
+        *self.last_timed.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+    }
+
+    /// With `auto_sync_time`: whether the board time was last read long enough ago to read it
+    /// with this call.
+    fn time_is_stale(&self) -> bool {
+        self.timing.load(Ordering::Relaxed)
+            && self
+                .last_timed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none_or(|t| t.elapsed() >= RETIME_AFTER)
+    }
+
     /// Feed a board tick read at host time `mid` to the clock tracking; the unwrapped tick.
     pub fn note_time(&self, tick: u64, mid: f64) -> i128 {
+        self.mark_timed();
         self.time
             .lock()
             .unwrap_or_else(|p| p.into_inner())

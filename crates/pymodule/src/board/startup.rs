@@ -36,7 +36,7 @@ fn int(vm: &VirtualMachine, text: &[u8], what: &str) -> PyResult<u64> {
     }
 }
 
-/// Helpers, firmware, emitters and clock.
+/// Helpers and firmware (with the board clock's range), in one command.
 pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyResult<Firmware> {
     let helpers = snippets::helpers(session.marker());
     let reply = session
@@ -47,39 +47,33 @@ pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyR
                 "the board did not answer the start-up helpers",
             )
         })?;
-    let mut firmware = Firmware::from_reply(&literal(vm, &reply)?).ok_or_else(|| {
+    let firmware = Firmware::from_reply(&literal(vm, &reply)?).ok_or_else(|| {
         errors::new::<InternalError>(vm, "unexpected implementation tuple from the board")
     })?;
     session.set_encoder(Encoder {
         base64: firmware.base64,
         int_arrays: firmware.int_arrays,
     });
+    *session.clock() = TimeSync::new(firmware.ticks_max);
+    session.set_timing(args.auto_sync_time);
+    Ok(firmware)
+}
 
-    // Native code emitters: one exec, both decorators.
+/// The native code emitters the board accepts: one command, both decorators.
+pub fn emitters(session: &Session, vm: &VirtualMachine) -> PyResult<Vec<&'static str>> {
     let checked = session.run(
         vm,
         snippets::EMITTERS.to_string(),
         Output::Stream(None),
         &NO_MAP,
     );
-    firmware.emitters = match checked {
-        Ok(_) => emitters_from(None),
-        Err(e) if errors::is::<PyboardException>(&e) => emitters_from(Some(&errors::text(&e, vm))),
-        Err(e) => return Err(e),
-    };
-
-    // The board clock, and how far its ticks count before wrapping.
-    let ticks_max = session
-        .run(
-            vm,
-            snippets::time_helpers(&firmware.name).to_string(),
-            Output::Stdout,
-            &NO_MAP,
-        )?
-        .ok_or_else(|| errors::new::<NotBelayResponseError>(vm, "no TICKS_MAX from the board"))?;
-    *session.clock() = TimeSync::new(int(vm, &ticks_max, "TICKS_MAX")?);
-    session.set_timing(args.auto_sync_time);
-    Ok(firmware)
+    match checked {
+        Ok(_) => Ok(emitters_from(None)),
+        Err(e) if errors::is::<PyboardException>(&e) => {
+            Ok(emitters_from(Some(&errors::text(&e, vm))))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `startup`: the implementation's convenience imports by default, nothing for `""`.
@@ -90,7 +84,7 @@ pub fn run_startup(
     vm: &VirtualMachine,
 ) -> PyResult<()> {
     let code = match args.startup.as_deref() {
-        None => snippets::convenience_imports(implementation).map(str::to_string),
+        None => snippets::convenience_imports(implementation),
         Some("") => None,
         Some(code) => Some(dedent(code)),
     };
@@ -106,8 +100,14 @@ pub fn sync_clock(session: &Session, samples: usize, vm: &VirtualMachine) -> PyR
     let mut taken = Vec::with_capacity(samples);
     for _ in 0..samples.max(1) {
         let sent = host_now();
-        let (text, _) =
-            session.eval_reply(vm, &snippets::clock(), Output::Stdout, Some(false), &NO_MAP)?;
+        let (text, _) = session.eval_reply(
+            vm,
+            &snippets::clock(),
+            true,
+            Output::Stdout,
+            Some(false),
+            &NO_MAP,
+        )?;
         let received = host_now();
         taken.push(Sample {
             sent,
@@ -119,5 +119,6 @@ pub fn sync_clock(session: &Session, samples: usize, vm: &VirtualMachine) -> PyR
         }
     }
     let offset = timesync::synchronise(&mut session.clock(), &taken);
+    session.mark_timed();
     offset.ok_or_else(|| vm.new_value_error("no time samples"))
 }

@@ -74,7 +74,7 @@ impl Device {
     fn start_up(zelf: &Py<Self>, board: &Arc<Board>, vm: &VirtualMachine) -> PyResult<()> {
         let firmware = board.firmware();
         *zelf.implementation.write() =
-            Some(Implementation::new(firmware.clone(), vm)?.into_ref(&vm.ctx));
+            Some(Implementation::new(board.clone(), vm)?.into_ref(&vm.ctx));
 
         // The executers, then the class-level board functions for this implementation.
         let obj = zelf.as_object().to_owned();

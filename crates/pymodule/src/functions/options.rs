@@ -4,7 +4,7 @@
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
-use belay_transport::wire::snippets::names::RESERVED_PREFIXES;
+use belay_transport::wire::snippets::names;
 
 use crate::errors::{self, SpecialFunctionNameError};
 
@@ -119,13 +119,13 @@ impl Options {
 
 /// Names a board function may not be registered under: the helpers' prefixes and dunders.
 pub fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
-    if RESERVED_PREFIXES.iter().any(|p| name.starts_with(p))
-        || (name.starts_with("__") && name.ends_with("__"))
-    {
+    if names::reserved(name) || (name.starts_with("__") && name.ends_with("__")) {
         return Err(errors::new::<SpecialFunctionNameError>(
             vm,
             format!(
-                "'{name}' is reserved: board functions may not be named __dunder__ or start with _belay"
+                "'{name}' is reserved: board functions may not be named __dunder__, start with \
+                 _belay, or take a name of belay-run's board helpers (_Br, _Bo_..., see \
+                 docs/protocol.md)"
             ),
         ));
     }

@@ -11,7 +11,6 @@ use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclas
 use super::options::Options;
 use super::wrapped_attr;
 use crate::board::Board;
-use crate::board::session::Output;
 use crate::calls;
 use crate::values::to_source;
 
@@ -111,7 +110,7 @@ impl Callable for Task {
             );
         }
         zelf.board.call(vm, None, |s| {
-            calls::eval_maybe_timed(s, vm, &expr, Output::Stdout, zelf.trusted, zelf.return_time)
+            calls::task_call(s, vm, &expr, zelf.trusted, zelf.return_time)
         })
     }
 }

@@ -138,7 +138,7 @@ pub fn run(
             s,
             &plan,
             &firmware.name,
-            firmware.has_emitter("viper"),
+            board.emitters(vm)?.contains(&"viper"),
             progress,
             vm,
         )

@@ -24,16 +24,33 @@ pub enum ReadOutcome {
     Woken,
 }
 
+/// When a read gives up: after `timeout` (`None`: never), or as soon as `wake` (if given)
+/// becomes readable.
+#[derive(Debug, Clone, Copy)]
+pub struct Until<'a> {
+    pub timeout: Option<Duration>,
+    pub wake: Option<BorrowedFd<'a>>,
+}
+
+impl<'a> Until<'a> {
+    /// After `timeout`, with no wake-up descriptor.
+    pub fn timeout(timeout: Option<Duration>) -> Until<'static> {
+        Until {
+            timeout,
+            wake: None,
+        }
+    }
+
+    /// The same wake-up descriptor with another timeout (what is left of this one).
+    pub fn with_timeout(self, timeout: Option<Duration>) -> Until<'a> {
+        Until { timeout, ..self }
+    }
+}
+
 /// A byte source whose reads can time out and be woken up early.
 pub trait TimedRead: Send {
-    /// Read into `buf`, waiting at most `timeout` (`None`: as long as it takes), or until `wake`
-    /// (if given) becomes readable.
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        wake: Option<BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome>;
+    /// Read into `buf`, waiting as `until` says.
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome>;
 }
 
 /// What a wait found.
@@ -134,13 +151,8 @@ fn read_fd(
 pub(crate) struct FdReader<T: AsFd + Send>(pub T);
 
 impl<T: AsFd + Send> TimedRead for FdReader<T> {
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        wake: Option<BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome> {
-        read_fd(self.0.as_fd(), buf, timeout, wake)
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
+        read_fd(self.0.as_fd(), buf, until.timeout, until.wake)
     }
 }
 
@@ -254,20 +266,20 @@ mod tests {
         let mut buf = [0u8; 16];
         let t0 = Instant::now();
         let out = reader
-            .read_timeout(&mut buf, Some(Duration::from_millis(30)), None)
+            .read_timeout(&mut buf, Until::timeout(Some(Duration::from_millis(30))))
             .unwrap();
         assert_eq!(out, ReadOutcome::TimedOut);
         assert!(t0.elapsed() >= Duration::from_millis(25));
         let mut w = w;
         w.write_all(b"abc").unwrap();
         assert_eq!(
-            reader.read_timeout(&mut buf, None, None).unwrap(),
+            reader.read_timeout(&mut buf, Until::timeout(None)).unwrap(),
             ReadOutcome::Data(3)
         );
         assert_eq!(&buf[..3], b"abc");
         drop(w);
         assert_eq!(
-            reader.read_timeout(&mut buf, None, None).unwrap(),
+            reader.read_timeout(&mut buf, Until::timeout(None)).unwrap(),
             ReadOutcome::Closed
         );
     }
@@ -285,7 +297,13 @@ mod tests {
         });
         let mut buf = [0u8; 4];
         let out = reader
-            .read_timeout(&mut buf, None, Some(abort.fd()))
+            .read_timeout(
+                &mut buf,
+                Until {
+                    timeout: None,
+                    wake: Some(abort.fd()),
+                },
+            )
             .unwrap();
         assert_eq!(out, ReadOutcome::Woken);
         assert!(abort.take());

@@ -6,10 +6,10 @@
 //! for a pattern keeps at most [`SCAN_LIMIT`] bytes (the oldest are dropped).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::io::fdio::{AbortSignal, ReadOutcome, TimedRead};
+use crate::io::fdio::{AbortSignal, ReadOutcome, TimedRead, Until};
 use crate::io::port::{Port, SharedWriter, write_all};
 use crate::io::wait::{Deadline, IntoDeadline, Wait};
 
@@ -122,9 +122,13 @@ impl Link {
         self.buf.resize(old + READ_CHUNK, 0);
         let got = loop {
             let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let res =
-                self.reader
-                    .read_timeout(&mut self.buf[old..], timeout, Some(self.abort.fd()));
+            let res = self.reader.read_timeout(
+                &mut self.buf[old..],
+                Until {
+                    timeout,
+                    wake: Some(self.abort.fd()),
+                },
+            );
             let failure = match res {
                 Ok(ReadOutcome::Data(n)) => break n,
                 Ok(ReadOutcome::TimedOut) => break 0,
@@ -290,12 +294,7 @@ pub(crate) fn lost(what: &str, e: std::io::Error) -> TransportError {
 struct Nothing;
 
 impl TimedRead for Nothing {
-    fn read_timeout(
-        &mut self,
-        _buf: &mut [u8],
-        _t: Option<Duration>,
-        _wake: Option<std::os::fd::BorrowedFd<'_>>,
-    ) -> std::io::Result<ReadOutcome> {
+    fn read_timeout(&mut self, _buf: &mut [u8], _until: Until<'_>) -> std::io::Result<ReadOutcome> {
         Ok(ReadOutcome::Closed)
     }
 }

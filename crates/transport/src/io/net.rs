@@ -2,10 +2,9 @@
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
-use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
+use super::fdio::{FdReader, ReadOutcome, TimedRead, Until, retry_until};
 use crate::error::{Result, TransportError};
 
 /// Connect with a timeout, trying every address the name resolves to.
@@ -124,21 +123,18 @@ impl TelnetReader {
 }
 
 impl TimedRead for TelnetReader {
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        wake: Option<BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome> {
-        retry_until(timeout, |left| {
-            Ok(match self.inner.read_timeout(buf, left, wake)? {
-                ReadOutcome::Data(n) => match self.filter(&mut buf[..n]) {
-                    // Only negotiation arrived: keep waiting for data.
-                    0 => None,
-                    kept => Some(ReadOutcome::Data(kept)),
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
+        retry_until(until.timeout, |left| {
+            Ok(
+                match self.inner.read_timeout(buf, until.with_timeout(left))? {
+                    ReadOutcome::Data(n) => match self.filter(&mut buf[..n]) {
+                        // Only negotiation arrived: keep waiting for data.
+                        0 => None,
+                        kept => Some(ReadOutcome::Data(kept)),
+                    },
+                    other => Some(other),
                 },
-                other => Some(other),
-            })
+            )
         })
     }
 }
@@ -194,7 +190,7 @@ mod tests {
         let mut buf = [0u8; 64];
         while got.len() < 4 {
             match reader
-                .read_timeout(&mut buf, Some(Duration::from_secs(5)), None)
+                .read_timeout(&mut buf, Until::timeout(Some(Duration::from_secs(5))))
                 .unwrap()
             {
                 ReadOutcome::Data(n) => got.extend_from_slice(&buf[..n]),

@@ -5,7 +5,7 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::io::fdio::{FdReader, ReadOutcome, TimedRead};
+use crate::io::fdio::{FdReader, ReadOutcome, TimedRead, Until};
 
 /// `exec:COMMAND`: run by `sh -c` in its own process group.
 pub(crate) fn spawn_piped(
@@ -84,7 +84,7 @@ fn first_line(
     // One byte at a time: whatever follows the first line belongs to the copier thread.
     while !line.ends_with(b"\n") {
         let left = deadline.saturating_duration_since(Instant::now());
-        match reader.read_timeout(&mut buf, Some(left), None) {
+        match reader.read_timeout(&mut buf, Until::timeout(Some(left))) {
             Ok(ReadOutcome::Data(_)) => line.push(buf[0]),
             Ok(ReadOutcome::TimedOut | ReadOutcome::Woken) => {
                 return Err(format!(

@@ -4,14 +4,13 @@
 
 use std::io::{self, Write};
 use std::net::TcpStream;
-use std::os::fd::BorrowedFd;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
-use super::fdio::{FdReader, ReadOutcome, TimedRead, retry_until};
+use super::fdio::{FdReader, ReadOutcome, TimedRead, Until, retry_until};
 use crate::error::{Result, TransportError, show_bytes};
 
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -59,7 +58,7 @@ pub(crate) fn handshake(
         }
         let left = deadline.saturating_duration_since(Instant::now());
         match reader
-            .read_timeout(&mut buf, Some(left), None)
+            .read_timeout(&mut buf, Until::timeout(Some(left)))
             .map_err(|e| fail(e.to_string()))?
         {
             ReadOutcome::Data(n) => head.extend_from_slice(&buf[..n]),
@@ -207,14 +206,9 @@ impl WsReader {
 }
 
 impl TimedRead for WsReader {
-    fn read_timeout(
-        &mut self,
-        buf: &mut [u8],
-        timeout: Option<Duration>,
-        wake: Option<BorrowedFd<'_>>,
-    ) -> io::Result<ReadOutcome> {
+    fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
         let mut chunk = vec![0u8; buf.len().max(4096)];
-        retry_until(timeout, |left| {
+        retry_until(until.timeout, |left| {
             self.parse()?;
             if !self.payload.is_empty() {
                 let n = buf.len().min(self.payload.len());
@@ -225,13 +219,18 @@ impl TimedRead for WsReader {
             if self.closed {
                 return Ok(Some(ReadOutcome::Closed));
             }
-            Ok(match self.inner.read_timeout(&mut chunk, left, wake)? {
-                ReadOutcome::Data(n) => {
-                    self.raw.extend_from_slice(&chunk[..n]);
-                    None
-                }
-                other => Some(other),
-            })
+            Ok(
+                match self
+                    .inner
+                    .read_timeout(&mut chunk, until.with_timeout(left))?
+                {
+                    ReadOutcome::Data(n) => {
+                        self.raw.extend_from_slice(&chunk[..n]);
+                        None
+                    }
+                    other => Some(other),
+                },
+            )
         })
     }
 }

@@ -28,31 +28,20 @@ enum PasteAnswer {
     Accepted(u16),
     Refused,
     /// Not an answer but the raw REPL banner: firmware without raw-paste (it took `\x01` for
-    /// "enter raw REPL" and printed the banner). Holds what was read.
-    Unknown(Vec<u8>),
+    /// "enter raw REPL" and printed the banner).
+    Unknown,
 }
 
 impl RawRepl {
     /// Send the code and wait for the board to accept it.
     pub(super) fn send(&mut self, code: &[u8]) -> Result<()> {
         match self.mode {
+            // A command that fits the board's window needs no flow control: the board buffers a
+            // window whatever happens. Plain raw mode sends it with 5 bytes fewer of handshake
+            // (`code \x04` answered by `OK`, where raw-paste has `\x05A\x01`, `R\x01` and the
+            // window, and the acknowledgement), in the same single write.
             PasteMode::Paste { window } if code.len() <= usize::from(window) => {
-                // One write: request, data and end marker. The board's first window is free.
-                self.link.write(&[PASTE_REQUEST, code, &[EOT]].concat())?;
-                match self.paste_answer()? {
-                    PasteAnswer::Accepted(_) => self.paste_ack(),
-                    // The board now treats the data as a plain raw-mode command.
-                    PasteAnswer::Refused => {
-                        self.mode = PasteMode::Plain;
-                        self.expect_ok()
-                    }
-                    PasteAnswer::Unknown(seen) => Err(TransportError::Protocol {
-                        expected: "`R\\x01` or `R\\x00` from a board that took raw-paste \
-                                       before"
-                            .into(),
-                        received: show_bytes(&seen, 300),
-                    }),
-                }
+                self.plain_write(code)
             }
             PasteMode::Paste { .. } | PasteMode::Unknown => {
                 self.link.write(PASTE_REQUEST)?;
@@ -65,7 +54,7 @@ impl RawRepl {
                         self.mode = PasteMode::Plain;
                         self.plain_write(code)
                     }
-                    PasteAnswer::Unknown(_) => {
+                    PasteAnswer::Unknown => {
                         self.mode = PasteMode::Plain;
                         self.plain_write(code)
                     }
@@ -105,8 +94,8 @@ impl RawRepl {
                 Ok(PasteAnswer::Refused)
             }
             _ => {
-                let seen = self.not_an_answer(&d)?;
-                Ok(PasteAnswer::Unknown(seen))
+                self.not_an_answer(&d)?;
+                Ok(PasteAnswer::Unknown)
             }
         }
     }
@@ -229,15 +218,25 @@ impl RawRepl {
 
     fn expect_ok(&mut self) -> Result<()> {
         const EXPECTED: &str = "`OK` after the command was sent in plain raw mode";
-        let ok = self
-            .link
-            .read_exact(2, self.wait(Phase::Handshake), EXPECTED)?;
-        if ok != b"OK" {
-            return Err(TransportError::Protocol {
-                expected: EXPECTED.into(),
-                received: show_bytes(&[ok.as_slice(), self.link.pending()].concat(), 300),
-            });
+        let d = self.link.begin(self.wait(Phase::Handshake));
+        self.link.fill_to(2, &d, EXPECTED)?;
+        if self.link.pending().starts_with(b"OK") {
+            self.link.consume(2);
+            return Ok(());
         }
-        Ok(())
+        // A board that rebooted as the command arrived answers with its reboot text and a new
+        // raw REPL banner (within the same bound); anything else is not the protocol.
+        let seen = self.link.read_until(
+            b"REPL; CTRL-B to exit\r\n>",
+            &d,
+            "`OK` after the command was sent in plain raw mode (or a reboot's raw REPL banner)",
+        )?;
+        if is_reboot(&seen) {
+            return Err(TransportError::BoardReset(show_bytes(&seen, 120)));
+        }
+        Err(TransportError::Protocol {
+            expected: EXPECTED.into(),
+            received: show_bytes(&seen, 300),
+        })
     }
 }

@@ -34,9 +34,9 @@ fn unintern_padding(len: usize) -> usize {
 /// How to write values for one particular board (what its helpers can decode).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Encoder {
-    /// The board has `binascii.a2b_base64` (as `__belay_a2b`): long binary data goes as base64.
+    /// The board has `binascii.a2b_base64` (as `_Ba`): long binary data goes as base64.
     pub base64: bool,
-    /// The board has `__belay_il(typecode, base64)`: long lists of small ints go as packed
+    /// The board has `_Bi(typecode, base64)`: long lists of small ints go as packed
     /// little-endian arrays (less to send, nothing to parse on the board).
     pub int_arrays: bool,
 }
@@ -85,7 +85,7 @@ impl Encoder {
         out.push(')');
     }
 
-    /// A long list of ints that fit 32 bits, as `__belay_il('h', b'<base64>')`; false (nothing
+    /// A long list of ints that fit 32 bits, as `_Bi('h', b'<base64>')`; false (nothing
     /// written) when the list is short or the board lacks the helper.
     pub fn write_int_list(self, values: &[i32], out: &mut String) -> bool {
         if !self.int_arrays || values.len() < INT_ARRAY_MIN {
@@ -286,7 +286,7 @@ mod tests {
         };
         let binary: Vec<u8> = (0..=255).collect();
         let s = text(|s| with.write_bytes(&binary, s));
-        assert!(s.starts_with("__belay_a2b(b'AAEC"), "{s}");
+        assert!(s.starts_with("_Ba(b'AAEC"), "{s}");
         let printable = vec![b'a'; 100];
         assert!(text(|s| with.write_bytes(&printable, s)).starts_with("b'aaa"));
         assert!(text(|s| Encoder::default().write_bytes(&binary, s)).starts_with("b'\\x00"));
@@ -299,11 +299,9 @@ mod tests {
             int_arrays: true,
         };
         let small: Vec<i32> = (0..40).collect();
-        assert!(
-            text(|s| assert!(with.write_int_list(&small, s))).starts_with("__belay_il('b',b'AAEC")
-        );
+        assert!(text(|s| assert!(with.write_int_list(&small, s))).starts_with("_Bi('b',b'AAEC"));
         let wide: Vec<i32> = (0..40).map(|i| i * 100_000).collect();
-        assert!(text(|s| assert!(with.write_int_list(&wide, s))).starts_with("__belay_il('i',"));
+        assert!(text(|s| assert!(with.write_int_list(&wide, s))).starts_with("_Bi('i',"));
         assert!(!Encoder::default().write_int_list(&small, &mut String::new()));
         assert!(!with.write_int_list(&small[..31], &mut String::new()));
     }

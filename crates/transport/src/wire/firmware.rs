@@ -40,22 +40,22 @@ pub struct Firmware {
     pub version: Literal,
     pub platform: String,
     pub arch: Option<&'static str>,
-    /// Native code emitters the board accepts: `["native", "viper"]`, `["native"]` or none.
-    pub emitters: Vec<&'static str>,
-    /// The board decodes base64 (`__belay_a2b`).
+    /// The board decodes base64 (`_Ba`).
     pub base64: bool,
-    /// The board unpacks int arrays (`__belay_il`).
+    /// The board unpacks int arrays (`_Bi`).
     pub int_arrays: bool,
+    /// The largest value of the board's tick counter (it wraps to 0 after it).
+    pub ticks_max: u64,
 }
 
 impl Firmware {
-    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays)` tuple
-    /// (`None` when the board sent something else). Emitters are found out separately.
+    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays, ticks_max)`
+    /// tuple (`None` when the board sent something else).
     pub fn from_reply(reply: &Literal) -> Option<Firmware> {
         let Literal::Tuple(items) = reply else {
             return None;
         };
-        let [name, version, platform, mpy, base64, int_arrays] = items.as_slice() else {
+        let [name, version, platform, mpy, base64, int_arrays, ticks_max] = items.as_slice() else {
             return None;
         };
         let text = |l: &Literal| match l {
@@ -76,19 +76,18 @@ impl Firmware {
             version: version.clone(),
             platform: text(platform)?,
             arch,
-            emitters: Vec::new(),
             base64: flag(base64)?,
             int_arrays: flag(int_arrays)?,
+            ticks_max: match ticks_max {
+                Literal::Int(n) => u64::try_from(*n).ok()?,
+                _ => return None,
+            },
         })
     }
 
     /// The firmware runs as a process on a desktop OS (the unix ports): its files are the host's.
     pub fn files_are_the_hosts(&self) -> bool {
         HOST_PLATFORMS.contains(&self.platform.as_str())
-    }
-
-    pub fn has_emitter(&self, name: &str) -> bool {
-        self.emitters.contains(&name)
     }
 }
 
@@ -131,13 +130,14 @@ mod tests {
     fn implementation_tuples() {
         // The implementation part of what a CircuitPython 10.3 board sent (shared/transcripts),
         // with the helpers' two decoder flags.
-        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, True, False)";
+        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, True, False, 536870911)";
         let firmware = Firmware::from_reply(&parse_literal(reply).unwrap()).unwrap();
         assert_eq!(firmware.name, "circuitpython");
         assert_eq!(firmware.arch, Some("x64"));
         assert!(firmware.files_are_the_hosts());
         assert!(firmware.base64 && !firmware.int_arrays);
-        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, True, True)";
+        assert_eq!(firmware.ticks_max, (1 << 29) - 1);
+        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, True, True, 1073741823)";
         let firmware = Firmware::from_reply(&parse_literal(mcu).unwrap()).unwrap();
         assert_eq!(firmware.arch, None);
         assert!(!firmware.files_are_the_hosts());

@@ -2,7 +2,7 @@
 //! come back that does not need a host interpreter.
 //!
 //! - [`snippets`]: every piece of board-side code the host sends, one builder each, and the
-//!   `__belay_*` names they define ([`snippets::names`]).
+//!   `_B*` names they define ([`snippets::names`]).
 //! - [`encode`]: host values written as board source text (exact floats, base64 for binary data,
 //!   packed int arrays, short strings padded out of the board parser's intern pool).
 //! - [`reply`]: a call's output and its result told apart by an unforgeable marker, the result's

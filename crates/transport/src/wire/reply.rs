@@ -1,16 +1,18 @@
 //! A call's reply: its own output told apart from its result, and the result's framing.
 //!
 //! The board prints the result of a call as `MARKER + text` at the very end of the call's stdout,
-//! without a newline. `MARKER` contains a per-connection secret, so nothing the user's code prints
-//! can forge a result. Everything before the marker is the user's output and is streamed on as it
-//! arrives, byte for byte (text printed with `end=""` is neither lost nor glued to the result); only
-//! a tail that could be the start of the marker is held back until the next bytes decide it.
+//! without a newline. The result is the text after the last marker: the result's own text never
+//! holds the marker's control character, so nothing the user's code prints can forge a result.
+//! Everything before is the user's output and is streamed on as it arrives, byte for byte (text
+//! printed with `end=""` is neither lost nor glued to the result); only a tail that could be the
+//! start of the marker, or the text after a marker, is held back until the next bytes decide it.
 //!
 //! The text after the marker (see `snippets/helpers.py`):
 //! - `T<ticks>|` first when the call was timed;
 //! - `B<base64>` / `A<base64>`: a long bytes / bytearray value;
-//! - `P<n>`: the value stayed on the board as `__belay_obj_<n>` (`__belay_p` only);
-//! - `S`: the generator is exhausted (`__belay_n` only);
+//! - `P<n>`: the value stayed on the board as `_Bo_<n>` (`_Bp` only);
+//! - `S`: the generator is exhausted (`_Bn` only);
+//! - `F`: a value with floats waits on the board (`_Bv`) for the float helpers;
 //! - otherwise the value's `repr`, read with [`parse_literal`] (never evaluated).
 
 use base64::Engine;
@@ -86,14 +88,17 @@ pub fn decode_reply(text: &[u8], proxies: bool, generator: bool) -> Result<Reply
         })
 }
 
-/// Streaming splitter of stdout into user output and the result text.
+/// Streaming splitter of stdout into user output and the result text. The result follows the
+/// *last* marker of the output: text that the user's code printed before it, marker included,
+/// is output. (A result's own text never holds the marker's control character.)
 #[derive(Debug)]
 pub struct ReplySplitter {
     marker: Vec<u8>,
-    /// Bytes held back because they could be the beginning of the marker.
+    /// Bytes not handed on yet: from the last marker seen (when `candidate`), or a tail that
+    /// could be the beginning of the marker.
     held: Vec<u8>,
-    /// Set once the marker was seen: the result text received so far.
-    reply: Option<Vec<u8>>,
+    /// `held` starts with a whole marker: it is the result unless another marker follows.
+    candidate: bool,
 }
 
 impl ReplySplitter {
@@ -102,40 +107,52 @@ impl ReplySplitter {
         ReplySplitter {
             marker: marker.to_vec(),
             held: Vec::new(),
-            reply: None,
+            candidate: false,
         }
     }
 
     /// Feed the next stdout bytes; `out` receives the user's output that is now certain.
     pub fn push(&mut self, chunk: &[u8], out: &mut dyn FnMut(&[u8])) {
-        if let Some(reply) = &mut self.reply {
-            reply.extend_from_slice(chunk);
-            return;
-        }
-        let mut data = std::mem::take(&mut self.held);
-        data.extend_from_slice(chunk);
-        if let Some(i) = memchr::memmem::find(&data, &self.marker) {
-            if i > 0 {
-                out(&data[..i]);
+        let m = self.marker.len();
+        // Where a marker not yet seen may start: the new bytes, and the tail before them that
+        // could be its beginning (never the candidate's own marker).
+        let from = self
+            .held
+            .len()
+            .saturating_sub(m - 1)
+            .max(if self.candidate { m } else { 0 });
+        self.held.extend_from_slice(chunk);
+        let last = memchr::memmem::find_iter(&self.held[from..], &self.marker)
+            .last()
+            .map(|i| from + i);
+        if let Some(at) = last {
+            if at > 0 {
+                out(&self.held[..at]);
             }
-            self.reply = Some(data[i + self.marker.len()..].to_vec());
+            self.held.drain(..at);
+            self.candidate = true;
             return;
         }
-        let keep = longest_prefix_suffix(&data, &self.marker);
-        let emit = data.len() - keep;
-        if emit > 0 {
-            out(&data[..emit]);
+        if self.candidate {
+            return; // the result grows
         }
-        self.held = data[emit..].to_vec();
+        let keep = longest_prefix_suffix(&self.held, &self.marker);
+        let emit = self.held.len() - keep;
+        if emit > 0 {
+            out(&self.held[..emit]);
+            self.held.drain(..emit);
+        }
     }
 
-    /// End of stdout: flush held bytes and return the result text, if a result was printed.
+    /// End of stdout: flush held output and return the result text, if a result was printed.
     pub fn finish(mut self, out: &mut dyn FnMut(&[u8])) -> Option<Vec<u8>> {
+        if self.candidate {
+            return Some(self.held.split_off(self.marker.len()));
+        }
         if !self.held.is_empty() {
             out(&self.held);
-            self.held.clear();
         }
-        self.reply.take()
+        None
     }
 }
 
@@ -234,9 +251,14 @@ mod tests {
     }
 
     #[test]
-    fn result_may_contain_marker_text() {
-        let (out, reply, _) = run(b"@K1@", &[b"@K1@'@K1@'"]);
-        assert!(out.is_empty());
-        assert_eq!(reply.unwrap(), b"'@K1@'");
+    fn output_that_holds_the_marker_cannot_pass_for_the_result() {
+        // The user's code printed the marker (it read it from the board's memory): the result
+        // is still the text after the last one.
+        let (out, reply, _) = run(b"@K1@", &[b"a@K1@forged", b"\n@K1", b"@5"]);
+        assert_eq!(out, b"a@K1@forged\n");
+        assert_eq!(reply.unwrap(), b"5");
+        let (out, reply, _) = run(b"@K1@", &[b"@K1@@K1@@K1@7"]);
+        assert_eq!(out, b"@K1@@K1@");
+        assert_eq!(reply.unwrap(), b"7");
     }
 }

@@ -5,39 +5,44 @@
 use super::encode::{Encoder, write_str};
 use super::token::random_token;
 
-/// The names belay-run defines on a board. Rust code spells them only through these constants;
-/// the `.py` snippets spell them literally (checked by `snippets_define_only_listed_names`).
+/// The names belay-run defines on a board. They are short (every byte of a command costs wire
+/// time: 87 µs at 115200 baud) and start with `_B`. Rust code spells them only through these
+/// constants; the `.py` snippets spell them literally (checked by
+/// `snippets_define_only_listed_names`).
 pub mod names {
-    /// `__belay_r(v)`: print the result marker, then `v` (exact floats, base64 for long bytes).
-    pub const RESULT: &str = "__belay_r";
-    /// `__belay_rt(t0, v)`: like [`RESULT`], prefixed with the board time `T<ticks>|`.
-    pub const TIMED_RESULT: &str = "__belay_rt";
-    /// `__belay_p(v)`: immutable values as results, anything else kept as a proxy object.
-    pub const PROXIED: &str = "__belay_p";
-    /// `__belay_n(g, v, t0=None)`: one step of a board generator.
-    pub const GENERATOR_STEP: &str = "__belay_n";
-    /// `__belay_monotonic()`: the board clock in ticks.
-    pub const MONOTONIC: &str = "__belay_monotonic";
-    /// `__belay_a2b(b)`: base64 to bytes (None when the board has no fast decoder).
-    pub const A2B: &str = "__belay_a2b";
-    /// `__belay_il(t, b)`: a list from a packed little-endian array of type code `t`, in base64.
-    pub const INT_LIST: &str = "__belay_il";
-    /// `__belay_sync(dst, keep, dirs, files)`: delete, create directories, return hashes.
-    pub const SYNC: &str = "__belay_sync";
-    /// `__belay_put(path, mode, data)`: write a file.
-    pub const PUT: &str = "__belay_put";
-    /// Prefix of the board globals that hold proxied objects (`__belay_obj_<n>`).
-    pub const PROXY_OBJECT: &str = "__belay_obj_";
-    /// Prefix of the board globals that hold generators (`__belay_g<random>`).
-    pub const GENERATOR: &str = "__belay_g";
+    /// `_Br(v)`: print the result marker, then `v` (exact floats, base64 for long bytes).
+    pub const RESULT: &str = "_Br";
+    /// `_Bt(t0, v)`: like [`RESULT`], prefixed with the board time `T<ticks>|`.
+    pub const TIMED_RESULT: &str = "_Bt";
+    /// `_Bm()`: the board clock in ticks.
+    pub const MONOTONIC: &str = "_Bm";
+    /// `_Bv`: a result that waits for the float helpers (`F` was printed).
+    pub const PENDING_FLOAT: &str = "_Bv";
+    /// `_Bp(v)`: immutable values as results, anything else kept as a proxy object.
+    pub const PROXIED: &str = "_Bp";
+    /// `_Bn(g, v, t0=None)`: one step of a board generator.
+    pub const GENERATOR_STEP: &str = "_Bn";
+    /// `_Ba(b)`: base64 to bytes (None when the board has no fast decoder).
+    pub const A2B: &str = "_Ba";
+    /// `_Bi(t, b)`: a list from a packed little-endian array of type code `t`, in base64.
+    pub const INT_LIST: &str = "_Bi";
+    /// `_BS(dst, keep, dirs, files)`: delete, create directories, return hashes.
+    pub const SYNC: &str = "_BS";
+    /// `_BP(path, mode, data)`: write a file.
+    pub const PUT: &str = "_BP";
+    /// Prefix of the board globals that hold proxied objects (`_Bo_<n>`).
+    pub const PROXY_OBJECT: &str = "_Bo_";
+    /// Prefix of the board globals that hold generators (`_Bg_<random>`).
+    pub const GENERATOR: &str = "_Bg_";
 
     /// Every name the snippets define or use, the constants above included.
     pub const ALL: &[&str] = &[
         RESULT,
         TIMED_RESULT,
+        MONOTONIC,
+        PENDING_FLOAT,
         PROXIED,
         GENERATOR_STEP,
-        MONOTONIC,
         A2B,
         INT_LIST,
         SYNC,
@@ -45,80 +50,164 @@ pub mod names {
         PROXY_OBJECT,
         GENERATOR,
         // Helpers used only by other snippets.
-        "__belay_b2a",
-        "__belay_array",
-        "__belay_frexp",
-        "__belay_log10",
-        "__belay_f",
-        "__belay_w",
-        "__belay_obj_counter",
-        "__belay_ticks_add",
-        "__belay_ticks_diff",
-        "__belay_emitter_test",
-        "__belay_name",
-        "__belay_ls",
-        "__belay_del",
-        "__belay_hf",
-        "__belay_fnv",
-        "_BELAY_TICKS_MAX",
-        "_BELAY_TICKS_HALFPERIOD",
+        "_Bb", // b2a_base64
+        "_By", // array.array
+        "_Bq", // sys.implementation, at connect
+        "_Bz", // sys.stdout.write
+        "_Bu", // whether a repr may hold a float
+        "_Bs", // ticks_add
+        "_Bd", // ticks_diff
+        "_Bx", // math.frexp
+        "_Bk", // math.log10
+        "_Bf", // one exact float
+        "_Bw", // a value with exact floats
+        "_Bc", // proxy counter
+        "_Be", // the emitter check's function
+        "_Bj", // the convenience imports' loop variable
+        "_BL", // listdir entries
+        "_BD", // delete a tree
+        "_BH", // hash a file
+        "_BF", // FNV-1a
     ];
 
-    /// Name prefixes a user's board function may not take (they would clobber the helpers).
-    pub const RESERVED_PREFIXES: [&str; 2] = ["__belay", "_belay"];
+    /// Name prefixes a user's board function may not take: Belay's, and the prefixes above.
+    pub const RESERVED_PREFIXES: [&str; 4] = ["__belay", "_belay", PROXY_OBJECT, GENERATOR];
+
+    /// Whether `name` would clobber something belay-run defines on the board.
+    pub fn reserved(name: &str) -> bool {
+        ALL.contains(&name) || RESERVED_PREFIXES.iter().any(|p| name.starts_with(p))
+    }
 }
 
-/// Where the result marker goes in [`helpers`]' source.
+/// Where the result marker goes in the snippets' source.
 const MARKER_SLOT: &str = "@MARKER@";
-const HELPERS: &str = include_str!("snippets/helpers.py");
+
+/// Snippet source as it is sent: comment lines and blank lines dropped, each indentation level
+/// narrowed to one space. The `.py` files stay readable; the board gets fewer bytes. Lines keep
+/// their order (a snippet's traceback still names the right statement).
+pub fn compact(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        out.extend(std::iter::repeat_n(' ', indent / 4));
+        out.push_str(body.trim_end());
+        out.push('\n');
+    }
+    out
+}
 
 /// The helpers every connection defines first, with this connection's result marker; the last
-/// line prints the implementation tuple `(name, version, platform, _mpy, base64, int_arrays)`.
+/// line prints `(name, version, platform, _mpy, has_base64, has_int_arrays, ticks_max)`.
 pub fn helpers(marker: &str) -> String {
-    HELPERS.replace(MARKER_SLOT, marker)
+    compact(include_str!("snippets/helpers.py")).replace(MARKER_SLOT, marker)
 }
 
-/// A fresh result marker for a connection: `_BELAY<16 random characters>|`. Board output that
-/// does not know the secret cannot pass for a result.
+/// Helpers a connection defines only when a command first needs them, in a command of their own
+/// before it: the host tracks which ones a board has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Helper {
+    /// `_Bf`, `_Bw`: exact floats in results.
+    Floats,
+    /// `_Bi`: packed int lists.
+    IntList,
+    /// `_Bp`: proxies.
+    Proxies,
+    /// `_Bn`: generator steps.
+    Generators,
+}
+
+impl Helper {
+    pub const ALL: [Helper; 4] = [
+        Helper::Floats,
+        Helper::IntList,
+        Helper::Proxies,
+        Helper::Generators,
+    ];
+
+    /// Its definition, with the connection's result marker.
+    pub fn definition(self, marker: &str) -> String {
+        let source = match self {
+            Helper::Floats => include_str!("snippets/floats.py"),
+            Helper::IntList => include_str!("snippets/int_list.py"),
+            Helper::Proxies => include_str!("snippets/proxies.py"),
+            Helper::Generators => include_str!("snippets/generators.py"),
+        };
+        compact(source).replace(MARKER_SLOT, marker)
+    }
+
+    /// The call that shows a command needs this helper (`_Bi(`...). The float helpers have
+    /// none: a result that needs them says so (`F`).
+    pub fn trigger(self) -> Option<&'static str> {
+        match self {
+            Helper::Floats => None,
+            Helper::IntList => Some("_Bi("),
+            Helper::Proxies => Some("_Bp("),
+            Helper::Generators => Some("_Bn("),
+        }
+    }
+
+    /// A bit for a set of helpers.
+    pub fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// A fresh result marker for a connection: the record separator `\x1e` and 5 random characters.
+/// The result is the text after the *last* marker of a command's output: a result's own text
+/// (a `repr`, base64, digits) never holds a control character, so no output can pass for a
+/// result; the random part only keeps output that happens to hold `\x1e` from being held back.
 pub fn session_marker() -> String {
-    format!("_BELAY{}|", random_token(16))
+    format!("\x1e{}", random_token(5))
+}
+
+/// After `F` (a float result waited for the float helpers): the helpers, then the result again.
+pub fn pending_float_result(marker: &str) -> String {
+    format!(
+        "{}{}({})\ndel {}\n",
+        Helper::Floats.definition(marker),
+        names::RESULT,
+        names::PENDING_FLOAT,
+        names::PENDING_FLOAT
+    )
 }
 
 /// The convenience imports Belay runs at start-up (`startup=None`), per implementation.
-pub fn convenience_imports(implementation: &str) -> Option<&'static str> {
-    match implementation {
-        "micropython" => Some(include_str!("snippets/convenience_micropython.py")),
-        "circuitpython" => Some(include_str!("snippets/convenience_circuitpython.py")),
-        _ => None,
-    }
-}
-
-/// The board clock helpers (`__belay_monotonic`, `__belay_ticks_add`, `__belay_ticks_diff`); the
-/// snippet ends by returning the largest tick value.
-pub fn time_helpers(implementation: &str) -> &'static str {
-    match implementation {
-        "circuitpython" => include_str!("snippets/time_circuitpython.py"),
-        _ => include_str!("snippets/time_micropython.py"),
-    }
+pub fn convenience_imports(implementation: &str) -> Option<String> {
+    let source = match implementation {
+        "micropython" => include_str!("snippets/convenience_micropython.py"),
+        "circuitpython" => include_str!("snippets/convenience_circuitpython.py"),
+        _ => return None,
+    };
+    Some(compact(source))
 }
 
 /// Defines a function with each native code emitter; the board's error (if any) names the line
-/// of the first decorator it rejected.
+/// of the first decorator it rejected (line 1: no native emitter, line 3: no viper).
 pub const EMITTERS: &str = include_str!("snippets/emitters.py");
 
 /// Evaluate `expr` and print its value as the result. The expression is parenthesised on lines of
 /// its own (`a, b` is one tuple; a trailing comment cannot swallow the closing parenthesis).
 /// `timed` adds the board time at the middle of the evaluation (`T<ticks>|` before the value).
 pub fn result(expr: &str, timed: bool) -> String {
+    call_result(&format!("({expr}\n)"), timed)
+}
+
+/// [`result`] for an expression the host wrote itself, which needs no parentheses (a call such as
+/// `add(1,2)`).
+pub fn call_result(expr: &str, timed: bool) -> String {
     if timed {
-        format!("{}({}(),({expr}\n))", names::TIMED_RESULT, names::MONOTONIC)
+        format!("{}({}(),{expr})", names::TIMED_RESULT, names::MONOTONIC)
     } else {
-        format!("{}(({expr}\n))", names::RESULT)
+        format!("{}({expr})", names::RESULT)
     }
 }
 
 /// Evaluate `expr`: an immutable value comes back as the result, anything else stays on the board
-/// as `__belay_obj_<n>` and `P<n>` comes back.
+/// as `_Bo_<n>` and `P<n>` comes back.
 pub fn proxied(expr: &str) -> String {
     format!("{}(({expr}\n))", names::PROXIED)
 }
@@ -249,9 +338,9 @@ pub struct SyncBootstrap<'a> {
 /// should no longer hold, creates the directories and prints the files' FNV-1a hashes.
 pub fn sync_bootstrap(plan: &SyncBootstrap<'_>, implementation: &str, viper: bool) -> String {
     let mut code = String::new();
-    code.push_str(listdir(implementation));
-    code.push_str(fnv(viper));
-    code.push_str(SYNC);
+    code.push_str(&compact(listdir(implementation)));
+    code.push_str(&compact(fnv(viper)));
+    code.push_str(&compact(SYNC));
     code.push_str(names::RESULT);
     code.push('(');
     code.push_str(names::SYNC);
@@ -320,14 +409,14 @@ pub fn put(out: &mut String, remote: &str, first: bool, data: &[u8], encoder: En
 mod tests {
     use super::*;
 
-    /// Every `__belay*`/`_BELAY*` identifier in `text`.
+    /// Every `_B*`/`__belay*` identifier in `text`.
     fn identifiers(text: &str) -> Vec<String> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             let rest = &text[i..];
-            let starts = rest.starts_with("__belay") || rest.starts_with("_BELAY_");
+            let starts = rest.starts_with("_B") || rest.starts_with("__belay");
             let boundary =
                 i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
             if starts && boundary {
@@ -343,31 +432,34 @@ mod tests {
         out
     }
 
-    /// A listed name, or one made from a listed prefix (`__belay_obj_3`, `__belay_gXyZ`).
+    /// A listed name, or one made from a listed prefix (`_Bo_3`, `_Bg_XyZ`).
     fn listed(name: &str) -> bool {
         names::ALL.contains(&name)
             || name.starts_with(names::PROXY_OBJECT)
             || name.starts_with(names::GENERATOR)
     }
 
-    #[test]
-    fn snippets_define_only_listed_names() {
-        let sources = [
-            HELPERS,
-            SYNC,
-            EMITTERS,
-            time_helpers("micropython"),
-            time_helpers("circuitpython"),
-            listdir("micropython"),
-            listdir("circuitpython"),
-            fnv(true),
-            fnv(false),
+    fn all_sources() -> Vec<String> {
+        let mut sources = vec![
+            helpers("M"),
+            compact(SYNC),
+            EMITTERS.to_string(),
+            compact(listdir("micropython")),
+            compact(listdir("circuitpython")),
+            compact(fnv(true)),
+            compact(fnv(false)),
             convenience_imports("micropython").unwrap(),
             convenience_imports("circuitpython").unwrap(),
         ];
+        sources.extend(Helper::ALL.map(|h| h.definition("M")));
+        sources
+    }
+
+    #[test]
+    fn snippets_define_only_listed_names() {
         let mut used = Vec::new();
-        for source in sources {
-            for name in identifiers(source) {
+        for source in all_sources() {
+            for name in identifiers(&source) {
                 assert!(
                     names::ALL.contains(&name.as_str()),
                     "{name} is used by a snippet but not listed in names::ALL"
@@ -385,14 +477,47 @@ mod tests {
     }
 
     #[test]
+    fn lazy_helpers_define_what_their_trigger_calls() {
+        for helper in Helper::ALL {
+            let Some(trigger) = helper.trigger() else {
+                continue;
+            };
+            let name = trigger.trim_end_matches('(');
+            assert!(
+                helper.definition("M").contains(&format!("def {name}(")),
+                "{helper:?}"
+            );
+            // The connect helpers never call a lazily defined one.
+            assert!(!helpers("M").contains(trigger), "{helper:?}");
+        }
+        let bits: Vec<u8> = Helper::ALL.iter().map(|h| h.bit()).collect();
+        assert_eq!(bits, [1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn compacting_drops_comments_and_narrows_indentation() {
+        let source = "# a comment\nif x:\n    # inside\n    y = '#1'\n\n        \nz = 2  \n";
+        assert_eq!(compact(source), "if x:\n y = '#1'\nz = 2\n");
+        for source in all_sources() {
+            assert!(
+                !source.lines().any(|l| l.trim_start().starts_with('#')),
+                "{source}"
+            );
+        }
+        // The compacted helpers are a fraction of their source.
+        assert!(helpers("M").len() < include_str!("snippets/helpers.py").len() * 3 / 4);
+    }
+
+    #[test]
     fn builders_use_listed_names() {
         let built = [
             result("add(1,2)", true),
-            result("1", false),
+            call_result("add(1,2)", false),
             proxied("x"),
             clock(),
             proxy_object(3),
             generator_step(&generator_name(), "None", true),
+            pending_float_result("M"),
             sync_bootstrap(
                 &SyncBootstrap {
                     dst: "/",
@@ -413,18 +538,19 @@ mod tests {
 
     #[test]
     fn command_shapes() {
-        assert_eq!(
-            result("add(1,2)", true),
-            "__belay_rt(__belay_monotonic(),(add(1,2)\n))"
-        );
-        assert_eq!(result("a, b", false), "__belay_r((a, b\n))");
-        assert_eq!(proxied("x.y"), "__belay_p((x.y\n))");
+        assert_eq!(result("add(1,2)", true), "_Bt(_Bm(),(add(1,2)\n))");
+        assert_eq!(result("a, b", false), "_Br((a, b\n))");
+        assert_eq!(call_result("add(1,2)", false), "_Br(add(1,2))");
+        assert_eq!(proxied("x.y"), "_Bp((x.y\n))");
         assert_eq!(call("f", ["1", "'a'"], [("k", "None")]), "f(1,'a',k=None)");
-        assert_eq!(generator_step("g", "None", false), "__belay_n(g,None)");
-        assert!(generator_name().starts_with("__belay_g"));
-        assert_eq!(helpers("@X@").matches("@X@").count(), 5);
+        assert_eq!(generator_step("g", "None", false), "_Bn(g,None)");
+        assert!(generator_name().starts_with("_Bg_"));
+        assert_eq!(helpers("@X@").matches("@X@").count(), 3);
         let marker = session_marker();
-        assert!(marker.starts_with("_BELAY") && marker.ends_with('|') && marker.len() == 23);
+        assert!(marker.starts_with('\x1e') && marker.len() == 6);
+        assert!(names::reserved("_Br") && names::reserved("_Bo_12"));
+        assert!(names::reserved("__belay_x") && names::reserved("_belay_y"));
+        assert!(!names::reserved("_Button") && !names::reserved("led"));
     }
 
     #[test]
@@ -442,9 +568,7 @@ mod tests {
             false,
         );
         assert!(
-            code.ends_with(
-                "__belay_r(__belay_sync('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py']))\n"
-            ),
+            code.ends_with("_Br(_BS('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py']))\n"),
             "{code}"
         );
         let none = sync_bootstrap(
@@ -457,9 +581,9 @@ mod tests {
             "circuitpython",
             false,
         );
-        assert!(none.ends_with("__belay_sync('/x',None,[],[]))\n"), "{none}");
+        assert!(none.ends_with("_BS('/x',None,[],[]))\n"), "{none}");
         let mut put_line = String::new();
         put(&mut put_line, "/a", true, b"hi", Encoder::default());
-        assert_eq!(put_line, "__belay_put('/a','wb',b'hi         '[:-9])\n");
+        assert_eq!(put_line, "_BP('/a','wb',b'hi         '[:-9])\n");
     }
 }

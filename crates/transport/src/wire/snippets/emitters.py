@@ -1,5 +1,5 @@
 @micropython.native
-def __belay_emitter_test(a, b): return a + b
+def _Be(a, b): return a + b
 @micropython.viper
-def __belay_emitter_test(a, b): return a + b
-del __belay_emitter_test
+def _Be(a, b): return a + b
+del _Be

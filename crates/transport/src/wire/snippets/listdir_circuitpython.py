@@ -1,3 +1,3 @@
-def __belay_ls(d):
+def _BL(d):
     for n in os.listdir(d):
         yield (n, os.stat((d if d != '/' else '') + '/' + n)[0])

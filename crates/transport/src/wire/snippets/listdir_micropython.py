@@ -1,1 +1,1 @@
-__belay_ls = os.ilistdir
+_BL = os.ilistdir

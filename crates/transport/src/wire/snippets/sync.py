@@ -1,38 +1,39 @@
-def __belay_del(d, keep):
-    for e in __belay_ls(d):
+import os
+def _BD(d, keep):
+    for e in _BL(d):
         p = (d if d != '/' else '') + '/' + e[0]
         if p in keep:
             continue
         if e[1] & 0x4000:
-            __belay_del(p, keep)
+            _BD(p, keep)
             try:
                 os.rmdir(p)
             except OSError:
                 pass
         else:
             os.remove(p)
-def __belay_sync(dst, keep, dirs, files):
+def _BS(dst, keep, dirs, files):
     if keep is not None:
         try:
             os.stat(dst)
         except OSError:
             keep = None
     if keep is not None:
-        __belay_del(dst, keep)
+        _BD(dst, keep)
     for d in dirs:
         try:
             os.mkdir(d)
         except OSError:
             pass
     b = bytearray(1024)
-    return [__belay_hf(f, b) for f in files]
-def __belay_put(p, m, d):
+    return [_BH(f, b) for f in files]
+def _BP(p, m, d):
     f = open(p, m)
     try:
         f.write(d)
     finally:
         f.close()
-def __belay_hf(fn, buf):
+def _BH(fn, buf):
     try:
         f = open(fn, 'rb')
     except OSError:
@@ -43,7 +44,7 @@ def __belay_hf(fn, buf):
             n = f.readinto(buf)
             if not n:
                 break
-            h = __belay_fnv(buf, n, h)
+            h = _BF(buf, n, h)
     finally:
         f.close()
     return h & 0xffffffff

@@ -1,4 +1,4 @@
-def __belay_fnv(d, n, h):
+def _BF(d, n, h):
     for i in range(n):
         h = ((h ^ d[i]) * 0x01000193) & 0xffffffff
     return h

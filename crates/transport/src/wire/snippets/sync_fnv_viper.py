@@ -1,5 +1,5 @@
 @micropython.viper
-def __belay_fnv(d, n: int, h: uint) -> uint:
+def _BF(d, n: int, h: uint) -> uint:
     p = ptr8(d)
     for i in range(n):
         h = (h ^ uint(p[i])) * uint(0x01000193)
