@@ -89,5 +89,24 @@ finally:
     sys.stdout = real_stdout
 assert result == 5, result
 assert sink.tail == "_BELAYR||999\n_BELAYR|0|999", repr(sink.tail)
+
+
+# Even the real marker, printed by calling the board's own result printer, is only output: the
+# result is what follows the last marker.
+@device.task
+def impostor():
+    _Br(999)
+    print("\x1e", end="")
+    return 6
+
+
+sink = Sink()
+real_stdout, sys.stdout = sys.stdout, sink
+try:
+    result = impostor()
+finally:
+    sys.stdout = real_stdout
+assert result == 6, result
+assert sink.tail.startswith("\x1e") and sink.tail.endswith("999\x1e"), repr(sink.tail)
 device.close()
 print("hostile output ok")
