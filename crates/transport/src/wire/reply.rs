@@ -10,6 +10,7 @@
 //! The text after the marker (see `snippets/helpers.py`):
 //! - `T<ticks>|` first when the call was timed;
 //! - `B<base64>` / `A<base64>`: a long bytes / bytearray value;
+//! - `I<code><base64>`: a long list of ints, packed little-endian in array type `b`, `h` or `i`;
 //! - `P<n>`: the value stayed on the board as `_Bo_<n>` (`_Bp` only);
 //! - `S`: the generator is exhausted (`_Bn` only);
 //! - `F`: a value with floats waits on the board (`_Bv`) for the float helpers;
@@ -56,6 +57,39 @@ pub fn split_time(reply: &[u8]) -> (Option<u64>, &[u8]) {
     (None, reply)
 }
 
+/// `I<code><base64>`: the ints of a packed little-endian array.
+fn int_list(code: u8, encoded: &[u8]) -> Result<Literal, ReplyError> {
+    let width = match code {
+        b'b' => 1,
+        b'h' => 2,
+        b'i' => 4,
+        _ => {
+            return Err(ReplyError::Base64(format!(
+                "unknown array type {:?}",
+                code as char
+            )));
+        }
+    };
+    let packed = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim_ascii())
+        .map_err(|e| ReplyError::Base64(e.to_string()))?;
+    if packed.len() % width != 0 {
+        return Err(ReplyError::Base64(format!(
+            "{} bytes do not make items of {width}",
+            packed.len()
+        )));
+    }
+    let items = packed
+        .chunks(width)
+        .map(|c| {
+            let mut b = [if c[width - 1] & 0x80 != 0 { 0xff } else { 0 }; 8];
+            b[..width].copy_from_slice(c);
+            Literal::Int(i64::from_le_bytes(b))
+        })
+        .collect();
+    Ok(Literal::List(items))
+}
+
 /// Decode a result text (after [`split_time`]). `P<n>` and `S` are only recognised where the
 /// command can print them (`proxies`, `generator`): anywhere else they are not literals.
 pub fn decode_reply(text: &[u8], proxies: bool, generator: bool) -> Result<Reply, ReplyError> {
@@ -69,6 +103,11 @@ pub fn decode_reply(text: &[u8], proxies: bool, generator: bool) -> Result<Reply
         && let Some(n) = std::str::from_utf8(n).ok().and_then(|n| n.parse().ok())
     {
         return Ok(Reply::Proxy(n));
+    }
+    if let Some((b'I', rest)) = text.split_first()
+        && let Some((&code, encoded)) = rest.split_first()
+    {
+        return int_list(code, encoded).map(Reply::Value);
     }
     if let Some((&tag @ (b'B' | b'A'), encoded)) = text.split_first() {
         let bytes = base64::engine::general_purpose::STANDARD
@@ -195,6 +234,17 @@ mod tests {
             decode_reply(b"B!!", false, false),
             Err(ReplyError::Base64(_))
         ));
+        // [1, -2, 300] as 'h' (little-endian i16): 01 00 fe ff 2c 01.
+        assert_eq!(
+            decode_reply(b"IhAQD+/ywB", false, false),
+            Ok(Reply::Value(Literal::List(vec![
+                Literal::Int(1),
+                Literal::Int(-2),
+                Literal::Int(300)
+            ])))
+        );
+        assert!(decode_reply(b"IqAQD+/ywB", false, false).is_err());
+        assert!(decode_reply(b"IhAQD+", false, false).is_err());
         let err = decode_reply(b"__import__('os')", true, true).unwrap_err();
         assert!(err.to_string().contains("not a Python literal"), "{err}");
     }

@@ -55,6 +55,7 @@ pub mod names {
         "_Bq", // sys.implementation, at connect
         "_Bz", // sys.stdout.write
         "_Bu", // whether a repr may hold a float
+        "_BI", // a list of ints packed for a result
         "_Bs", // ticks_add
         "_Bd", // ticks_diff
         "_Bx", // math.frexp
@@ -112,7 +113,7 @@ pub fn helpers(marker: &str) -> String {
 pub enum Helper {
     /// `_Bf`, `_Bw`: exact floats in results.
     Floats,
-    /// `_Bi`: packed int lists.
+    /// `_Bi`, `_BI`: packed int lists (arguments, and results once the host sent one).
     IntList,
     /// `_Bp`: proxies.
     Proxies,
@@ -545,7 +546,7 @@ mod tests {
         assert_eq!(call("f", ["1", "'a'"], [("k", "None")]), "f(1,'a',k=None)");
         assert_eq!(generator_step("g", "None", false), "_Bn(g,None)");
         assert!(generator_name().starts_with("_Bg_"));
-        assert_eq!(helpers("@X@").matches("@X@").count(), 3);
+        assert_eq!(helpers("@X@").matches("@X@").count(), 4);
         let marker = session_marker();
         assert!(marker.starts_with('\x1e') && marker.len() == 6);
         assert!(names::reserved("_Br") && names::reserved("_Bo_12"));

@@ -18,12 +18,15 @@ except AttributeError:
     import supervisor;_Bm=supervisor.ticks_ms
     _Bs=lambda t,d:(t+d)&0x1fffffff
     _Bd=lambda a,b:((a-b+0x10000000)&0x1fffffff)-0x10000000
-# The result: marker, then the value. Long bytes go as base64 (B, A for a bytearray). Floats are
-# written exactly, by _Bw: until the host defined it, such a value waits in _Bv and the host is
-# told (F).
+# The result: marker, then the value. Long bytes go as base64 (B, A for a bytearray); long lists
+# of ints packed (I, by _BI, defined with the host's own packed lists). Floats are written
+# exactly, by _Bw: until the host defined it, such a value waits in _Bv and the host is told (F).
 def _Br(v,p=''):
     t=type(v)
     if _Bb and(t is bytes or t is bytearray)and len(v)>48:return _Bz('@MARKER@'+p+'BA'[t is bytearray]+_Bb(v).decode().strip())
+    if t is list and len(v)>31 and'_BI'in globals():
+        r=_BI(v)
+        if r:return _Bz('@MARKER@'+p+r)
     r=repr(v)
     if t is float or t in(list,tuple,dict,set)and _Bu(r):
         if'_Bw'in globals():_Bz('@MARKER@'+p);return _Bw(v)
