@@ -58,6 +58,53 @@ fn raw_tcp_socket_port() {
     network_board_works("tcp", |a| format!("socket://{a}"));
 }
 
+/// A serial board served over the network by Debian's ser2net with RFC 2217 (installed by
+/// .ci/run), reached as `rfc2217://HOST:PORT`.
+#[test]
+fn rfc2217_port_through_ser2net() {
+    let ser2net = std::path::Path::new("/usr/sbin/ser2net");
+    assert!(
+        ser2net.exists(),
+        "ser2net is not installed (apt-get install ser2net; .ci/run does it)"
+    );
+    let board = Board::start(Kind::Unix);
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = tcp.local_addr().unwrap();
+    drop(tcp);
+    let dir = std::env::temp_dir().join(format!("belay-ser2net-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // `#` starts a new line in ser2net's -Y strings.
+    let config = format!(
+        "connection: &board#  accepter: telnet(rfc2217),tcp,{},{}#  connector: serialdev,{},115200n81,local",
+        address.ip(),
+        address.port(),
+        board.port
+    );
+    let mut server = std::process::Command::new(ser2net)
+        .args(["-n", "-u", "-P"])
+        .arg(dir.join("ser2net.pid"))
+        .args(["-Y", &config])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting ser2net");
+    let _guard = watchdog(server.id(), Duration::from_secs(90));
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(address).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "ser2net did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let run = run_script("eval_exec.py", &[&format!("rfc2217://{address}")]);
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    run.assert_ok();
+    assert!(run.stdout.ends_with("eval ok\n"), "{}", run.stdout);
+}
+
 #[test]
 fn telnet_port_with_login() {
     network_board_works("telnet", |a| a.to_string());

@@ -40,7 +40,7 @@ pub struct Cli {
 
     /// Default port for `belay.Device()` called without one: a serial path such as
     /// /dev/ttyACM0, `auto`, exec:COMMAND, execpty:COMMAND, an IP address (telnet), ws://HOST
-    /// (WebREPL), socket://HOST:PORT, or a USB specifier as JSON.
+    /// (WebREPL), socket://HOST:PORT, rfc2217://HOST:PORT, or a USB specifier as JSON.
     #[arg(
         long,
         short = 'p',

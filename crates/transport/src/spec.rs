@@ -22,6 +22,9 @@ pub enum PortSpec {
     },
     /// `socket://host:port`: the raw REPL byte stream over TCP (ser2net, pyserial's URL form).
     Socket { host: String, port: u16 },
+    /// `rfc2217://host:port`: a serial port served over the network with RFC 2217 (telnet with
+    /// the COM port option: ser2net, pyserial's and mpremote's URL form).
+    Rfc2217 { host: String, port: u16 },
     /// A USB device described by its properties (JSON, as in `BELAY_DEVICE`).
     Usb(UsbSpecifier),
     /// The one USB serial device that looks like a MicroPython board.
@@ -58,6 +61,10 @@ impl PortSpec {
         if let Some(rest) = trimmed.strip_prefix("socket://") {
             let (host, p) = host_port(rest, None).map_err(bad)?;
             return Ok(PortSpec::Socket { host, port: p });
+        }
+        if let Some(rest) = trimmed.strip_prefix("rfc2217://") {
+            let (host, p) = host_port(rest, None).map_err(bad)?;
+            return Ok(PortSpec::Rfc2217 { host, port: p });
         }
         if let Some(rest) = trimmed.strip_prefix("ws://") {
             let (authority, path) = match rest.find('/') {
@@ -127,6 +134,7 @@ impl std::fmt::Display for PortSpec {
             PortSpec::Telnet { host, port } => write!(f, "{host}:{port}"),
             PortSpec::WebRepl { host, port, path } => write!(f, "ws://{host}:{port}{path}"),
             PortSpec::Socket { host, port } => write!(f, "socket://{host}:{port}"),
+            PortSpec::Rfc2217 { host, port } => write!(f, "rfc2217://{host}:{port}"),
             PortSpec::Usb(u) => write!(f, "{}", u.to_json()),
             PortSpec::Auto => write!(f, "auto"),
         }
@@ -190,6 +198,13 @@ mod tests {
                 port: 7000
             }
         );
+        assert_eq!(
+            p("rfc2217://192.168.1.5:2217"),
+            PortSpec::Rfc2217 {
+                host: "192.168.1.5".into(),
+                port: 2217
+            }
+        );
         assert_eq!(p("auto"), PortSpec::Auto);
         assert!(matches!(
             p(r#"{"vid": 11914, "serial_number": "E66"}"#),
@@ -205,6 +220,7 @@ mod tests {
             "execpty: ",
             "socket://host",
             "socket://host:x",
+            "rfc2217://host",
             "ws://h:99999",
             "wss://h",
             "{not json",

@@ -1,4 +1,5 @@
-//! Boards over TCP: raw sockets (`socket://`) and MicroPython's telnet REPL.
+//! Boards over TCP: raw sockets (`socket://`), MicroPython's telnet REPL, and serial ports served
+//! over the network with RFC 2217 (`rfc2217://`, as ser2net and pyserial speak it).
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -39,8 +40,62 @@ const WONT: u8 = 252;
 const WILL: u8 = 251;
 const SB: u8 = 250;
 const SE: u8 = 240;
+const BINARY: u8 = 0;
 const ECHO: u8 = 1;
 const SGA: u8 = 3;
+/// RFC 2217's COM-PORT-OPTION, and its subnegotiation commands (client to server).
+const COM_PORT: u8 = 44;
+const SET_BAUDRATE: u8 = 1;
+const SET_DATASIZE: u8 = 2;
+const SET_PARITY: u8 = 3;
+const SET_STOPSIZE: u8 = 4;
+const SET_CONTROL: u8 = 5;
+
+/// Which telnet options a connection agrees to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    /// Options the server may enable on its side (we answer its WILL with DO).
+    server: &'static [u8],
+    /// Options we enable on our side (we answer its DO with WILL).
+    client: &'static [u8],
+}
+
+impl Options {
+    /// MicroPython's telnet REPL: the server echoes and suppresses go-ahead.
+    pub(crate) const REPL: Options = Options {
+        server: &[ECHO, SGA],
+        client: &[SGA],
+    };
+    /// RFC 2217: an 8-bit clean line both ways, and the COM port option.
+    pub(crate) const RFC2217: Options = Options {
+        server: &[BINARY, ECHO, SGA, COM_PORT],
+        client: &[BINARY, SGA, COM_PORT],
+    };
+}
+
+/// What an RFC 2217 client sends first: binary mode both ways, the COM port option, and the
+/// serial settings (8N1 at `baudrate`, no flow control).
+pub(crate) fn rfc2217_start(baudrate: u32) -> Vec<u8> {
+    let mut out = vec![
+        IAC, WILL, BINARY, IAC, DO, BINARY, IAC, WILL, SGA, IAC, DO, SGA, IAC, WILL, COM_PORT,
+    ];
+    let mut sub = |command: u8, value: &[u8]| {
+        out.extend([IAC, SB, COM_PORT, command]);
+        for &b in value {
+            out.push(b);
+            if b == IAC {
+                out.push(IAC);
+            }
+        }
+        out.extend([IAC, SE]);
+    };
+    sub(SET_BAUDRATE, &baudrate.to_be_bytes());
+    sub(SET_DATASIZE, &[8]);
+    sub(SET_PARITY, &[1]);
+    sub(SET_STOPSIZE, &[1]);
+    sub(SET_CONTROL, &[1]);
+    out
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Telnet {
@@ -57,14 +112,20 @@ pub(crate) struct TelnetReader {
     inner: FdReader<TcpStream>,
     replies: TcpStream,
     state: Telnet,
+    options: Options,
+    /// Negotiations already answered (command, option): a repeated one gets no second answer,
+    /// so two sides cannot loop.
+    answered: Vec<(u8, u8)>,
 }
 
 impl TelnetReader {
-    pub(crate) fn new(stream: TcpStream) -> io::Result<TelnetReader> {
+    pub(crate) fn new(stream: TcpStream, options: Options) -> io::Result<TelnetReader> {
         Ok(TelnetReader {
             replies: stream.try_clone()?,
             inner: FdReader(stream),
             state: Telnet::Data,
+            options,
+            answered: Vec::new(),
         })
     }
 
@@ -90,22 +151,19 @@ impl TelnetReader {
                 (Telnet::Iac, SB) => Telnet::Sub,
                 (Telnet::Iac, _) => Telnet::Data,
                 (Telnet::Option(cmd), option) => {
-                    // Let the server echo and suppress go-ahead (what MicroPython offers);
-                    // refuse everything else.
-                    match cmd {
-                        WILL => replies.extend([
-                            IAC,
-                            if matches!(option, ECHO | SGA) {
-                                DO
-                            } else {
-                                DONT
-                            },
-                            option,
-                        ]),
-                        DO => {
-                            replies.extend([IAC, if option == SGA { WILL } else { WONT }, option])
-                        }
-                        _ => {}
+                    // Agree to the options of this kind of connection, refuse the others.
+                    let answer = match cmd {
+                        WILL if self.options.server.contains(&option) => Some(DO),
+                        WILL => Some(DONT),
+                        DO if self.options.client.contains(&option) => Some(WILL),
+                        DO => Some(WONT),
+                        _ => None,
+                    };
+                    if let Some(answer) = answer
+                        && !self.answered.contains(&(cmd, option))
+                    {
+                        self.answered.push((cmd, option));
+                        replies.extend([IAC, answer, option]);
                     }
                     Telnet::Data
                 }
@@ -185,7 +243,7 @@ mod tests {
             answer
         });
         let stream = TcpStream::connect(addr).unwrap();
-        let mut reader = TelnetReader::new(stream).unwrap();
+        let mut reader = TelnetReader::new(stream, Options::REPL).unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 64];
         while got.len() < 4 {
@@ -199,5 +257,17 @@ mod tests {
         }
         assert_eq!(got, [b'o', b'k', 0xFF, b'!']);
         assert_eq!(server.join().unwrap(), [IAC, DO, ECHO, IAC, WONT, 31]);
+    }
+
+    #[test]
+    fn rfc2217_asks_for_an_8_bit_line_and_the_serial_settings() {
+        let start = rfc2217_start(115_200);
+        assert!(start.starts_with(&[IAC, WILL, BINARY, IAC, DO, BINARY]));
+        let baud = [IAC, SB, COM_PORT, SET_BAUDRATE, 0, 1, 0xC2, 0, IAC, SE];
+        assert!(start.windows(baud.len()).any(|w| w == baud), "{start:?}");
+        // A 0xFF byte inside a subnegotiation is doubled.
+        let odd = rfc2217_start(0x00FF_0000);
+        let escaped = [SET_BAUDRATE, 0, IAC, IAC, 0, 0, IAC, SE];
+        assert!(odd.windows(escaped.len()).any(|w| w == escaped), "{odd:?}");
     }
 }

@@ -147,11 +147,30 @@ impl Port {
                     KeepAlive::Nothing,
                 ))
             }
+            PortSpec::Rfc2217 { host, port } => {
+                let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
+                let mut writer =
+                    net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
+                // Negotiation bytes go as they are (the writer would double their 0xFF).
+                writer
+                    .0
+                    .write_all(&net::rfc2217_start(opts.serial.baudrate))
+                    .map_err(|e| open_error(spec, e))?;
+                let reader = net::TelnetReader::new(stream, net::Options::RFC2217)
+                    .map_err(|e| open_error(spec, e))?;
+                Ok(Port::new(
+                    Box::new(reader),
+                    Box::new(writer),
+                    None,
+                    KeepAlive::Nothing,
+                ))
+            }
             PortSpec::Telnet { host, port } => {
                 let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
                 let writer =
                     net::TelnetWriter(stream.try_clone().map_err(|e| open_error(spec, e))?);
-                let reader = net::TelnetReader::new(stream).map_err(|e| open_error(spec, e))?;
+                let reader = net::TelnetReader::new(stream, net::Options::REPL)
+                    .map_err(|e| open_error(spec, e))?;
                 let login = Login::Telnet(opts.credentials.clone());
                 Ok(Port::new(
                     Box::new(reader),
