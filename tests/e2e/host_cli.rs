@@ -136,10 +136,10 @@ fn bad_port_is_a_connection_error() {
 fn ctrl_c_raises_keyboard_interrupt_in_the_script() {
     let mut cmd = belay_run();
     cmd.arg(scripts().join("host_sleep.py"));
-    let (rest, status, took) = crate::support::interrupt_after(cmd, "sleeping");
-    assert_eq!(rest, "caught KeyboardInterrupt\n");
-    assert!(status.success(), "{status:?}");
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let end = crate::support::interrupt_after(cmd, "sleeping");
+    assert_eq!(end.stdout, "caught KeyboardInterrupt\n");
+    assert!(end.status.success(), "{:?}", end.status);
+    assert!(end.took < Duration::from_secs(5), "took {:?}", end.took);
 }
 
 /// Everything after SCRIPT belongs to the script, belay-run's own option names included.

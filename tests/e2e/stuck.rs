@@ -1,11 +1,9 @@
 //! A board that stops answering: every wait is bounded and names what it was waiting for, and
 //! Ctrl-C on the host ends the process within a second whatever the board does.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Board, Kind, belay_run, check_script_on, root, watchdog};
+use crate::support::{Board, Kind, Ready, belay_run, check_script_on, root, start_until};
 
 /// The longest Ctrl-C may take to end the process: the one second, with room for a
 /// loaded machine to start and reap processes.
@@ -51,100 +49,68 @@ fn the_cli_bounds_connect_and_names_the_step() {
     );
 }
 
-/// Start `tests/scripts/<script> ARGS`, wait for its first line (`expect`), then run `then`.
-fn started(
-    script: &str,
-    args: &[&str],
-    expect: &str,
-) -> (Child, BufReader<std::process::ChildStdout>) {
-    let mut child = belay_run()
-        .arg(root().join("tests/scripts").join(script))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting belay-run");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert_eq!(line.trim_end(), expect);
-    (child, stdout)
-}
-
-/// Send SIGINT to `child`; its exit status, the rest of its output, and how long it took.
-fn interrupt(
-    mut child: Child,
-    mut stdout: BufReader<std::process::ChildStdout>,
-) -> (std::process::ExitStatus, String, String, Duration) {
-    let _guard = watchdog(child.id(), Duration::from_secs(30));
-    let t0 = Instant::now();
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    let took = t0.elapsed();
-    let mut out = String::new();
-    stdout.read_to_string(&mut out).unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (status, out, err, took)
+/// `tests/scripts/<script> ARGS` under belay-run, once it printed `ready`.
+fn started(script: &str, args: &[&str], ready: &str) -> Ready {
+    let mut cmd = belay_run();
+    cmd.arg(root().join("tests/scripts").join(script))
+        .args(args);
+    start_until(cmd, ready)
 }
 
 #[test]
 fn ctrl_c_while_connecting_to_a_silent_board_exits_at_once() {
     let board = Board::start_with(Kind::Unix, &["--mute-at-ctrl-a"]);
-    let (child, stdout) = started("stuck_connect.py", &[&board.port, "0"], "connecting");
+    let process = started("stuck_connect.py", &[&board.port, "0"], "connecting");
     // Well into the wait for the raw REPL banner that never comes.
     std::thread::sleep(Duration::from_millis(700));
-    let (status, _, err, took) = interrupt(child, stdout);
-    assert!(!status.success(), "{status:?}");
-    assert!(err.contains("KeyboardInterrupt"), "{err}");
-    assert!(took < EXIT_BOUND, "exit took {took:?}");
+    let end = process.interrupt();
+    assert!(!end.status.success(), "{:?}", end.status);
+    assert!(end.stderr.contains("KeyboardInterrupt"), "{}", end.stderr);
+    assert!(end.took < EXIT_BOUND, "exit took {:?}", end.took);
 }
 
 #[test]
 fn ctrl_c_with_a_board_silent_between_calls_exits_at_once() {
     let mut board = Board::start(Kind::Unix);
-    let (child, stdout) = started("stuck_exit.py", &[&board.port, "idle"], "ready");
+    let process = started("stuck_exit.py", &[&board.port, "idle"], "ready");
     board.mute();
     std::thread::sleep(Duration::from_millis(200));
-    let (status, out, err, took) = interrupt(child, stdout);
-    assert!(!status.success(), "{status:?}");
-    assert!(err.contains("KeyboardInterrupt"), "{err}");
+    let end = process.interrupt();
+    assert!(!end.status.success(), "{:?}", end.status);
+    assert!(end.stderr.contains("KeyboardInterrupt"), "{}", end.stderr);
     // The teardown could not run: the board never took it.
-    assert!(!out.contains("teardown ran"), "{out}");
-    assert!(err.contains("stopped answering"), "{err}");
-    assert!(took < EXIT_BOUND, "exit took {took:?}");
+    assert!(!end.stdout.contains("teardown ran"), "{}", end.stdout);
+    assert!(end.stderr.contains("stopped answering"), "{}", end.stderr);
+    assert!(end.took < EXIT_BOUND, "exit took {:?}", end.took);
 }
 
 #[test]
 fn ctrl_c_during_a_call_to_a_board_that_went_silent_exits_at_once() {
     let mut board = Board::start(Kind::Unix);
-    let (child, stdout) = started("stuck_exit.py", &[&board.port, "call"], "ready");
+    let process = started("stuck_exit.py", &[&board.port, "call"], "ready");
     board.mute();
     std::thread::sleep(Duration::from_millis(300));
-    let (status, out, err, took) = interrupt(child, stdout);
-    assert!(!status.success(), "{status:?}");
-    assert!(err.contains("KeyboardInterrupt"), "{err}");
-    assert!(!out.contains("teardown ran"), "{out}");
-    assert!(err.contains("teardowns skipped"), "{err}");
-    assert!(took < EXIT_BOUND, "exit took {took:?}");
+    let end = process.interrupt();
+    assert!(!end.status.success(), "{:?}", end.status);
+    assert!(end.stderr.contains("KeyboardInterrupt"), "{}", end.stderr);
+    assert!(!end.stdout.contains("teardown ran"), "{}", end.stdout);
+    assert!(end.stderr.contains("teardowns skipped"), "{}", end.stderr);
+    assert!(end.took < EXIT_BOUND, "exit took {:?}", end.took);
 }
 
 #[test]
 fn ctrl_c_with_an_answering_board_still_runs_the_teardown() {
     let board = Board::start(Kind::Unix);
-    let (child, stdout) = started("stuck_exit.py", &[&board.port, "call"], "ready");
+    let process = started("stuck_exit.py", &[&board.port, "call"], "ready");
     std::thread::sleep(Duration::from_millis(300));
-    let (status, out, err, took) = interrupt(child, stdout);
-    assert!(!status.success(), "{status:?}");
-    assert!(err.contains("KeyboardInterrupt"), "{err}");
-    assert!(out.contains("teardown ran"), "{out}\n{err}");
-    assert!(took < EXIT_BOUND, "exit took {took:?}");
+    let end = process.interrupt();
+    assert!(!end.status.success(), "{:?}", end.status);
+    assert!(end.stderr.contains("KeyboardInterrupt"), "{}", end.stderr);
+    assert!(
+        end.stdout.contains("teardown ran"),
+        "{}\n{}",
+        end.stdout,
+        end.stderr
+    );
+    assert!(end.took < EXIT_BOUND, "exit took {:?}", end.took);
 }

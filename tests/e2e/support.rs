@@ -255,17 +255,16 @@ pub fn run_script_with_limit(script: &str, args: &[&str], limit: Duration) -> Ru
 }
 
 /// Run `tests/scripts/<script> PORT ARGS...` against `board` and check it: it must succeed and
-/// the last line of its output must hold `last` (each script asserts on its own and prints
+/// its output must end with `last` and a newline (each script asserts on its own and prints
 /// `<name> ok` last when every assertion held). Returns the run for further checks.
 pub fn check_script_on(board: &Board, script: &str, args: &[&str], last: &str) -> Run {
     let mut all = vec![board.port.as_str()];
     all.extend_from_slice(args);
     let run = run_script(script, &all);
     run.assert_ok();
-    let last_line = run.stdout.strip_suffix('\n').and_then(|s| s.lines().last());
     assert!(
-        last_line.is_some_and(|l| l.contains(last)),
-        "{script} on the {} board: the last line is not {last:?}:\n{}",
+        run.stdout.ends_with(&format!("{last}\n")),
+        "{script} on the {} board: the output does not end with {last:?}:\n{}",
         board.kind.name(),
         run.stdout
     );
@@ -273,8 +272,8 @@ pub fn check_script_on(board: &Board, script: &str, args: &[&str], last: &str) -
 }
 
 /// [`check_script_on`] a fresh board of `kind`.
-pub fn check_script(kind: Kind, script: &str, args: &[&str], last_line: &str) -> Run {
-    check_script_on(&Board::start(kind), script, args, last_line)
+pub fn check_script(kind: Kind, script: &str, args: &[&str], last: &str) -> Run {
+    check_script_on(&Board::start(kind), script, args, last)
 }
 
 /// Kill process `pid` after `limit` unless `done` is dropped first: keeps a hung child from
@@ -289,32 +288,74 @@ pub fn watchdog(pid: u32, limit: Duration) -> mpsc::Sender<()> {
     done
 }
 
-/// Start `cmd` with piped output, wait for `ready` on its stdout, send it SIGINT, and return the
-/// rest of its stdout, its exit status and how long it took to end after the signal.
-pub fn interrupt_after(
-    mut cmd: Command,
-    ready: &str,
-) -> (String, std::process::ExitStatus, Duration) {
+/// A process started with piped output that said it is ready (its first line of stdout).
+pub struct Ready {
+    child: Child,
+    stdout: BufReader<std::process::ChildStdout>,
+    /// Its stderr, read to the end in the background (a full pipe would stall it).
+    stderr: std::thread::JoinHandle<String>,
+}
+
+/// How an interrupted process ended: its status, the rest of its stdout, its stderr, and how
+/// long it took to end after the signal.
+pub struct Interrupted {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+/// Start `cmd` with piped output and wait for `ready` as the first line of its stdout.
+pub fn start_until(mut cmd: Command, ready: &str) -> Ready {
     use std::io::Read;
     let mut child = cmd
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    let _guard = watchdog(child.id(), Duration::from_secs(30));
+        .expect("starting belay-run");
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
     assert_eq!(line.trim_end(), ready);
-    let t0 = std::time::Instant::now();
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let status = child.wait().unwrap();
-    (rest, status, t0.elapsed())
+    Ready {
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+impl Ready {
+    /// Send it SIGINT and wait for it to end (at most 30 s, then it is killed).
+    pub fn interrupt(mut self) -> Interrupted {
+        use std::io::Read;
+        let _guard = watchdog(self.child.id(), Duration::from_secs(30));
+        let t0 = std::time::Instant::now();
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let mut stdout = String::new();
+        self.stdout.read_to_string(&mut stdout).unwrap();
+        let status = self.child.wait().unwrap();
+        let took = t0.elapsed();
+        Interrupted {
+            status,
+            stdout,
+            stderr: self.stderr.join().unwrap_or_default(),
+            took,
+        }
+    }
+}
+
+/// Start `cmd`, wait for `ready` on its stdout, then send it SIGINT.
+pub fn interrupt_after(cmd: Command, ready: &str) -> Interrupted {
+    start_until(cmd, ready).interrupt()
 }
 
 /// A process with its stdin, stdout and stderr on a new pty, as when a person runs it in a

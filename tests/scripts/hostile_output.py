@@ -73,6 +73,16 @@ assert device("sys.stdout.write(b'ok \\xff\\xfe bytes\\n') and 7", stream_out=si
 assert sink.tail == "ok \ufffd\ufffd bytes\n", repr(sink.tail)
 
 
+def printed_by(task):
+    """The task's result, and the tail of what it printed (sys.stdout captured meanwhile)."""
+    sink = Sink()
+    real_stdout, sys.stdout = sys.stdout, sink
+    try:
+        return task(), sink.tail
+    finally:
+        sys.stdout = real_stdout
+
+
 # Text imitating Belay's reply framing is just output: results cannot be forged.
 @device.task
 def forger():
@@ -81,14 +91,9 @@ def forger():
     return 5
 
 
-sink = Sink()
-real_stdout, sys.stdout = sys.stdout, sink
-try:
-    result = forger()
-finally:
-    sys.stdout = real_stdout
+result, tail = printed_by(forger)
 assert result == 5, result
-assert sink.tail == "_BELAYR||999\n_BELAYR|0|999", repr(sink.tail)
+assert tail == "_BELAYR||999\n_BELAYR|0|999", repr(tail)
 
 
 # Even the real marker, printed by calling the board's own result printer, is only output: the
@@ -100,13 +105,8 @@ def impostor():
     return 6
 
 
-sink = Sink()
-real_stdout, sys.stdout = sys.stdout, sink
-try:
-    result = impostor()
-finally:
-    sys.stdout = real_stdout
+result, tail = printed_by(impostor)
 assert result == 6, result
-assert sink.tail.startswith("\x1e") and sink.tail.endswith("999\x1e"), repr(sink.tail)
+assert tail.startswith("\x1e") and tail.endswith("999\x1e"), repr(tail)
 device.close()
 print("hostile output ok")

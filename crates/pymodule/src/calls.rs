@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use belay_transport::wire::{Reply, decode_reply, snippets};
-use rustpython_vm::{PyObjectRef, PyPayload, PyResult, VirtualMachine};
+use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::board::Board;
 use crate::board::session::{Context, Output, Session, no_result};
@@ -94,17 +94,17 @@ pub fn proxied(
         s.run(vm, snippets::proxied(expr), output.clone(), &NO_MAP)
     })?;
     let text = reply.ok_or_else(|| no_result(vm))?;
-    match decode_reply(&text, true, false) {
-        Ok(Reply::Proxy(n)) => Ok(ProxyObject::new(Target {
-            board: board.clone(),
-            device: device.clone(),
-            name: snippets::proxy_object(n),
-            delete,
-        })
-        .into_ref(&vm.ctx)
-        .into()),
+    match decode_reply(&text, true) {
+        Ok(Reply::Proxy(n)) => Ok(ProxyObject::create(
+            Target {
+                board: board.clone(),
+                device: device.clone(),
+                name: snippets::proxy_object(n),
+                delete,
+            },
+            vm,
+        )),
         Ok(Reply::Value(literal)) => values::to_py(literal, vm),
-        Ok(Reply::Exhausted) => unreachable!("not a generator step"),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),
     }
 }

@@ -10,7 +10,7 @@ use rustpython_vm::protocol::PyIterReturn;
 use rustpython_vm::types::{Destructor, IterNext, Representable, SelfIter};
 use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
-use belay_transport::wire::{Reply, decode_reply, snippets, split_time};
+use belay_transport::wire::{reply, snippets, split_time};
 
 use crate::board::Board;
 use crate::board::session::{Context, Output, Session, host_now};
@@ -86,7 +86,7 @@ impl BoardGenerator {
             return Ok(None);
         };
         let (tick, text) = split_time(&reply);
-        if decode_reply(text, false, true) == Ok(Reply::Exhausted) {
+        if text == reply::EXHAUSTED {
             self.release(vm);
             return Ok(None);
         }

@@ -204,7 +204,7 @@ pub fn decode(text: &[u8], trusted: bool, vm: &VirtualMachine) -> PyResult {
         let source = String::from_utf8_lossy(text).into_owned();
         return vm.builtins.get_attr("eval", vm)?.call((source,), vm);
     }
-    match decode_reply(text, false, false) {
+    match decode_reply(text, false) {
         Ok(Reply::Value(literal)) => to_py(literal, vm),
         Ok(other) => unreachable!("not asked to decode {other:?}"),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),

@@ -23,7 +23,7 @@ mod usb;
 pub mod wire;
 
 pub use error::{Phase, Result, TransportError, show_bytes};
-pub use io::fdio::{ReadOutcome, TimedRead, Until};
+pub use io::fdio::{ReadOutcome, TimedRead, Until, readable_within};
 /// The most bytes the link reads from a board at once (what the transport may hold besides the
 /// output in flight, [`STDOUT_IN_FLIGHT`]).
 pub use io::link::READ_CHUNK as LINK_READ_CHUNK;

@@ -73,22 +73,31 @@ impl Board {
         &self.args
     }
 
-    /// The live session, or `ConnectionLost` when the device was closed.
-    pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
+    /// The live session (None once closed).
+    fn live(&self) -> Option<Arc<Session>> {
         self.session
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Put `new` in place of the live session; the one it replaces.
+    fn replace_session(&self, new: Option<Arc<Session>>) -> Option<Arc<Session>> {
+        std::mem::replace(
+            &mut *self.session.write().unwrap_or_else(|p| p.into_inner()),
+            new,
+        )
+    }
+
+    /// The live session, or `ConnectionLost` when the device was closed.
+    pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
+        self.live()
             .ok_or_else(|| errors::new::<ConnectionLost>(vm, "the device is closed"))
     }
 
     /// The port of the live session (None once closed).
     pub fn port(&self) -> Option<String> {
-        self.session
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .map(|s| s.port().to_string())
+        self.live().map(|s| s.port().to_string())
     }
 
     /// The firmware found at the last (re)connection.
@@ -156,11 +165,7 @@ impl Board {
                 0 => 1,
                 n => n,
             });
-        let old = self
-            .session
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let old = self.replace_session(None);
         if let Some(old) = &old {
             vm.allow_threads(|| old.close());
         }
@@ -185,7 +190,7 @@ impl Board {
         }
         *self.firmware.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(firmware);
         *lock(&self.emitters) = None;
-        *self.session.write().unwrap_or_else(|p| p.into_inner()) = Some(session);
+        self.replace_session(Some(session));
         Ok(())
     }
 
@@ -219,20 +224,12 @@ impl Board {
 
     /// Close the connection (idempotent; bounded in time whatever the board does).
     pub fn close(&self, vm: &VirtualMachine) {
-        let session = self
-            .session
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(session) = session {
+        if let Some(session) = self.replace_session(None) {
             vm.allow_threads(|| session.close());
         }
     }
 
     pub fn is_open(&self) -> bool {
-        self.session
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
+        self.live().is_some()
     }
 }

@@ -18,7 +18,7 @@ const NO_MAP: Context<'static> = Context { module: None };
 
 /// A reply that must be a literal value.
 fn literal(vm: &VirtualMachine, text: &[u8]) -> PyResult<Literal> {
-    match decode_reply(text, false, false) {
+    match decode_reply(text, false) {
         Ok(belay_transport::wire::Reply::Value(v)) => Ok(v),
         Ok(_) => Err(errors::new::<UnparsableResultError>(vm, "unexpected reply")),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),

@@ -140,14 +140,15 @@ impl Device {
 
     /// A proxy of this device for the board object `name`.
     fn proxy_for(zelf: &Py<Self>, name: String, delete: bool, vm: &VirtualMachine) -> PyResult {
-        Ok(ProxyObject::new(Target {
-            board: zelf.board(vm)?,
-            device: zelf.as_object().to_owned(),
-            name,
-            delete,
-        })
-        .into_ref(&vm.ctx)
-        .into())
+        Ok(ProxyObject::create(
+            Target {
+                board: zelf.board(vm)?,
+                device: zelf.as_object().to_owned(),
+                name,
+                delete,
+            },
+            vm,
+        ))
     }
 }
 

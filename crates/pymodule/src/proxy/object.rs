@@ -26,10 +26,13 @@ pub struct ProxyObject {
 }
 
 impl ProxyObject {
-    pub fn new(target: Target) -> Self {
+    /// A new `belay.ProxyObject` for `target`.
+    pub fn create(target: Target, vm: &VirtualMachine) -> PyObjectRef {
         ProxyObject {
             target: PyRwLock::new(Some(target)),
         }
+        .into_ref(&vm.ctx)
+        .into()
     }
 
     pub(super) fn target(&self, vm: &VirtualMachine) -> PyResult<Target> {

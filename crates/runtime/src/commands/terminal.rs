@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use belay_transport::{ConnectOptions, Credentials, Passthrough, PortSpec, TransportError};
-use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use belay_transport::{
+    ConnectOptions, Credentials, Passthrough, PortSpec, TransportError, readable_within,
+};
 use rustix::termios;
 
 use super::port_or_default;
@@ -77,7 +78,7 @@ fn run(
     let mut buf = [0u8; 1024];
     while !shown.is_finished() {
         // Wake up now and then to notice a board that went away.
-        match readable(&stdin, Duration::from_millis(200)) {
+        match readable_within(stdin.as_fd(), Duration::from_millis(200)) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(_) => break,
@@ -129,17 +130,6 @@ fn show_board_output(
         }
     }
     Ok(())
-}
-
-/// Whether `fd` has input within `timeout` (a signal counts as no input yet).
-fn readable(fd: &impl AsFd, timeout: Duration) -> std::io::Result<bool> {
-    let ts = Timespec::try_from(timeout).map_err(|_| std::io::ErrorKind::InvalidInput)?;
-    let mut fds = [PollFd::new(fd, PollFlags::IN)];
-    match poll(&mut fds, Some(&ts)) {
-        Ok(n) => Ok(n > 0),
-        Err(rustix::io::Errno::INTR) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The host terminal in raw mode (keys go to the board as typed, Ctrl-C included) until dropped.

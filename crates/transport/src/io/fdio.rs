@@ -114,6 +114,11 @@ pub(crate) fn wait_readable(
     })
 }
 
+/// Whether `fd` (any descriptor: a terminal's stdin, a pipe) has input within `timeout`.
+pub fn readable_within(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
+    Ok(wait_readable(fd, Some(timeout), None)? == Ready::Readable)
+}
+
 /// Read once from a file descriptor, mapping end-of-file and device errors to `Closed`.
 fn read_fd(
     fd: BorrowedFd<'_>,

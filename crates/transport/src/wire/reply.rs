@@ -12,7 +12,7 @@
 //! - `B<base64>` / `A<base64>`: a long bytes / bytearray value;
 //! - `I<code><base64>`: a long list of ints, packed little-endian in array type `b`, `h` or `i`;
 //! - `P<n>`: the value stayed on the board as `_Bo_<n>` (`_Bp` only);
-//! - `S`: the generator is exhausted (`_Bn` only);
+//! - `S` ([`EXHAUSTED`]): the generator is exhausted (`_Bn` only);
 //! - `F`: a value with floats waits on the board (`_Bv`) for the float helpers;
 //! - otherwise the value's `repr`, read with [`parse_literal`] (never evaluated).
 
@@ -21,6 +21,10 @@ use base64::Engine;
 use super::literal::{Literal, LiteralError, parse_literal};
 use crate::error::show_bytes;
 
+/// The result of a generator step (`_Bn`) that found the generator exhausted: the caller of a
+/// step compares against it before decoding.
+pub const EXHAUSTED: &[u8] = b"S";
+
 /// A result, decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -28,8 +32,6 @@ pub enum Reply {
     Value(Literal),
     /// The value stayed on the board under this proxy number.
     Proxy(u64),
-    /// The board generator is exhausted.
-    Exhausted,
 }
 
 /// A result text that is not in the wire format.
@@ -90,12 +92,9 @@ fn int_list(code: u8, encoded: &[u8]) -> Result<Literal, ReplyError> {
     Ok(Literal::List(items))
 }
 
-/// Decode a result text (after [`split_time`]). `P<n>` and `S` are only recognised where the
-/// command can print them (`proxies`, `generator`): anywhere else they are not literals.
-pub fn decode_reply(text: &[u8], proxies: bool, generator: bool) -> Result<Reply, ReplyError> {
-    if generator && text == b"S" {
-        return Ok(Reply::Exhausted);
-    }
+/// Decode a result text (after [`split_time`]). `P<n>` is only recognised where the command can
+/// print it (`proxies`): anywhere else it is not a literal.
+pub fn decode_reply(text: &[u8], proxies: bool) -> Result<Reply, ReplyError> {
     if proxies
         && let Some(n) = text.strip_prefix(b"P")
         && !n.is_empty()
@@ -213,39 +212,39 @@ mod tests {
         assert_eq!(split_time(b"T2810060|3"), (Some(2810060), &b"3"[..]));
         assert_eq!(split_time(b"T|3"), (None, &b"T|3"[..]));
         assert_eq!(
-            decode_reply(b"(1, 'a')", false, false),
+            decode_reply(b"(1, 'a')", false),
             Ok(Reply::Value(Literal::Tuple(vec![
                 Literal::Int(1),
                 Literal::Str("a".into())
             ])))
         );
-        assert_eq!(decode_reply(b"P12", true, false), Ok(Reply::Proxy(12)));
-        assert!(decode_reply(b"P12", false, false).is_err());
-        assert_eq!(decode_reply(b"S", false, true), Ok(Reply::Exhausted));
+        assert_eq!(decode_reply(b"P12", true), Ok(Reply::Proxy(12)));
+        assert!(decode_reply(b"P12", false).is_err());
+        assert!(decode_reply(EXHAUSTED, false).is_err());
         assert_eq!(
-            decode_reply(b"BYmVsYXk=", false, false),
+            decode_reply(b"BYmVsYXk=", false),
             Ok(Reply::Value(Literal::Bytes(b"belay".to_vec())))
         );
         assert_eq!(
-            decode_reply(b"AYmVsYXk=", false, false),
+            decode_reply(b"AYmVsYXk=", false),
             Ok(Reply::Value(Literal::ByteArray(b"belay".to_vec())))
         );
         assert!(matches!(
-            decode_reply(b"B!!", false, false),
+            decode_reply(b"B!!", false),
             Err(ReplyError::Base64(_))
         ));
         // [1, -2, 300] as 'h' (little-endian i16): 01 00 fe ff 2c 01.
         assert_eq!(
-            decode_reply(b"IhAQD+/ywB", false, false),
+            decode_reply(b"IhAQD+/ywB", false),
             Ok(Reply::Value(Literal::List(vec![
                 Literal::Int(1),
                 Literal::Int(-2),
                 Literal::Int(300)
             ])))
         );
-        assert!(decode_reply(b"IqAQD+/ywB", false, false).is_err());
-        assert!(decode_reply(b"IhAQD+", false, false).is_err());
-        let err = decode_reply(b"__import__('os')", true, true).unwrap_err();
+        assert!(decode_reply(b"IqAQD+/ywB", false).is_err());
+        assert!(decode_reply(b"IhAQD+", false).is_err());
+        let err = decode_reply(b"__import__('os')", true).unwrap_err();
         assert!(err.to_string().contains("not a Python literal"), "{err}");
     }
 
