@@ -164,3 +164,15 @@ fn belay_integration_assertions_wasm() {
         "belay integration ok",
     );
 }
+
+/// What a connect and the first calls cost on the wire (the board's own byte counters), and that
+/// results stay exact while the codecs and float helpers arrive on first need.
+#[test]
+fn wire_bytes_of_connect_and_first_use() {
+    let stats = std::env::temp_dir().join(format!("belay-wire-{}.stats", std::process::id()));
+    let stats = stats.to_str().expect("a UTF-8 temp path").to_string();
+    let board = Board::start_with(Kind::Unix, &["--stats", &stats]);
+    let run = crate::support::check_script_on(&board, "wire_bytes.py", &[&stats], "wire bytes ok");
+    eprintln!("{}", run.stdout);
+    let _ = std::fs::remove_file(&stats);
+}

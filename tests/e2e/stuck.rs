@@ -43,7 +43,8 @@ fn the_cli_bounds_connect_and_names_the_step() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("the raw REPL banner after Ctrl-A"),
+        run.stderr
+            .contains("the raw REPL banner after Ctrl-C, Ctrl-A"),
         "{}",
         run.stderr
     );

@@ -3,7 +3,7 @@
     stuck_connect.py PORT SECONDS
 
 Device(port, connect_timeout=SECONDS) must fail with ConnectionFailedError within about SECONDS,
-naming the step that was waiting (the raw REPL banner after Ctrl-A) and what arrived before.
+naming the step that was waiting (the raw REPL banner after Ctrl-C, Ctrl-A) and what arrived before.
 With SECONDS = 0 the script only connects, with a long bound: the test interrupts it.
 """
 import sys
@@ -23,7 +23,7 @@ try:
 except belay.ConnectionFailedError as e:
     took = time.monotonic() - t0
     message = str(e)
-    assert "raw REPL banner after Ctrl-A" in message, message
+    assert "raw REPL banner after Ctrl-C, Ctrl-A" in message, message
     assert "connect" in message and "timed out" in message, message
     assert type(e) is belay.ConnectionFailedError, type(e)
     print(f"failed after {took:.2f} s: {message}")

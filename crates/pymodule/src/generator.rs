@@ -64,7 +64,7 @@ impl BoardGenerator {
             return Ok(None);
         }
         let session = self.board.session(vm)?;
-        let sent = values::to_source(session.encoder(), value, vm)?;
+        let sent = values::to_source(session.encoder(vm, [&**value])?, value, vm)?;
         let host_sent = host_now();
         let result = session.run(
             vm,

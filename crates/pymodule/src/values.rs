@@ -21,6 +21,46 @@ pub fn to_source(encoder: Encoder, obj: &PyObject, vm: &VirtualMachine) -> PyRes
     Ok(out)
 }
 
+/// How many objects [`may_pack`] looks at before it gives up.
+const PACK_SCAN_LIMIT: usize = 256;
+
+/// Whether any of `objs` holds a value the board's codecs would send shorter: long bytes, or a long
+/// list that starts with an int. Looks at the first [`PACK_SCAN_LIMIT`] objects only (what it
+/// misses goes as a literal, which is exact too).
+pub fn may_pack<'a>(objs: impl IntoIterator<Item = &'a PyObject>, vm: &VirtualMachine) -> bool {
+    let mut todo: Vec<PyObjectRef> = objs.into_iter().map(|o| o.to_owned()).collect();
+    let mut seen = 0;
+    while let Some(obj) = todo.pop() {
+        seen += 1;
+        if seen > PACK_SCAN_LIMIT {
+            return false;
+        }
+        if let Some(b) = obj.downcast_ref::<PyBytes>() {
+            if b.as_bytes().len() >= Encoder::BYTES_PACK_MIN {
+                return true;
+            }
+        } else if let Some(b) = obj.downcast_ref::<PyByteArray>() {
+            if b.borrow_buf().len() >= Encoder::BYTES_PACK_MIN {
+                return true;
+            }
+        } else if let Some(list) = obj.downcast_ref::<PyList>() {
+            let items = list.borrow_vec();
+            let ints = items.first().is_some_and(|i| {
+                i.downcast_ref::<PyInt>().is_some() && !i.class().is(vm.ctx.types.bool_type)
+            });
+            if ints && items.len() >= Encoder::INT_LIST_MIN {
+                return true;
+            }
+            todo.extend(items.iter().cloned());
+        } else if let Some(tuple) = obj.downcast_ref::<PyTuple>() {
+            todo.extend(tuple.iter().cloned());
+        } else if let Some(dict) = obj.downcast_ref::<PyDict>() {
+            todo.extend(dict.items_vec().into_iter().map(|(_, v)| v));
+        }
+    }
+    false
+}
+
 fn write(
     encoder: Encoder,
     obj: &PyObject,

@@ -123,22 +123,19 @@ impl Sample {
 /// RTTs within this of the best one count as equally good.
 pub const RTT_SLACK: f64 = 0.002;
 
-/// Belay's early stop: after at least 5 samples, once 3 came within `RTT_SLACK` of the best.
+/// Belay's early stop: after at least 5 samples, once 3 of them came within `RTT_SLACK` of the
+/// fastest so far. (A slightly faster sample does not start the count again: on a steady link
+/// every sample is within the slack, and 5 suffice.)
 pub fn enough(samples: &[Sample]) -> bool {
-    let mut best = f64::INFINITY;
-    let mut stable = 0;
-    for (i, s) in samples.iter().enumerate() {
-        if s.rtt() < best {
-            best = s.rtt();
-            stable = 0;
-        } else if (s.rtt() - best).abs() < RTT_SLACK {
-            stable += 1;
-            if stable >= 3 && i >= 4 {
-                return true;
-            }
-        }
-    }
-    false
+    let Some(best) = samples.iter().map(Sample::rtt).min_by(f64::total_cmp) else {
+        return false;
+    };
+    samples.len() >= 5
+        && samples
+            .iter()
+            .filter(|s| s.rtt() - best < RTT_SLACK)
+            .count()
+            >= 3
 }
 
 /// Fresh synchronisation from samples: the best sample anchors tick tracking; the offset is the
@@ -248,14 +245,24 @@ mod tests {
 
     #[test]
     fn early_stop_rule() {
-        let flat: Vec<Sample> = (0..6)
-            .map(|i| Sample {
-                sent: i as f64,
-                tick: 0,
-                received: i as f64 + 0.001,
-            })
+        let sample = |i: usize, rtt: f64| Sample {
+            sent: i as f64,
+            tick: 0,
+            received: i as f64 + rtt,
+        };
+        // A steady link, each sample a little faster than the last: 5 samples are enough.
+        let steady: Vec<Sample> = (0..6).map(|i| sample(i, 0.010 - i as f64 * 1e-5)).collect();
+        assert!(!enough(&steady[..4]));
+        assert!(enough(&steady[..5]));
+        // Only 2 samples near the fastest: keep going.
+        let noisy: Vec<Sample> = [0.050, 0.001, 0.040, 0.0015, 0.030]
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| sample(i, r))
             .collect();
-        assert!(!enough(&flat[..4]));
-        assert!(enough(&flat[..5]));
+        assert!(!enough(&noisy));
+        let mut more = noisy.clone();
+        more.push(sample(5, 0.002));
+        assert!(enough(&more));
     }
 }

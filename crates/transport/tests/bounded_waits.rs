@@ -9,8 +9,8 @@ use std::time::Duration;
 use belay_transport::scripted::ScriptedBoard;
 use belay_transport::{Phase, RawRepl, ReplOptions, TransportError};
 use common::{
-    BANNER, ENTER, PASTE_OK, PASTE_REQUEST, RAW, SOFT_RESET, STEP, assert_timeout,
-    board_in_raw_repl, entered, exec, opts, timed_failure,
+    ENTER, PASTE_OK, PASTE_REQUEST, RAW, SOFT_RESET, STEP, assert_timeout, board_in_raw_repl,
+    entered, exec, opts, timed_failure,
 };
 
 /// Connect (with a soft reset) to `board`, which must fail at `step`.
@@ -29,28 +29,31 @@ fn assert_command_times_out(board: ScriptedBoard, code: &[u8], step: &str) -> Tr
 }
 
 #[test]
-fn silent_friendly_prompt_fails_the_connect() {
+fn a_silent_board_fails_the_connect() {
     let err = assert_connect_times_out(
         ScriptedBoard::new().step(ENTER, b""),
-        "the friendly REPL prompt `>>>`",
+        "the raw REPL banner after Ctrl-C, Ctrl-A",
     );
     assert!(err.to_string().contains("received nothing at all"), "{err}");
 }
 
 #[test]
-fn silent_raw_banner_fails_the_connect_showing_the_last_bytes() {
+fn a_missing_raw_banner_fails_the_connect_showing_the_last_bytes() {
     let err = assert_connect_times_out(
-        ScriptedBoard::new()
-            .step(ENTER, BANNER)
-            .step(b"\r\x01", b""),
+        ScriptedBoard::new().step(
+            ENTER,
+            b"\r\n>>> \r\nType \"help()\" for more information.\r\n",
+        ),
         "connect: timed out after",
     );
     let msg = err.to_string();
-    assert!(msg.contains("the raw REPL banner after Ctrl-A"), "{msg}");
-    assert!(msg.contains("nothing during the wait"), "{msg}");
+    assert!(
+        msg.contains("the raw REPL banner after Ctrl-C, Ctrl-A"),
+        "{msg}"
+    );
     assert!(
         msg.contains("for more information"),
-        "the banner before: {msg}"
+        "the bytes received: {msg}"
     );
 }
 
@@ -58,20 +61,17 @@ fn silent_raw_banner_fails_the_connect_showing_the_last_bytes() {
 fn a_soft_reset_that_never_ends_fails_the_connect() {
     let err = assert_connect_times_out(
         ScriptedBoard::new()
-            .step(ENTER, BANNER)
-            .step(b"\r\x01", RAW)
-            .step(b"\x04", b"OK\r\nMPY: soft reb"),
+            .step(ENTER, RAW)
+            .step(b"\x04", b"OK\r\nMPY: soft reboot\r\nraw RE"),
         "the raw REPL banner after the soft reset",
     );
-    assert!(err.to_string().contains("soft reb"), "{err}");
+    assert!(err.to_string().contains("raw RE"), "{err}");
 }
 
 #[test]
 fn the_connect_budget_cuts_a_longer_step_short() {
     // Each step may wait 10 s, the connect as a whole 300 ms.
-    let board = ScriptedBoard::new()
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", b"");
+    let board = ScriptedBoard::new().step(ENTER, b"");
     let step = ReplOptions {
         soft_reset: false,
         timeout: Duration::from_secs(10),
@@ -81,7 +81,7 @@ fn the_connect_budget_cuts_a_longer_step_short() {
         &err,
         took,
         Phase::Connect,
-        "the raw REPL banner after Ctrl-A",
+        "the raw REPL banner after Ctrl-C, Ctrl-A",
     );
     assert!(
         err.to_string()
@@ -96,9 +96,7 @@ fn the_connect_budget_cuts_a_longer_step_short() {
 
 #[test]
 fn a_connection_reports_a_silent_connect_step() {
-    let board = ScriptedBoard::new()
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", b"");
+    let board = ScriptedBoard::new().step(ENTER, b"");
     let pending = board.connect(opts(false));
     let err = pending
         .wait(Duration::from_secs(5))
@@ -196,7 +194,12 @@ fn re_entering_a_silent_board_names_the_re_entry() {
     let board = board_in_raw_repl().step(ENTER, b"");
     let mut repl = entered(board, false);
     let (err, took) = timed_failure(|| repl.enter_raw(false));
-    assert_timeout(&err, took, Phase::Reenter, "the friendly REPL prompt");
+    assert_timeout(
+        &err,
+        took,
+        Phase::Reenter,
+        "the raw REPL banner after Ctrl-C, Ctrl-A",
+    );
 }
 
 #[test]
@@ -206,8 +209,7 @@ fn a_board_flooding_the_line_before_connect_is_still_entered() {
     let noise = b"busy 0123456789\r\n".repeat(200_000);
     let board = ScriptedBoard::new()
         .preface(&noise)
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", RAW)
+        .step(ENTER, RAW)
         .step(b"\x04", SOFT_RESET);
     let slow_machine = ReplOptions {
         soft_reset: true,

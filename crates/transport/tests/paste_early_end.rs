@@ -10,8 +10,7 @@ use std::time::Instant;
 use belay_transport::PasteMode;
 use belay_transport::scripted::ScriptedBoard;
 use common::{
-    BANNER, ENTER, GENEROUS, PASTE_REQUEST, RAW, assert_all_steps_ran, board_in_raw_repl, entered,
-    exec,
+    ENTER, GENEROUS, PASTE_REQUEST, RAW, assert_all_steps_ran, board_in_raw_repl, entered, exec,
 };
 
 /// A command longer than the window of 8 the board grants.
@@ -49,8 +48,7 @@ fn a_board_that_answers_nothing_gets_the_command_in_plain_raw_mode() {
     let board = ends_after_first_window(&code)
         .step(b"\x04", b"")
         // The raw REPL is re-entered (no soft reset: what was defined survives)...
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", RAW)
+        .step(ENTER, RAW)
         // ...and the command sent again, in plain raw mode; so is the next one.
         .step(&plain, b"OKdone\r\n\x04\x04>")
         .step(b"2\x04", b"OK\x04\x04>");
@@ -69,8 +67,7 @@ fn falls_back_to_plain_raw_mode_after(answer: &[u8]) {
     let code = long_code();
     let board = ends_after_first_window(&code)
         .step(b"\x04", answer)
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", RAW)
+        .step(ENTER, RAW)
         .step(&[&code[..], b"\x04"].concat(), b"OK\x04\x04>");
     let mut repl = entered(board.clone(), false);
     assert_eq!(exec(&mut repl, &code), (vec![], vec![]));

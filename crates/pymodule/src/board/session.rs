@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use belay_transport::timesync::TimeSync;
+use belay_transport::wire::reply::holds_finite_float;
 use belay_transport::wire::snippets::{self, Helper};
 use belay_transport::wire::traceback::{CodeMap, Origin, remap};
 use belay_transport::wire::{Encoder, split_time};
 use belay_transport::{Connection, ExecEvent, ExecHandle, TransportError};
 use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
-use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use crate::errors::{
     self, ConnectionLost, NotBelayResponseError, PyboardError, PyboardException, transport_error,
@@ -43,10 +44,9 @@ pub struct Session {
     /// Printed by the board right before a call's result; contains a per-connection secret.
     marker: String,
     code_map: Mutex<CodeMap>,
-    /// The board can decode base64 (`__belay_a2b`).
-    base64: AtomicBool,
-    /// The board can unpack int arrays (`__belay_il`).
-    int_arrays: AtomicBool,
+    /// What the board's codecs can decode (`snippets::codecs`), once they are defined: until a
+    /// command has use for them, values go as literals.
+    codecs: Mutex<Option<Encoder>>,
     /// Longest a call may run (None: no limit).
     call_timeout: Option<Duration>,
     /// Board clock ↔ host clock.
@@ -92,8 +92,7 @@ impl Session {
             conn,
             marker,
             code_map: Mutex::new(CodeMap::default()),
-            base64: AtomicBool::new(false),
-            int_arrays: AtomicBool::new(false),
+            codecs: Mutex::new(None),
             call_timeout,
             time: Mutex::new(TimeSync::default()),
             timing: AtomicBool::new(false),
@@ -104,18 +103,36 @@ impl Session {
         }
     }
 
-    /// How to write values for this board.
-    pub fn encoder(&self) -> Encoder {
-        Encoder {
-            base64: self.base64.load(Ordering::Relaxed),
-            int_arrays: self.int_arrays.load(Ordering::Relaxed),
+    /// How to write `values` for this board: with the codecs when any of them may go packed
+    /// (the codecs are defined on the board first, once), as literals otherwise.
+    pub fn encoder<'a>(
+        &self,
+        vm: &VirtualMachine,
+        values: impl IntoIterator<Item = &'a PyObject>,
+    ) -> PyResult<Encoder> {
+        match *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(known) => return Ok(known),
+            None if !crate::values::may_pack(values, vm) => return Ok(Encoder::default()),
+            None => {}
         }
+        self.codecs(vm)
     }
 
-    /// Record which decoders the board's helpers found.
-    pub fn set_encoder(&self, encoder: Encoder) {
-        self.base64.store(encoder.base64, Ordering::Relaxed);
-        self.int_arrays.store(encoder.int_arrays, Ordering::Relaxed);
+    /// The codecs, defined on the board if they are not yet.
+    pub fn codecs(&self, vm: &VirtualMachine) -> PyResult<Encoder> {
+        if let Some(known) = *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(known);
+        }
+        let ctx = Context { module: None };
+        let reply = self.run_plain(vm, snippets::codecs(), Output::Stdout, &ctx)?;
+        let encoder = reply
+            .and_then(|r| belay_transport::wire::parse_literal(&r).ok())
+            .and_then(|l| Encoder::from_codecs_reply(&l))
+            .ok_or_else(|| {
+                errors::new::<NotBelayResponseError>(vm, "the board did not answer the codecs")
+            })?;
+        *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) = Some(encoder);
+        Ok(encoder)
     }
 
     pub fn marker(&self) -> &str {
@@ -148,8 +165,8 @@ impl Session {
 
     /// Run `code`; return the reply text printed after the marker, if any. Helpers the code calls
     /// that the board does not have yet are defined first (a command of their own, so that the
-    /// code's line numbers stay those of its source); a result that waited for the float
-    /// helpers (`F`) is fetched again once they are defined.
+    /// code's line numbers stay those of its source); a result that holds a float before the
+    /// float helpers are defined is fetched again with them.
     pub fn run(
         &self,
         vm: &VirtualMachine,
@@ -159,13 +176,26 @@ impl Session {
     ) -> PyResult<Option<Vec<u8>>> {
         for helper in Helper::ALL {
             if !self.has(helper) && helper.trigger().is_some_and(|t| code.contains(t)) {
+                for &needed in helper.requires() {
+                    if !self.has(needed) {
+                        self.define_helper(vm, needed)?;
+                    }
+                }
                 self.define_helper(vm, helper)?;
             }
         }
         let reply = self.run_plain(vm, code, output.clone(), ctx)?;
+        if reply
+            .as_deref()
+            .is_some_and(|r| long_bytes(split_time(r).1))
+        {
+            // Long bytes came back as a literal: the next ones go as base64.
+            self.codecs(vm)?;
+        }
         match reply {
-            Some(text) if split_time(&text).1 == b"F" => {
-                let timed = &text[..text.len() - 1];
+            Some(text) if !self.has(Helper::Floats) && holds_finite_float(split_time(&text).1) => {
+                // The value waits in `_Bv` (repr() of a float is not exact on MicroPython).
+                let timing = text.len() - split_time(&text).1.len();
                 let again = self.run_plain(
                     vm,
                     snippets::pending_float_result(&self.marker),
@@ -173,7 +203,7 @@ impl Session {
                     ctx,
                 )?;
                 self.note_defined(Helper::Floats);
-                Ok(again.map(|value| [timed, &value].concat()))
+                Ok(again.map(|value| [&text[..timing], &value].concat()))
             }
             other => Ok(other),
         }
@@ -451,4 +481,11 @@ pub fn host_now() -> f64 {
 /// The board ended a call without printing its result (the marker never came).
 pub fn no_result(vm: &VirtualMachine) -> PyBaseExceptionRef {
     errors::new::<NotBelayResponseError>(vm, "the board finished without printing a result")
+}
+
+/// Whether a result is a bytes (or bytearray) literal long enough that base64 would be shorter
+/// (the value of an escaped byte takes 4 characters, base64 4 per 3 bytes).
+fn long_bytes(value: &[u8]) -> bool {
+    let literal = value.strip_prefix(b"bytearray(").unwrap_or(value);
+    literal.starts_with(b"b") && value.len() > 2 * Encoder::BYTES_PACK_MIN
 }

@@ -4,7 +4,7 @@
 
 use belay_transport::timesync::{self, Sample, TimeSync};
 use belay_transport::wire::firmware::{Firmware, emitters_from};
-use belay_transport::wire::{Encoder, Literal, decode_reply, snippets};
+use belay_transport::wire::{Literal, decode_reply, snippets};
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use super::args::DeviceArgs;
@@ -36,7 +36,8 @@ fn int(vm: &VirtualMachine, text: &[u8], what: &str) -> PyResult<u64> {
     }
 }
 
-/// Helpers and firmware (with the board clock's range), in one command.
+/// Helpers and firmware (with the board clock's range), in one command; on a board without
+/// `time.ticks_ms` the clock is defined in a second.
 pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyResult<Firmware> {
     let helpers = snippets::helpers(session.marker());
     let reply = session
@@ -50,11 +51,17 @@ pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyR
     let firmware = Firmware::from_reply(&literal(vm, &reply)?).ok_or_else(|| {
         errors::new::<InternalError>(vm, "unexpected implementation tuple from the board")
     })?;
-    session.set_encoder(Encoder {
-        base64: firmware.base64,
-        int_arrays: firmware.int_arrays,
-    });
-    *session.clock() = TimeSync::new(firmware.ticks_max);
+    let ticks_max = match firmware.ticks_max {
+        // No time.ticks_ms: CircuitPython's supervisor clock.
+        0 => {
+            let reply = session
+                .run(vm, snippets::supervisor_clock(), Output::Stdout, &NO_MAP)?
+                .unwrap_or_default();
+            int(vm, &reply, "the board clock's range")?
+        }
+        max => max,
+    };
+    *session.clock() = TimeSync::new(ticks_max);
     session.set_timing(args.auto_sync_time);
     Ok(firmware)
 }

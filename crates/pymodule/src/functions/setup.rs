@@ -105,7 +105,9 @@ impl Callable for Setup {
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let session = zelf.board.session(vm)?;
-        let lines = zelf.argument_lines(args, session.encoder(), vm)?;
+        let values = args.args.iter().chain(args.kwargs.values());
+        let encoder = session.encoder(vm, values.map(|v| &**v))?;
+        let lines = zelf.argument_lines(args, encoder, vm)?;
         let mut code = lines.join("\n");
         if !code.is_empty() {
             code.push('\n');

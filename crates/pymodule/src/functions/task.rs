@@ -98,7 +98,9 @@ impl Callable for Task {
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         let session = zelf.board.session(vm)?;
-        let expr = call_text(&zelf.name, &args, session.encoder(), vm)?;
+        let values = args.args.iter().chain(args.kwargs.values());
+        let encoder = session.encoder(vm, values.map(|v| &**v))?;
+        let expr = call_text(&zelf.name, &args, encoder, vm)?;
         if zelf.generator {
             return crate::generator::start(
                 &zelf.board,

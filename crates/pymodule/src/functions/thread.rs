@@ -42,7 +42,8 @@ impl Callable for Thread {
     type Args = FuncArgs;
 
     fn call(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-        let encoder = zelf.board.session(vm)?.encoder();
+        let values = args.args.iter().chain(args.kwargs.values());
+        let encoder = zelf.board.session(vm)?.encoder(vm, values.map(|v| &**v))?;
         let positional = to_source(encoder, vm.ctx.new_tuple(args.args.clone()).as_object(), vm)?;
         let keywords = vm.ctx.new_dict();
         for (k, v) in &args.kwargs {

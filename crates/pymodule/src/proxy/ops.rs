@@ -28,7 +28,8 @@ impl ProxyObject {
         if let Some(p) = value.downcast_ref::<ProxyObject>() {
             return Ok(p.target(vm)?.name);
         }
-        values::to_source(t.board.session(vm)?.encoder(), value, vm)
+        let encoder = t.board.session(vm)?.encoder(vm, [value])?;
+        values::to_source(encoder, value, vm)
     }
 
     /// Evaluate `expr` on the board; mutable results as proxies.

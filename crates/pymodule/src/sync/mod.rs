@@ -200,7 +200,7 @@ fn push(
         files: changed.len(),
         bytes: changed.iter().map(|f| f.data.len() as u64).sum(),
     })?;
-    let encoder = session.encoder();
+    let encoder = session.codecs(vm)?;
     let mut command = String::new();
     // Bytes in `command` not yet reported, and files it completes.
     let mut carried = 0u64;

@@ -2,7 +2,8 @@
 //! How a command is sent (raw-paste or plain raw mode) is in [`super::paste`].
 //!
 //! Wire summary (see `docs/protocol.md` §1):
-//! - enter: `\r\x03\x03\r\x02` → `>>>`; `\r\x01` → `raw REPL; CTRL-B to exit\r\n>`;
+//! - enter: `\r\x03\x03\x01` → `raw REPL; CTRL-B to exit\r\n>` (from the friendly REPL, from the
+//!   raw REPL, or from a running program);
 //!   optional soft reset `\x04` → `OK…soft reboot…raw REPL; CTRL-B to exit\r\n>`.
 //! - raw-paste: `\x05A\x01` → `R\x01` + window (u16 LE); data in window-sized pieces, each further
 //!   window granted by a `\x01` byte; `\x04` ends the data and is acknowledged with `\x04`.
@@ -28,9 +29,12 @@ use crate::io::wait::{Budget, Wait};
 use crate::spec::PortSpec;
 
 pub(crate) const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
-const FRIENDLY_PROMPT: &[u8] = b">>>";
 /// Ctrl-C twice stops a running program (main.py loops included); Ctrl-B leaves raw mode.
 const INTERRUPT_AND_LEAVE_RAW: &[u8] = b"\r\x03\x03\r\x02";
+/// Ctrl-C twice stops a running program and clears the line (friendly or raw); Ctrl-A enters the
+/// raw REPL from the friendly one and starts it afresh from the raw one. (Belay goes through the
+/// friendly REPL with Ctrl-B first: its banner costs a hundred bytes of wire time.)
+const INTERRUPT_AND_ENTER_RAW: &[u8] = b"\r\x03\x03\x01";
 pub(super) const EOT: u8 = 0x04;
 
 /// How the board accepts code.
@@ -170,7 +174,7 @@ impl RawRepl {
         Wait::new(phase, self.opts.timeout)
     }
 
-    /// Interrupt whatever runs, go to the friendly REPL, then into the raw REPL (each step
+    /// Interrupt whatever runs and enter the raw REPL (each step
     /// waits at most [`ReplOptions::timeout`]). Without `soft_reset`, what was defined on a
     /// MicroPython board survives (CircuitPython starts a fresh interpreter whenever a REPL is
     /// entered).
@@ -180,17 +184,15 @@ impl RawRepl {
 
     fn enter_within(&mut self, soft_reset: bool, wait: Wait) -> Result<()> {
         self.link.discard_input()?;
-        self.link.write(INTERRUPT_AND_LEAVE_RAW)?;
-        self.link.read_until(
-            FRIENDLY_PROMPT,
-            wait,
-            "the friendly REPL prompt `>>>` after Ctrl-C, Ctrl-B",
-        )?;
-        self.link.write(b"\r\x01")?;
+        self.link.write(INTERRUPT_AND_ENTER_RAW)?;
         self.link
-            .read_until(RAW_PROMPT, wait, "the raw REPL banner after Ctrl-A")?;
+            .read_until(RAW_PROMPT, wait, "the raw REPL banner after Ctrl-C, Ctrl-A")?;
         if soft_reset {
             self.link.write(&[EOT])?;
+            // The reboot text first: a raw REPL banner that was still on its way when the one
+            // above matched (a previous session's reset, or ours after a stale one) is skipped.
+            self.link
+                .read_until(REBOOT_TEXT, wait, "the soft reboot text after Ctrl-D")?;
             self.link.read_until(
                 RAW_PROMPT,
                 wait,
@@ -334,6 +336,9 @@ impl RawRepl {
 }
 
 /// The board's soft-reboot text (MicroPython and CircuitPython both print it).
+const REBOOT_TEXT: &[u8] = b"soft reboot";
+
+/// Whether `bytes` hold the board's soft-reboot text.
 pub(super) fn is_reboot(bytes: &[u8]) -> bool {
-    find(bytes, b"soft reboot").is_some()
+    find(bytes, REBOOT_TEXT).is_some()
 }

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
+use super::literal::Literal;
 use super::snippets::names;
 
 /// Deepest container nesting sent to a board (its parser recurses, and its C stack is small).
@@ -42,6 +43,21 @@ pub struct Encoder {
 }
 
 impl Encoder {
+    /// What the board's codecs snippet ([`super::snippets::codecs`]) printed:
+    /// `(has_base64, has_int_arrays)`.
+    pub fn from_codecs_reply(reply: &Literal) -> Option<Encoder> {
+        match reply {
+            Literal::Tuple(items) => match items.as_slice() {
+                [Literal::Bool(base64), Literal::Bool(int_arrays)] => Some(Encoder {
+                    base64: *base64,
+                    int_arrays: *int_arrays,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// A str value (padded out of the board's intern pool when short).
     pub fn write_str(self, text: &str, out: &mut String) {
         match unintern_padding(text.len()) {
@@ -113,6 +129,8 @@ impl Encoder {
 
     /// The smallest list length [`Encoder::write_int_list`] packs (shorter lists are literals).
     pub const INT_LIST_MIN: usize = INT_ARRAY_MIN;
+    /// The shortest bytes [`Encoder::write_bytes`] may send as base64.
+    pub const BYTES_PACK_MIN: usize = BASE64_MIN;
 }
 
 /// `None`, `True` or `False`.

@@ -31,7 +31,7 @@ pub fn arch_of(mpy: u64) -> Option<&'static str> {
         .flatten()
 }
 
-/// The board's firmware and the decoders its helpers found.
+/// The board's firmware.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Firmware {
     /// `"micropython"`, `"circuitpython"`, ...
@@ -40,30 +40,23 @@ pub struct Firmware {
     pub version: Literal,
     pub platform: String,
     pub arch: Option<&'static str>,
-    /// The board decodes base64 (`_Ba`).
-    pub base64: bool,
-    /// The board unpacks int arrays (`_Bi`).
-    pub int_arrays: bool,
-    /// The largest value of the board's tick counter (it wraps to 0 after it).
+    /// The largest value of the board's tick counter (it wraps to 0 after it); 0 when the board
+    /// has no `time.ticks_ms` (CircuitPython: see `snippets::supervisor_clock`).
     pub ticks_max: u64,
 }
 
 impl Firmware {
-    /// From the helpers' `(name, version, platform, _mpy, has_base64, has_int_arrays, ticks_max)`
-    /// tuple (`None` when the board sent something else).
+    /// From the helpers' `(name, version, platform, _mpy, ticks_max)` tuple (`None` when the board
+    /// sent something else).
     pub fn from_reply(reply: &Literal) -> Option<Firmware> {
         let Literal::Tuple(items) = reply else {
             return None;
         };
-        let [name, version, platform, mpy, base64, int_arrays, ticks_max] = items.as_slice() else {
+        let [name, version, platform, mpy, ticks_max] = items.as_slice() else {
             return None;
         };
         let text = |l: &Literal| match l {
             Literal::Str(s) => Some(s.clone()),
-            _ => None,
-        };
-        let flag = |l: &Literal| match l {
-            Literal::Bool(b) => Some(*b),
             _ => None,
         };
         let arch = match mpy {
@@ -76,8 +69,6 @@ impl Firmware {
             version: version.clone(),
             platform: text(platform)?,
             arch,
-            base64: flag(base64)?,
-            int_arrays: flag(int_arrays)?,
             ticks_max: match ticks_max {
                 Literal::Int(n) => u64::try_from(*n).ok()?,
                 _ => return None,
@@ -128,16 +119,15 @@ mod tests {
 
     #[test]
     fn implementation_tuples() {
-        // The implementation part of what a CircuitPython 10.3 board sent (shared/transcripts),
-        // with the helpers' two decoder flags.
-        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, True, False, 536870911)";
+        // The implementation part of what a CircuitPython 10.3 board sent (shared/transcripts).
+        // No time.ticks_ms there: the clock is defined next, ticks_max is 0 until then.
+        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, 0)";
         let firmware = Firmware::from_reply(&parse_literal(reply).unwrap()).unwrap();
         assert_eq!(firmware.name, "circuitpython");
         assert_eq!(firmware.arch, Some("x64"));
         assert!(firmware.files_are_the_hosts());
-        assert!(firmware.base64 && !firmware.int_arrays);
-        assert_eq!(firmware.ticks_max, (1 << 29) - 1);
-        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, True, True, 1073741823)";
+        assert_eq!(firmware.ticks_max, 0);
+        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, 1073741823)";
         let firmware = Firmware::from_reply(&parse_literal(mcu).unwrap()).unwrap();
         assert_eq!(firmware.arch, None);
         assert!(!firmware.files_are_the_hosts());

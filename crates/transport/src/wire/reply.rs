@@ -13,7 +13,6 @@
 //! - `I<code><base64>`: a long list of ints, packed little-endian in array type `b`, `h` or `i`;
 //! - `P<n>`: the value stayed on the board as `_Bo_<n>` (`_Bp` only);
 //! - `S` ([`EXHAUSTED`]): the generator is exhausted (`_Bn` only);
-//! - `F`: a value with floats waits on the board (`_Bv`) for the float helpers;
 //! - otherwise the value's `repr`, read with [`parse_literal`] (never evaluated).
 
 use base64::Engine;
@@ -24,6 +23,24 @@ use crate::error::show_bytes;
 /// The result of a generator step (`_Bn`) that found the generator exhausted: the caller of a
 /// step compares against it before decoding.
 pub const EXHAUSTED: &[u8] = b"S";
+
+/// Whether a result (after [`split_time`]) is a `repr` that holds a finite float. MicroPython's
+/// float `repr` is not exact: until the float helpers are defined, the board keeps such a value
+/// (`_Bv`) and the host asks for it again, exactly (`snippets::pending_float_result`).
+pub fn holds_finite_float(text: &[u8]) -> bool {
+    fn any(l: &Literal) -> bool {
+        match l {
+            Literal::Float(f) => f.is_finite(),
+            Literal::Tuple(items) | Literal::List(items) | Literal::Set(items) => {
+                items.iter().any(any)
+            }
+            Literal::Dict(pairs) => pairs.iter().any(|(k, v)| any(k) || any(v)),
+            _ => false,
+        }
+    }
+    // A finite float's repr has a '.' or an 'e' (`1.5`, `1e+22`).
+    text.iter().any(|&b| b == b'.' || b == b'e') && parse_literal(text).is_ok_and(|l| any(&l))
+}
 
 /// A result, decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,5 +326,18 @@ mod tests {
         let (out, reply, _) = run(b"@K1@", &[b"@K1@@K1@@K1@7"]);
         assert_eq!(out, b"@K1@@K1@");
         assert_eq!(reply.unwrap(), b"7");
+    }
+
+    #[test]
+    fn finite_floats_are_found_anywhere_in_a_repr() {
+        assert!(holds_finite_float(b"1.5"));
+        assert!(holds_finite_float(b"1e+22"));
+        assert!(holds_finite_float(b"[1, (2, {'a': -0.0})]"));
+        assert!(holds_finite_float(b"{2.5: 1}"));
+        assert!(!holds_finite_float(b"[inf, nan]"));
+        assert!(!holds_finite_float(b"'1.5'"));
+        assert!(!holds_finite_float(b"(None, True, 'e')"));
+        assert!(!holds_finite_float(b"BAAEC.e"));
+        assert!(!holds_finite_float(b"3"));
     }
 }

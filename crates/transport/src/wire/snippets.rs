@@ -56,6 +56,7 @@ pub mod names {
         "_Bz", // sys.stdout.write
         "_Bu", // whether a repr may hold a float
         "_BI", // a list of ints packed for a result
+        "_BX", // the packed form of a result
         "_Bs", // ticks_add
         "_Bd", // ticks_diff
         "_Bx", // math.frexp
@@ -102,9 +103,23 @@ pub fn compact(source: &str) -> String {
 }
 
 /// The helpers every connection defines first, with this connection's result marker; the last
-/// line prints `(name, version, platform, _mpy, has_base64, has_int_arrays, ticks_max)`.
+/// line prints `(name, version, platform, _mpy, ticks_max)`, `ticks_max` 0 when the board has no
+/// `time.ticks_ms` ([`supervisor_clock`] then defines the clock).
 pub fn helpers(marker: &str) -> String {
     compact(include_str!("snippets/helpers.py")).replace(MARKER_SLOT, marker)
+}
+
+/// CircuitPython's board clock (`supervisor.ticks_ms`), for a board whose helpers found no
+/// `time.ticks_ms`; prints `ticks_max`.
+pub fn supervisor_clock() -> String {
+    compact(include_str!("snippets/supervisor_clock.py"))
+}
+
+/// The base64 codecs and int arrays, defined when the host first has long bytes or int lists to
+/// send (or got a long bytes result); prints `(has_base64, has_int_arrays)`
+/// ([`super::Encoder::from_codecs_reply`]).
+pub fn codecs() -> String {
+    compact(include_str!("snippets/codecs.py"))
 }
 
 /// Helpers a connection defines only when a command first needs them, in a command of their own
@@ -119,14 +134,17 @@ pub enum Helper {
     Proxies,
     /// `_Bn`: generator steps.
     Generators,
+    /// `_Bt`: timed results.
+    Timed,
 }
 
 impl Helper {
-    pub const ALL: [Helper; 4] = [
+    pub const ALL: [Helper; 5] = [
         Helper::Floats,
         Helper::IntList,
         Helper::Proxies,
         Helper::Generators,
+        Helper::Timed,
     ];
 
     /// Its definition, with the connection's result marker.
@@ -136,18 +154,28 @@ impl Helper {
             Helper::IntList => include_str!("snippets/int_list.py"),
             Helper::Proxies => include_str!("snippets/proxies.py"),
             Helper::Generators => include_str!("snippets/generators.py"),
+            Helper::Timed => include_str!("snippets/timed.py"),
         };
         compact(source).replace(MARKER_SLOT, marker)
     }
 
     /// The call that shows a command needs this helper (`_Bi(`...). The float helpers have
-    /// none: a result that needs them says so (`F`).
+    /// none: the host defines them when a result holds a float.
     pub fn trigger(self) -> Option<&'static str> {
         match self {
             Helper::Floats => None,
             Helper::IntList => Some("_Bi("),
             Helper::Proxies => Some("_Bp("),
             Helper::Generators => Some("_Bn("),
+            Helper::Timed => Some("_Bt("),
+        }
+    }
+
+    /// The helpers this one calls, which must be defined before it is used.
+    pub fn requires(self) -> &'static [Helper] {
+        match self {
+            Helper::Generators => &[Helper::Timed],
+            _ => &[],
         }
     }
 
@@ -443,6 +471,8 @@ mod tests {
     fn all_sources() -> Vec<String> {
         let mut sources = vec![
             helpers("M"),
+            codecs(),
+            supervisor_clock(),
             compact(SYNC),
             EMITTERS.to_string(),
             compact(listdir("micropython")),
@@ -488,11 +518,20 @@ mod tests {
                 helper.definition("M").contains(&format!("def {name}(")),
                 "{helper:?}"
             );
-            // The connect helpers never call a lazily defined one.
+            // The connect helpers never call a lazily defined one; a lazy one calls another only
+            // when it requires it.
             assert!(!helpers("M").contains(trigger), "{helper:?}");
+            for other in Helper::ALL.into_iter().filter(|o| *o != helper) {
+                if other.definition("M").contains(trigger) {
+                    assert!(
+                        other.requires().contains(&helper),
+                        "{other:?} calls {trigger}"
+                    );
+                }
+            }
         }
         let bits: Vec<u8> = Helper::ALL.iter().map(|h| h.bit()).collect();
-        assert_eq!(bits, [1, 2, 4, 8]);
+        assert_eq!(bits, [1, 2, 4, 8, 16]);
     }
 
     #[test]
@@ -546,7 +585,7 @@ mod tests {
         assert_eq!(call("f", ["1", "'a'"], [("k", "None")]), "f(1,'a',k=None)");
         assert_eq!(generator_step("g", "None", false), "_Bn(g,None)");
         assert!(generator_name().starts_with("_Bg_"));
-        assert_eq!(helpers("@X@").matches("@X@").count(), 4);
+        assert_eq!(helpers("@X@").matches("@X@").count(), 2);
         let marker = session_marker();
         assert!(marker.starts_with('\x1e') && marker.len() == 6);
         assert!(names::reserved("_Br") && names::reserved("_Bo_12"));

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use belay_transport::scripted::ScriptedBoard;
 use belay_transport::{Phase, RawRepl, ReplOptions, TransportError};
 
-pub const ENTER: &[u8] = b"\r\x03\x03\r\x02";
+pub const ENTER: &[u8] = b"\r\x03\x03\x01";
 pub const BANNER: &[u8] = b"\r\n>>> \r\nMicroPython v1.29.0 on 2026-11-23; test\r\nType \"help()\" for more information.\r\n>>> ";
 pub const RAW: &[u8] = b"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>";
 pub const SOFT_RESET: &[u8] = b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>";
@@ -28,9 +28,7 @@ pub fn opts(soft_reset: bool) -> ReplOptions {
 
 /// A board that takes the host into its raw REPL (no soft reset).
 pub fn board_in_raw_repl() -> ScriptedBoard {
-    ScriptedBoard::new()
-        .step(ENTER, BANNER)
-        .step(b"\r\x01", RAW)
+    ScriptedBoard::new().step(ENTER, RAW)
 }
 
 pub fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {

@@ -33,6 +33,15 @@ def _Bf(v):
         return ('-' if v < 0 else '') + str(q) + 'e' + str(k)
     except (OverflowError, MemoryError):
         return repr(v)
+# Whether a repr may hold a float: a digit before '.' or 'e', or inf/nan.
+def _Bu(r):
+    for c in '.e':
+        i = r.find(c)
+        while i > 0:
+            if '/' < r[i - 1] < ':':
+                return 1
+            i = r.find(c, i + 1)
+    return 'inf' in r or 'nan' in r
 # Write v like repr() does, but with exact floats. Iterative (a board's C stack is small) and
 # printed in small pieces (no second copy of a large result in the board's heap).
 def _Bw(v):

@@ -1,45 +1,27 @@
 # The helpers every connection defines first, written tight: every byte costs wire time (87 us at
 # 115200 baud). Comment lines are dropped and indentation narrowed before sending (compact).
 # @MARKER@ is this connection's result marker. The last line prints
-# (name, version, platform, _mpy, has_base64, has_int_arrays, ticks_max). _Bz writes to stdout.
+# (name, version, platform, _mpy, ticks_max); ticks_max is 0 when the board has no
+# time.ticks_ms. _Bz writes to stdout. The base64 codecs and int arrays (codecs.py) and the timed
+# result (timed.py) come later, with the first command that has use for them.
 import sys,time
 _Bz=sys.stdout.write
-# Base64 codecs, unless missing or written in Python (slower than repr()).
-try:
-    import binascii
-    if hasattr(binascii,'__file__'):raise ImportError
-    from binascii import a2b_base64 as _Ba,b2a_base64 as _Bb
-except ImportError:_Ba=_Bb=None
-try:from array import array as _By
-except ImportError:_By=None
-# The board clock in ticks, and arithmetic that wraps as the ticks do (CircuitPython: 29 bits).
+# The board clock in ticks, and arithmetic that wraps as the ticks do. Without time.ticks_ms
+# (CircuitPython), _Bm is 0 here and the host defines the clock next (supervisor_clock.py).
 try:_Bm,_Bs,_Bd=time.ticks_ms,time.ticks_add,time.ticks_diff
-except AttributeError:
-    import supervisor;_Bm=supervisor.ticks_ms
-    _Bs=lambda t,d:(t+d)&0x1fffffff
-    _Bd=lambda a,b:((a-b+0x10000000)&0x1fffffff)-0x10000000
-# The result: marker, then the value. Long bytes go as base64 (B, A for a bytearray); long lists
-# of ints packed (I, by _BI, defined with the host's own packed lists). Floats are written
-# exactly, by _Bw: until the host defined it, such a value waits in _Bv and the host is told (F).
+except AttributeError:_Bm=0
+# The result: marker, then the value, or its packed form (_BX, defined with the codecs).
+# repr() of a float is not exact on MicroPython: until the host defined the float helpers, a
+# float, or a container whose repr may hold one ('.' or 'e'), is kept in _Bv; a host that reads a
+# float in the result asks for _Bv again, exactly. Once they are defined (_Bw, _Bu), such values
+# are written exactly at once.
 def _Br(v,p=''):
-    t=type(v)
-    if _Bb and(t is bytes or t is bytearray)and len(v)>48:return _Bz('@MARKER@'+p+'BA'[t is bytearray]+_Bb(v).decode().strip())
-    if t is list and len(v)>31 and'_BI'in globals():
-        r=_BI(v)
-        if r:return _Bz('@MARKER@'+p+r)
-    r=repr(v)
-    if t is float or t in(list,tuple,dict,set)and _Bu(r):
-        if'_Bw'in globals():_Bz('@MARKER@'+p);return _Bw(v)
-        global _Bv;_Bv=v;r='F'
+    r='_BX'in globals()and _BX(v)
+    if not r:
+        r=repr(v);t=type(v)
+        if t is float or t in(list,tuple,dict,set)and('.'in r or'e'in r):
+            if'_Bw'not in globals():global _Bv;_Bv=v
+            elif _Bu(r):_Bz('@MARKER@'+p);return _Bw(v)
     _Bz('@MARKER@'+p+r)
-# Whether a repr may hold a float: a digit before '.' or 'e', or inf/nan.
-def _Bu(r):
-    for c in'.e':
-        i=r.find(c)
-        while i>0:
-            if'/'<r[i-1]<':':return 1
-            i=r.find(c,i+1)
-    return'inf'in r or'nan'in r
-def _Bt(t0,v):_Br(v,'T%d|'%_Bs(t0,_Bd(_Bm(),t0)>>1))
 _Bq=sys.implementation
-_Br((_Bq.name,_Bq.version,sys.platform,getattr(_Bq,'_mpy',None),_Ba!=None,_By!=None!=_Ba,_Bs(0,-1)))
+_Br((_Bq.name,_Bq.version,sys.platform,getattr(_Bq,'_mpy',None),_Bm and _Bs(0,-1)))
