@@ -40,6 +40,8 @@ ROWS = [
     ("task_call", "task call `add(1, 2)`"),
     ("echo_4k_bytes", "echo of 4 KiB `bytes`"),
     ("echo_1000_ints", "echo of a 1000-int list"),
+    ("echo_4k_random", "echo of 4 KiB random `bytes`"),
+    ("echo_1000_sensor", "echo of 1000 sensor-like ints"),
     ("first_result", "process start to first task result"),
     ("connect", "connect time (`Device(port)`)"),
 ]

@@ -97,11 +97,28 @@ def echo(x):
     return x
 
 
+def lcg(n, seed=1):
+    """n pseudo-random 31-bit numbers (the same sequence in crates/transport/examples/floor.rs)."""
+    out = []
+    for _ in range(n):
+        seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append(seed)
+    return out
+
+
 blob = bytes(range(256)) * 16
 numbers = list(range(1000))
-assert add(1, 2) == 3 and echo(blob) == blob and echo(numbers) == numbers
+# Data that does not compress: random bytes. Sensor-like readings: a slow triangle wave around
+# 2048 (a 12-bit ADC) with +-8 counts of noise.
+noise = bytes(x >> 16 & 255 for x in lcg(4096))
+sensor = [2048 + abs(i * 6 % 1200 - 600) - 300 + x % 17 - 8 for i, x in enumerate(lcg(1000))]
+for value in (blob, numbers, noise, sensor):
+    assert echo(value) == value
+assert add(1, 2) == 3
 measure("task_call", lambda: add(1, 2), 300)
 measure("echo_4k_bytes", lambda: echo(blob), 60)
 measure("echo_1000_ints", lambda: echo(numbers), 60)
+measure("echo_4k_random", lambda: echo(noise), 20)
+measure("echo_1000_sensor", lambda: echo(sensor), 20)
 device.close()
 print(json.dumps(results))

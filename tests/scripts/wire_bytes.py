@@ -62,6 +62,29 @@ for _ in range(2):
 assert sizes[1] < sizes[0] * 0.6, sizes
 print(f"bytes result: {sizes[0]} then {sizes[1]} bytes received")
 
+
+@device.task
+def echo(value):
+    return value
+
+
+def sent_for(value):
+    """Bytes sent to the board for an echo of value (checked on the way back)."""
+    start = counters()
+    assert echo(value) == value
+    return counters()[0] - start[0]
+
+
+# Text that compresses goes compressed (the unix port has deflate); a ramp of ints goes as one
+# byte per difference.
+source = open(__file__, "rb").read()
+sent = sent_for(source)
+assert sent < len(source) * 0.7, (sent, len(source))
+ramp = list(range(5000, 7000))
+sent = sent_for(ramp)
+assert sent < 1000, sent
+assert echo([-(2**31), 2**31 - 1] * 20) == [-(2**31), 2**31 - 1] * 20
+
 assert words() == ["one.two", "e"]
 assert floats() == [0.1 + 0.2, 1 / 3, {"x": 2.5e-300}]
 assert floats() == [0.1 + 0.2, 1 / 3, {"x": 2.5e-300}]

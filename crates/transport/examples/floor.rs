@@ -98,6 +98,17 @@ fn measure(
     results.push(format!("\"{key}\": {ms:.4}"));
 }
 
+/// `n` pseudo-random 31-bit numbers (the same sequence as `lcg` in bench/workload.py).
+fn lcg(n: usize) -> Vec<i64> {
+    let mut seed: i64 = 1;
+    (0..n)
+        .map(|_| {
+            seed = (seed * 1_103_515_245 + 12_345) & 0x7FFF_FFFF;
+            seed
+        })
+        .collect()
+}
+
 const DEFS: &str = "def add(a, b):\n    return a + b\ndef echo(x):\n    return x\n";
 
 fn main() {
@@ -143,6 +154,16 @@ fn main() {
     }
     list.push(']');
     let echo_list = format!("print(repr(echo({list})))");
+    let noise: Vec<u8> = lcg(4096).iter().map(|x| (x >> 16 & 255) as u8).collect();
+    let mut literal = String::new();
+    write_bytes(&noise, &mut literal);
+    let echo_noise = format!("print(repr(echo({literal})))");
+    let sensor: Vec<String> = lcg(1000)
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (2048 + (i as i64 * 6 % 1200 - 600).abs() - 300 + x % 17 - 8).to_string())
+        .collect();
+    let echo_sensor = format!("print(repr(echo([{}])))", sensor.join(","));
     let mut call = |code: &str| drop(run(&mut repl, code));
     measure(&counters, &mut results, "task_call", 300, || {
         call("print(repr(add(1,2)))")
@@ -152,6 +173,12 @@ fn main() {
     });
     measure(&counters, &mut results, "echo_1000_ints", 60, || {
         call(&echo_list)
+    });
+    measure(&counters, &mut results, "echo_4k_random", 20, || {
+        call(&echo_noise)
+    });
+    measure(&counters, &mut results, "echo_1000_sensor", 20, || {
+        call(&echo_sensor)
     });
     println!("{{{}}}", results.join(", "));
 }

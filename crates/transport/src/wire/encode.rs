@@ -5,11 +5,8 @@
 
 use std::fmt::Write;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
-
 use super::literal::Literal;
-use super::snippets::names;
+use super::pack;
 
 /// Deepest container nesting sent to a board (its parser recurses, and its C stack is small).
 pub const MAX_SEND_DEPTH: usize = 100;
@@ -37,20 +34,27 @@ fn unintern_padding(len: usize) -> usize {
 pub struct Encoder {
     /// The board has `binascii.a2b_base64` (as `_Ba`): long binary data goes as base64.
     pub base64: bool,
-    /// The board has `_Bi(typecode, base64)`: long lists of small ints go as packed
+    /// The board has `_Bi(typecode, bytes)`: long lists of small ints go as packed
     /// little-endian arrays (less to send, nothing to parse on the board).
     pub int_arrays: bool,
+    /// The board has MicroPython's `deflate` module: long data may go compressed (`_BZ`).
+    pub deflate: bool,
 }
 
 impl Encoder {
     /// What the board's codecs snippet ([`super::snippets::codecs`]) printed:
-    /// `(has_base64, has_int_arrays)`.
+    /// `(has_base64, has_int_arrays, has_deflate)`.
     pub fn from_codecs_reply(reply: &Literal) -> Option<Encoder> {
         match reply {
             Literal::Tuple(items) => match items.as_slice() {
-                [Literal::Bool(base64), Literal::Bool(int_arrays)] => Some(Encoder {
+                [
+                    Literal::Bool(base64),
+                    Literal::Bool(int_arrays),
+                    Literal::Bool(deflate),
+                ] => Some(Encoder {
                     base64: *base64,
                     int_arrays: *int_arrays,
+                    deflate: *base64 && *deflate,
                 }),
                 _ => None,
             },
@@ -69,19 +73,17 @@ impl Encoder {
         }
     }
 
-    /// A bytes value, as the shorter of a bytes literal and a base64 decode on the board.
+    /// A bytes value, as the shortest of a bytes literal, a base64 decode on the board and (with
+    /// `deflate`) compressed data ([`pack::bytes_expr`]).
     pub fn write_bytes(self, data: &[u8], out: &mut String) {
         if self.base64 && data.len() >= BASE64_MIN {
             let literal_len: usize = data
                 .iter()
                 .map(|&b| if (0x20..0x7f).contains(&b) { 1 } else { 4 })
                 .sum();
-            let base64_len = data.len().div_ceil(3) * 4 + names::A2B.len() + "(b'')".len();
-            if base64_len < literal_len {
-                out.push_str(names::A2B);
-                out.push_str("(b'");
-                BASE64.encode_string(data, out);
-                out.push_str("')");
+            let packed = pack::bytes_expr(data, self.deflate);
+            if packed.len() < literal_len {
+                out.push_str(&packed);
                 return;
             }
         }
@@ -101,29 +103,13 @@ impl Encoder {
         out.push(')');
     }
 
-    /// A long list of ints that fit 32 bits, as `_Bi('h', b'<base64>')`; false (nothing
+    /// A long list of ints that fit 32 bits, packed ([`pack::write_int_list`]); false (nothing
     /// written) when the list is short or the board lacks the helper.
     pub fn write_int_list(self, values: &[i32], out: &mut String) -> bool {
         if !self.int_arrays || values.len() < INT_ARRAY_MIN {
             return false;
         }
-        let (lo, hi) = values
-            .iter()
-            .fold((0, 0), |(lo, hi), &v| (v.min(lo), v.max(hi)));
-        let (code, width) = if lo >= i32::from(i8::MIN) && hi <= i32::from(i8::MAX) {
-            ('b', 1)
-        } else if lo >= i32::from(i16::MIN) && hi <= i32::from(i16::MAX) {
-            ('h', 2)
-        } else {
-            ('i', 4)
-        };
-        let mut packed = Vec::with_capacity(values.len() * width);
-        for v in values {
-            packed.extend_from_slice(&v.to_le_bytes()[..width]);
-        }
-        write!(out, "{}('{code}',b'", names::INT_LIST).expect("writing to a String");
-        BASE64.encode_string(&packed, out);
-        out.push_str("')");
+        pack::write_int_list(values, self.deflate, out);
         true
     }
 
@@ -301,12 +287,22 @@ mod tests {
         let with = Encoder {
             base64: true,
             int_arrays: true,
+            deflate: false,
         };
         let binary: Vec<u8> = (0..=255).collect();
         let s = text(|s| with.write_bytes(&binary, s));
         assert!(s.starts_with("_Ba(b'AAEC"), "{s}");
-        let printable = vec![b'a'; 100];
-        assert!(text(|s| with.write_bytes(&printable, s)).starts_with("b'aaa"));
+        let printable = b"abcdefghijklmnopqrstuvwxyz".repeat(4);
+        assert!(text(|s| with.write_bytes(&printable, s)).starts_with("b'abc"));
+        // Text that compresses goes compressed to a board with deflate, though its literal is
+        // shorter than its base64.
+        let deflate = Encoder {
+            deflate: true,
+            ..with
+        };
+        let source = b"def f(x):\n    return x + 1\n".repeat(100);
+        assert!(text(|s| deflate.write_bytes(&source, s)).starts_with("_BZ(b'"));
+        assert!(text(|s| with.write_bytes(&source, s)).starts_with("b'def"));
         assert!(text(|s| Encoder::default().write_bytes(&binary, s)).starts_with("b'\\x00"));
     }
 
@@ -315,9 +311,12 @@ mod tests {
         let with = Encoder {
             base64: true,
             int_arrays: true,
+            deflate: false,
         };
         let small: Vec<i32> = (0..40).collect();
-        assert!(text(|s| assert!(with.write_int_list(&small, s))).starts_with("_Bi('b',b'AAEC"));
+        assert!(
+            text(|s| assert!(with.write_int_list(&small, s))).starts_with("_Bi('b',_Ba(b'AAEC")
+        );
         let wide: Vec<i32> = (0..40).map(|i| i * 100_000).collect();
         assert!(text(|s| assert!(with.write_int_list(&wide, s))).starts_with("_Bi('i',"));
         assert!(!Encoder::default().write_int_list(&small, &mut String::new()));

@@ -5,6 +5,7 @@
 //!   `_B*` names they define ([`snippets::names`]).
 //! - [`encode`]: host values written as board source text (exact floats, base64 for binary data,
 //!   packed int arrays, short strings padded out of the board parser's intern pool).
+//! - [`pack`]: binary data and int lists packed (base64, DEFLATE, differences) for either way.
 //! - [`reply`]: a call's output and its result told apart by an unforgeable marker, the result's
 //!   framing (`T<ticks>|`, `B`/`A` base64, `P<n>` proxies, `S`) and its decoding.
 //! - [`literal`]: the parser of the Python literals a board returns (never `eval`).
@@ -13,6 +14,7 @@
 pub mod encode;
 pub mod firmware;
 pub mod literal;
+pub mod pack;
 pub mod reply;
 pub mod snippets;
 mod token;

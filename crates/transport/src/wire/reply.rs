@@ -11,6 +11,7 @@
 //! - `T<ticks>|` first when the call was timed;
 //! - `B<base64>` / `A<base64>`: a long bytes / bytearray value;
 //! - `I<code><base64>`: a long list of ints, packed little-endian in array type `b`, `h` or `i`;
+//! - `D<code><first>,<base64>`: the same, as the differences between neighbours after `first`;
 //! - `P<n>`: the value stayed on the board as `_Bo_<n>` (`_Bp` only);
 //! - `S` ([`EXHAUSTED`]): the generator is exhausted (`_Bn` only);
 //! - otherwise the value's `repr`, read with [`parse_literal`] (never evaluated).
@@ -18,6 +19,7 @@
 use base64::Engine;
 
 use super::literal::{Literal, LiteralError, parse_literal};
+use super::pack::unpack_ints;
 use crate::error::show_bytes;
 
 /// The result of a generator step (`_Bn`) that found the generator exhausted: the caller of a
@@ -76,37 +78,27 @@ pub fn split_time(reply: &[u8]) -> (Option<u64>, &[u8]) {
     (None, reply)
 }
 
-/// `I<code><base64>`: the ints of a packed little-endian array.
-fn int_list(code: u8, encoded: &[u8]) -> Result<Literal, ReplyError> {
-    let width = match code {
-        b'b' => 1,
-        b'h' => 2,
-        b'i' => 4,
-        _ => {
-            return Err(ReplyError::Base64(format!(
-                "unknown array type {:?}",
-                code as char
-            )));
+/// `I<code><base64>` / `D<code><first>,<base64>`: the ints of a packed little-endian array (of
+/// the differences between neighbours after `first`, for `D`).
+fn int_list(tag: u8, code: u8, rest: &[u8]) -> Result<Literal, ReplyError> {
+    let (first, encoded) = match tag {
+        b'D' => {
+            let comma = rest.iter().position(|&b| b == b',').ok_or_else(|| {
+                ReplyError::Base64("a packed list of differences without its first value".into())
+            })?;
+            let first = std::str::from_utf8(&rest[..comma])
+                .ok()
+                .and_then(|t| t.parse::<i64>().ok())
+                .ok_or_else(|| ReplyError::Base64("a bad first value".into()))?;
+            (Some(first), &rest[comma + 1..])
         }
+        _ => (None, rest),
     };
     let packed = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim_ascii())
         .map_err(|e| ReplyError::Base64(e.to_string()))?;
-    if packed.len() % width != 0 {
-        return Err(ReplyError::Base64(format!(
-            "{} bytes do not make items of {width}",
-            packed.len()
-        )));
-    }
-    let items = packed
-        .chunks(width)
-        .map(|c| {
-            let mut b = [if c[width - 1] & 0x80 != 0 { 0xff } else { 0 }; 8];
-            b[..width].copy_from_slice(c);
-            Literal::Int(i64::from_le_bytes(b))
-        })
-        .collect();
-    Ok(Literal::List(items))
+    let items = unpack_ints(code, &packed, first).map_err(ReplyError::Base64)?;
+    Ok(Literal::List(items.into_iter().map(Literal::Int).collect()))
 }
 
 /// Decode a result text (after [`split_time`]). `P<n>` is only recognised where the command can
@@ -120,10 +112,10 @@ pub fn decode_reply(text: &[u8], proxies: bool) -> Result<Reply, ReplyError> {
     {
         return Ok(Reply::Proxy(n));
     }
-    if let Some((b'I', rest)) = text.split_first()
-        && let Some((&code, encoded)) = rest.split_first()
+    if let Some((&tag @ (b'I' | b'D'), rest)) = text.split_first()
+        && let Some((&code, rest)) = rest.split_first()
     {
-        return int_list(code, encoded).map(Reply::Value);
+        return int_list(tag, code, rest).map(Reply::Value);
     }
     if let Some((&tag @ (b'B' | b'A'), encoded)) = text.split_first() {
         let bytes = base64::engine::general_purpose::STANDARD
@@ -261,6 +253,15 @@ mod tests {
         );
         assert!(decode_reply(b"IqAQD+/ywB", false).is_err());
         assert!(decode_reply(b"IhAQD+", false).is_err());
+        // [2048, 2049, 2047, 2047] as differences after 2048, in 'b': 01 fe 00.
+        assert_eq!(
+            decode_reply(b"Db2048,Af4A", false),
+            Ok(Reply::Value(Literal::List(
+                [2048, 2049, 2047, 2047].map(Literal::Int).to_vec()
+            )))
+        );
+        assert!(decode_reply(b"Db2048Af4A", false).is_err());
+        assert!(decode_reply(b"Dbx,Af4A", false).is_err());
         let err = decode_reply(b"__import__('os')", true).unwrap_err();
         assert!(err.to_string().contains("not a Python literal"), "{err}");
     }

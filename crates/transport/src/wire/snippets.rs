@@ -24,8 +24,11 @@ pub mod names {
     pub const GENERATOR_STEP: &str = "_Bn";
     /// `_Ba(b)`: base64 to bytes (None when the board has no fast decoder).
     pub const A2B: &str = "_Ba";
-    /// `_Bi(t, b)`: a list from a packed little-endian array of type code `t`, in base64.
+    /// `_Bi(t, b, first=None)`: a list from the bytes of a packed little-endian array of type
+    /// code `t` (with `first`: the differences between neighbours after that first value).
     pub const INT_LIST: &str = "_Bi";
+    /// `_BZ(s, ...)`: bytes from raw DEFLATE streams, each in base64.
+    pub const INFLATE: &str = "_BZ";
     /// `_BS(dst, keep, dirs, files)`: delete, create directories, return hashes.
     pub const SYNC: &str = "_BS";
     /// `_BP(path, mode, data)`: write a file.
@@ -45,6 +48,7 @@ pub mod names {
         GENERATOR_STEP,
         A2B,
         INT_LIST,
+        INFLATE,
         SYNC,
         PUT,
         PROXY_OBJECT,
@@ -57,6 +61,8 @@ pub mod names {
         "_Bu", // whether a repr may hold a float
         "_BI", // a list of ints packed for a result
         "_BX", // the packed form of a result
+        "_BK", // the board has deflate
+        "_BC", // the narrowest array type for ints
         "_Bs", // ticks_add
         "_Bd", // ticks_diff
         "_Bx", // math.frexp
@@ -116,7 +122,7 @@ pub fn supervisor_clock() -> String {
 }
 
 /// The base64 codecs and int arrays, defined when the host first has long bytes or int lists to
-/// send (or got a long bytes result); prints `(has_base64, has_int_arrays)`
+/// send (or got a long bytes result); prints `(has_base64, has_int_arrays, has_deflate)`
 /// ([`super::Encoder::from_codecs_reply`]).
 pub fn codecs() -> String {
     compact(include_str!("snippets/codecs.py"))
@@ -136,15 +142,18 @@ pub enum Helper {
     Generators,
     /// `_Bt`: timed results.
     Timed,
+    /// `_BZ`: compressed data.
+    Inflate,
 }
 
 impl Helper {
-    pub const ALL: [Helper; 5] = [
+    pub const ALL: [Helper; 6] = [
         Helper::Floats,
         Helper::IntList,
         Helper::Proxies,
         Helper::Generators,
         Helper::Timed,
+        Helper::Inflate,
     ];
 
     /// Its definition, with the connection's result marker.
@@ -155,6 +164,7 @@ impl Helper {
             Helper::Proxies => include_str!("snippets/proxies.py"),
             Helper::Generators => include_str!("snippets/generators.py"),
             Helper::Timed => include_str!("snippets/timed.py"),
+            Helper::Inflate => include_str!("snippets/inflate.py"),
         };
         compact(source).replace(MARKER_SLOT, marker)
     }
@@ -168,6 +178,7 @@ impl Helper {
             Helper::Proxies => Some("_Bp("),
             Helper::Generators => Some("_Bn("),
             Helper::Timed => Some("_Bt("),
+            Helper::Inflate => Some("_BZ("),
         }
     }
 
@@ -531,7 +542,7 @@ mod tests {
             }
         }
         let bits: Vec<u8> = Helper::ALL.iter().map(|h| h.bit()).collect();
-        assert_eq!(bits, [1, 2, 4, 8, 16]);
+        assert_eq!(bits, [1, 2, 4, 8, 16, 32]);
     }
 
     #[test]
