@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every test: install the two real test boards if needed, then cargo's unit, protocol and
+# Run every test: install the two real test boards and the host test packages if needed, then cargo's unit, protocol and
 # end-to-end tests (the end-to-end ones drive the boards through ptys), each fuzz target in its
 # short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
 #
@@ -9,6 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash tests/boards/install.sh
+bash tests/host/install.sh
 # One build for everything: the release profile, static (.cargo/config.toml), shared by the tests,
 # the static-binary checks and the benchmarks. RustPython 0.6 needs ruff 0.16.5, which declares
 # Rust 1.96; it builds fine on 1.95.

@@ -8,6 +8,7 @@ mod device_api;
 mod examples;
 mod faults;
 mod host_cli;
+mod host_python;
 mod ports;
 mod properties;
 mod stuck;

@@ -19,7 +19,7 @@ pub fn boards_dir() -> PathBuf {
 }
 
 /// The interpreter that runs the board wrappers (the boards' own venv when installed).
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     let venv = boards_dir().join(".venv/bin/python");
     if venv.exists() {
         venv

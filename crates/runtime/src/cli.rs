@@ -31,8 +31,7 @@ fn version_text() -> &'static str {
 #[command(
     name = "belay-run",
     version = version_text(),
-    about,
-    subcommand_negates_reqs = true
+    about
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,7 +55,57 @@ pub struct Cli {
     pub connect_timeout: Option<f64>,
 
     #[command(flatten)]
-    pub script: ScriptArgs,
+    pub python: PythonArgs,
+
+    /// The host script to run (`-` reads it from stdin), then its arguments (sys.argv[1:]): the
+    /// first argument that is not an option ends belay-run's options, as with `python`. Without
+    /// a script, `-c` or `-m`: an interactive host REPL when stdin is a terminal, else the
+    /// program read from stdin.
+    #[arg(value_name = "SCRIPT [ARGS]", num_args = 0.., allow_hyphen_values = true)]
+    pub program: Vec<String>,
+}
+
+/// The options `python` has that apply to belay-run's host interpreter.
+#[derive(Debug, Default, Args)]
+pub struct PythonArgs {
+    /// Run CODE (a program passed in as a string); the arguments after it are its sys.argv[1:].
+    #[arg(
+        short = 'c',
+        value_name = "CODE",
+        allow_hyphen_values = true,
+        conflicts_with = "module"
+    )]
+    pub code: Option<String>,
+    /// Run a module (from sys.path) as `__main__`; the arguments after it are its sys.argv[1:].
+    #[arg(short = 'm', value_name = "MODULE")]
+    pub module: Option<String>,
+    /// Unbuffered stdout and stderr (also PYTHONUNBUFFERED=x).
+    #[arg(short = 'u')]
+    pub unbuffered: bool,
+    /// An interactive REPL after the script (also PYTHONINSPECT=x), even after an exception.
+    #[arg(short = 'i')]
+    pub inspect: bool,
+    /// Isolate from the user's environment: implies -E and -P.
+    #[arg(short = 'I')]
+    pub isolate: bool,
+    /// Ignore the PYTHON* environment variables (PYTHONPATH, PYTHONUNBUFFERED, ...).
+    #[arg(short = 'E')]
+    pub ignore_environment: bool,
+    /// Don't put the script's folder (or the current one) first on sys.path (also PYTHONSAFEPATH=x).
+    #[arg(short = 'P')]
+    pub safe_path: bool,
+    /// No version banner when the REPL starts.
+    #[arg(short = 'q')]
+    pub quiet: bool,
+    /// Accepted for `python`'s sake: belay-run never writes .pyc files.
+    #[arg(short = 'B')]
+    pub dont_write_bytecode: bool,
+    /// Warning control, as `python -W` (also PYTHONWARNINGS=arg,...).
+    #[arg(short = 'W', value_name = "ARG")]
+    pub warnings: Vec<String>,
+    /// Implementation options, as `python -X`: `-X utf8=0` turns UTF-8 mode off.
+    #[arg(short = 'X', value_name = "OPT")]
+    pub xoptions: Vec<String>,
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {

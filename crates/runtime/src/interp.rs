@@ -3,22 +3,11 @@
 
 use std::process::ExitCode;
 
+use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
-/// An interpreter whose `sys.argv` is `argv`.
-pub fn interpreter(argv: Vec<String>) -> Interpreter {
-    let mut settings = Settings::default();
-    settings.argv = argv;
-    // Never write __pycache__ next to the user's files.
-    settings.write_bytecode = false;
-    // UTF-8 mode, as CPython 3.15 has by default (PEP 686): files open as UTF-8 whatever the
-    // locale (a board's text is UTF-8; under the C locale open() would be ASCII-only).
-    // PYTHONUTF8=0 turns it off.
-    settings.utf8_mode = if std::env::var_os("PYTHONUTF8").is_some_and(|v| v == "0") {
-        0
-    } else {
-        1
-    };
+/// An interpreter with `settings` (`pyenv::settings`).
+pub fn interpreter(settings: Settings) -> Interpreter {
     let builder = Interpreter::builder(settings);
     let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     let belay = belay_pymodule::module_def(&builder.ctx);
@@ -29,27 +18,66 @@ pub fn interpreter(argv: Vec<String>) -> Interpreter {
         .build()
 }
 
+/// What every program gets before it starts: SIGTERM and SIGHUP end it as Ctrl-C does, and an
+/// active virtual environment's site-packages are on sys.path (their `.pth` files honoured).
+fn prepare(vm: &VirtualMachine) -> PyResult<()> {
+    let scope = vm.new_scope_with_builtins();
+    vm.run_string(scope, END_ON_SIGNALS, "<belay-run signals>")?;
+    let dirs = crate::pyenv::site_packages(vm.state.config.settings.isolated);
+    if !dirs.is_empty() {
+        let site = vm.import("site", 0)?;
+        for dir in dirs {
+            vm.call_method(&site, "addsitedir", (dir.to_string_lossy().into_owned(),))?;
+        }
+    }
+    Ok(())
+}
+
+const END_ON_SIGNALS: &str = include_str!("python/end_on_signals.py");
+
+/// An exception that ends the program: shown with miette when it is a board error pointing at
+/// host source (then the exit status is 1 without a second report; atexit, and so teardowns,
+/// still run), passed on as it is otherwise.
+fn report(exc: PyBaseExceptionRef, vm: &VirtualMachine) -> PyBaseExceptionRef {
+    match crate::board_error::diagnose(&exc, vm) {
+        Some(failure) => {
+            // What the script printed comes first.
+            if let Ok(stdout) = vm.sys_module.get_attr("stdout", vm) {
+                let _ = vm.call_method(&stdout, "flush", ());
+            }
+            eprintln!("{:?}", miette::Report::new(failure));
+            vm.new_exception(
+                vm.ctx.exceptions.system_exit.to_owned(),
+                vec![vm.ctx.new_int(1).into()],
+            )
+        }
+        None => exc,
+    }
+}
+
 /// Run `main` as `__main__` and turn the outcome into an exit status: `SystemExit`'s code, 1 (with
 /// a traceback) for an uncaught exception, death by SIGINT for an uncaught KeyboardInterrupt. An
-/// uncaught `belay.PyboardException` is shown with miette, pointing at the host source.
-pub fn run_main(argv: Vec<String>, main: impl FnOnce(&VirtualMachine) -> PyResult<()>) -> ExitCode {
-    let interp = interpreter(argv);
+/// uncaught `belay.PyboardException` is shown with miette, pointing at the host source. With
+/// `-i` (`inspect`) the REPL follows the program, after its error if it raised one.
+pub fn run_main(
+    settings: Settings,
+    main: impl FnOnce(&VirtualMachine) -> PyResult<()>,
+) -> ExitCode {
+    let inspect = settings.inspect;
+    let interp = interpreter(settings);
     let outcome = interp.enter(|vm| {
-        main(vm).map_err(|exc| match crate::board_error::diagnose(&exc, vm) {
-            Some(failure) => {
-                // What the script printed comes first.
-                if let Ok(stdout) = vm.sys_module.get_attr("stdout", vm) {
-                    let _ = vm.call_method(&stdout, "flush", ());
+        prepare(vm)?;
+        match main(vm) {
+            Err(exc) if inspect && !exc.fast_isinstance(vm.ctx.exceptions.system_exit) => {
+                let exc = report(exc, vm);
+                if !exc.fast_isinstance(vm.ctx.exceptions.system_exit) {
+                    vm.print_exception(&exc);
                 }
-                eprintln!("{:?}", miette::Report::new(failure));
-                // Exit with status 1 without a second report; atexit (teardowns) still runs.
-                vm.new_exception(
-                    vm.ctx.exceptions.system_exit.to_owned(),
-                    vec![vm.ctx.new_int(1).into()],
-                )
+                crate::repl::interact(vm, true)
             }
-            None => exc,
-        })
+            Ok(()) if inspect => crate::repl::interact(vm, true),
+            other => other.map_err(|exc| report(exc, vm)),
+        }
     });
     if let Err(exc) = &outcome
         && interp.enter(|vm| exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt))
@@ -77,7 +105,7 @@ fn die_of_sigint() -> ! {
 
 /// Run one of belay-run's own commands, written in Python against the `belay` module.
 pub fn run_builtin(name: &str, source: &'static str, argv: Vec<String>) -> ExitCode {
-    run_main(argv, |vm| {
+    run_main(crate::pyenv::command_settings(argv), |vm| {
         let scope = vm.new_scope_with_main()?;
         vm.run_string(scope, source, &format!("<belay-run {name}>"))?;
         Ok(())

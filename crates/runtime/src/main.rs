@@ -1,9 +1,12 @@
 //! `belay-run`: run a host Python script in embedded RustPython, with the `belay` module built in.
 
+mod argv;
 mod board_error;
 mod cli;
 mod commands;
 mod interp;
+mod pyenv;
+mod repl;
 mod script;
 
 use std::process::ExitCode;
@@ -11,7 +14,10 @@ use std::process::ExitCode;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
-use cli::{Cli, Command, ScriptArgs};
+use std::io::IsTerminal;
+
+use cli::{Cli, Command};
+use script::Program;
 
 // The interpreter allocates and frees small objects at a high rate (start-up alone is ~12% malloc
 // with glibc's allocator); mimalloc is what RustPython's own binary uses.
@@ -19,8 +25,16 @@ use cli::{Cli, Command, ScriptArgs};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let command = Cli::command();
+    // As `python`: the first of `-c CODE`, `-m MODULE` or the script ends the options; what
+    // follows is the program's own sys.argv[1:].
+    let (head, tail) = argv::split(&command, std::env::args_os().collect());
+    let matches = command.get_matches_from(head);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let tail: Vec<String> = tail
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     belay_pymodule::set_default_port(cli.port.clone());
     if let Some(seconds) = cli.connect_timeout {
         belay_pymodule::set_default_connect_timeout(std::time::Duration::from_secs_f64(seconds));
@@ -34,23 +48,51 @@ fn main() -> ExitCode {
         Some(Command::List) => commands::list(),
         Some(Command::Select) => commands::select(),
         Some(Command::Completions { shell }) => commands::completions(*shell),
-        Some(Command::Run(args)) => run_script(args, &cli, &matches),
-        None => run_script(&cli.script, &cli, &matches),
+        Some(Command::Run(args)) => {
+            let program = Program::Script(args.script().to_path_buf());
+            run_program(&program, args.args(), &cli, &matches)
+        }
+        None => {
+            let (program, args) = program(&cli, tail);
+            run_program(&program, &args, &cli, &matches)
+        }
     };
     belay_pymodule::release_preconnect();
     code
 }
 
-fn run_script(args: &ScriptArgs, cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
-    let script = args.script();
+/// What the command line asks to run, and its arguments: `-c`, `-m`, a script (`-` for stdin),
+/// or, with none of them, the REPL on a terminal and stdin's program elsewhere.
+fn program(cli: &Cli, tail: Vec<String>) -> (Program, Vec<String>) {
+    if let Some(code) = &cli.python.code {
+        return (Program::Code(code.clone()), tail);
+    }
+    if let Some(module) = &cli.python.module {
+        return (Program::Module(module.clone()), tail);
+    }
+    let mut words = cli.program.iter().cloned().chain(tail);
+    match words.next() {
+        Some(dash) if dash == "-" => (Program::Stdin, words.collect()),
+        Some(script) => (Program::Script(script.into()), words.collect()),
+        None if std::io::stdin().is_terminal() => (Program::Repl, Vec::new()),
+        None => (Program::Stdin, Vec::new()),
+    }
+}
+
+fn run_program(
+    program: &Program,
+    args: &[String],
+    cli: &Cli,
+    matches: &clap::ArgMatches,
+) -> ExitCode {
     // A board named on the command line is connected to while the interpreter starts.
     if let Some(port) = &cli.port
         && matches.value_source("port") == Some(ValueSource::CommandLine)
-        && script.exists()
+        && matches!(program, Program::Script(s) if s.exists())
     {
         belay_pymodule::preconnect(port);
     }
-    match script::run(script, args.args()) {
+    match script::run(program, args, &cli.python) {
         Ok(code) => code,
         Err(error) => {
             let status = error.status();

@@ -1,10 +1,15 @@
-//! Running a script file as `__main__` in RustPython.
+//! Running the program as `__main__` in RustPython: a script file, stdin, `-c CODE`, `-m MODULE`
+//! or the interactive REPL, as `python` runs them.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use rustpython_vm::{PyResult, VirtualMachine};
+
+use crate::cli::PythonArgs;
+use crate::pyenv;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScriptError {
@@ -23,14 +28,78 @@ pub enum ScriptError {
     },
 }
 
-/// Run `script` with `args`; returns the exit status (from `SystemExit`, 1 on an uncaught
-/// exception) or an error that happened before the script could start.
-pub fn run(script: &Path, args: &[String]) -> Result<ExitCode, ScriptError> {
-    let shown = script.display().to_string();
-    let source = std::fs::read_to_string(script).map_err(|e| ScriptError::Unreadable {
-        path: shown.clone(),
-        reason: io_reason(&e),
-    })?;
+/// What runs as `__main__`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    /// A script file.
+    Script(PathBuf),
+    /// The program read from stdin (`-`, or no program with stdin not a terminal).
+    Stdin,
+    /// `-c CODE`.
+    Code(String),
+    /// `-m MODULE`.
+    Module(String),
+    /// The interactive REPL.
+    Repl,
+}
+
+/// Run `program` with `args` (its `sys.argv[1:]`); returns the exit status (from `SystemExit`, 1
+/// on an uncaught exception) or an error that happened before the program could start.
+pub fn run(
+    program: &Program,
+    args: &[String],
+    python: &PythonArgs,
+) -> Result<ExitCode, ScriptError> {
+    let with_args = |first: String| -> Vec<String> {
+        std::iter::once(first).chain(args.iter().cloned()).collect()
+    };
+    let code = match program {
+        Program::Script(script) => {
+            let shown = script.display().to_string();
+            let source = std::fs::read_to_string(script).map_err(|e| ScriptError::Unreadable {
+                path: shown.clone(),
+                reason: io_reason(&e),
+            })?;
+            check_syntax(&shown, source)?;
+            let path = std::path::absolute(script).unwrap_or_else(|_| script.clone());
+            let settings = pyenv::settings(python, with_args(shown));
+            crate::interp::run_main(settings, |vm| run_file(vm, &path))
+        }
+        Program::Stdin => {
+            let mut source = String::new();
+            std::io::stdin()
+                .read_to_string(&mut source)
+                .map_err(|e| ScriptError::Unreadable {
+                    path: "<stdin>".into(),
+                    reason: io_reason(&e),
+                })?;
+            check_syntax("<stdin>", source.clone())?;
+            let settings = pyenv::settings(python, with_args("-".into()));
+            crate::interp::run_main(settings, |vm| run_source(vm, &source, "<stdin>"))
+        }
+        Program::Code(code) => {
+            let settings = pyenv::settings(python, with_args("-c".into()));
+            crate::interp::run_main(settings, |vm| run_source(vm, code, "<string>"))
+        }
+        Program::Module(module) => {
+            let settings = pyenv::settings(python, with_args("-m".into()));
+            crate::interp::run_main(settings, |vm| run_module(vm, module))
+        }
+        Program::Repl => {
+            let settings = pyenv::settings(python, with_args(String::new()));
+            let quiet = settings.quiet;
+            crate::interp::run_main(settings, |vm| {
+                first_on_path(vm, String::new())?;
+                vm.new_scope_with_main()?;
+                crate::repl::interact(vm, quiet)
+            })
+        }
+    };
+    Ok(code)
+}
+
+/// A syntax error before anything runs, shown with the source.
+fn check_syntax(shown: &str, source: String) -> Result<(), ScriptError> {
     if let Err(e) = ruff_python_parser::parse_module(&source) {
         let start = e.location.start().to_usize();
         let len = e.location.len().to_usize();
@@ -40,21 +109,46 @@ pub fn run(script: &Path, args: &[String]) -> Result<ExitCode, ScriptError> {
             span: (start, len).into(),
         });
     }
+    Ok(())
+}
 
-    let path = std::path::absolute(script).unwrap_or_else(|_| script.to_path_buf());
-    let argv = std::iter::once(shown).chain(args.iter().cloned()).collect();
-    Ok(crate::interp::run_main(argv, |vm| run_file(vm, &path)))
+/// Put `dir` first on sys.path, as CPython does for the program (the script's folder, `''` for
+/// the current folder), unless `-P`/`PYTHONSAFEPATH` asks not to.
+fn first_on_path(vm: &VirtualMachine, dir: String) -> PyResult<()> {
+    if vm.state.config.settings.safe_path {
+        return Ok(());
+    }
+    vm.insert_sys_path(vm.new_pyobj(dir))
 }
 
 fn run_file(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
-    // Like CPython: the script's folder comes first on sys.path.
     let dir = path
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    vm.insert_sys_path(vm.new_pyobj(dir))?;
+    first_on_path(vm, dir)?;
     let scope = vm.new_scope_with_main()?;
     vm.run_script(scope, &path.to_string_lossy())
+}
+
+fn run_source(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {
+    first_on_path(vm, String::new())?;
+    let scope = vm.new_scope_with_main()?;
+    vm.run_string(scope, source, name).map(drop)
+}
+
+/// `-m MODULE`, as CPython runs it: `runpy._run_module_as_main`, the current folder first on
+/// sys.path.
+fn run_module(vm: &VirtualMachine, module: &str) -> PyResult<()> {
+    let cwd = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    first_on_path(vm, cwd)?;
+    // runpy replaces the `__main__` module that is there.
+    vm.new_scope_with_main()?;
+    let runpy = vm.import("runpy", 0)?;
+    let run = runpy.get_attr("_run_module_as_main", vm)?;
+    run.call((module.to_string(),), vm).map(drop)
 }
 
 /// `[Errno 2] No such file or directory`, as Python words it.

@@ -37,7 +37,7 @@ pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
         mpy_cross: args.mpy_cross_binary.clone(),
     };
     let argv = vec!["belay-run sync".to_string()];
-    run_main(argv, |vm| {
+    run_main(crate::pyenv::command_settings(argv), |vm| {
         let device = connect(vm, &port, args.password.as_deref())?;
         let bar = Bar::new();
         let result = sync_device(&device, &request, &|p| bar.update(p), vm);

@@ -1,0 +1,60 @@
+"""Start-up of belay-run builds, measured side by side in one run: `--version`, an empty script,
+`-c pass`, and the size of each binary.
+
+    python3 bench/startup.py BINARY [BINARY...] [--runs N]
+
+Each command runs N times (default 40) per binary, interleaved (so load on the machine hits every
+binary alike); the median wall time is printed in milliseconds, with the ratio to the first binary.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+def timed(cmd):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binaries", nargs="+")
+    ap.add_argument("--runs", type=int, default=40)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = os.path.join(tmp, "empty.py")
+        open(empty, "w").close()
+        workloads = [("--version", ["--version"]), ("empty script", [empty]), ("-c pass", ["-c", "pass"])]
+        times = {(b, w): [] for b in args.binaries for w, _ in workloads}
+        runnable = {b: True for b in args.binaries}
+        for _ in range(args.runs):
+            for name, extra in workloads:
+                for binary in args.binaries:
+                    try:
+                        times[(binary, name)].append(timed([binary, *extra]))
+                    except subprocess.CalledProcessError:
+                        runnable[binary] = runnable[binary] and name != "-c pass"
+    first = args.binaries[0]
+    print("| binary | size MiB | " + " | ".join(f"{w} ms" for w, _ in workloads) + " |")
+    print("|---|---:|" + "---:|" * len(workloads))
+    for binary in args.binaries:
+        cells = []
+        for name, _ in workloads:
+            samples = times[(binary, name)]
+            if not samples:
+                cells.append("-")
+                continue
+            median = statistics.median(samples) * 1000
+            base = times[(first, name)]
+            ratio = median / (statistics.median(base) * 1000) if base else float("nan")
+            cells.append(f"{median:.1f} ({ratio:.2f}×)")
+        size = os.path.getsize(binary) / 2**20
+        print(f"| {binary} | {size:.1f} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
