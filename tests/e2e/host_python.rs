@@ -373,3 +373,62 @@ fn sighup_ends_with_129_and_a_second_signal_ends_at_once() {
     );
     assert_eq!(status.signal(), Some(15), "{status:?}");
 }
+
+#[test]
+fn https_with_urllib_against_a_local_tls_server() {
+    let dir = scratch("tls");
+    let mut server = Command::new(crate::support::python())
+        .arg(host_dir().join("https_server.py"))
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    {
+        use std::io::BufRead;
+        let mut out = std::io::BufReader::new(server.stdout.as_mut().unwrap());
+        out.read_line(&mut port).unwrap();
+    }
+    let port = port.trim().to_string();
+    assert!(port.parse::<u16>().is_ok(), "the server said {port:?}");
+    let cert = dir.join("cert.pem");
+    let code = "import ssl, sys, urllib.request, urllib.error\n\
+                url = f'https://localhost:{sys.argv[2]}/'\n\
+                ctx = ssl.create_default_context(cafile=sys.argv[1])\n\
+                print(urllib.request.urlopen(url, context=ctx).read().decode())\n\
+                try:\n    urllib.request.urlopen(url)\n\
+                except urllib.error.URLError as e:\n    print('refused:', 'CERTIFICATE_VERIFY_FAILED' in str(e))\n\
+                print(ssl.OPENSSL_VERSION)";
+    let mut cmd = belay_run();
+    cmd.args(["-c", code]).arg(&cert).arg(&port);
+    let run = run_with_limit(cmd, LIMIT);
+    drop(server.stdin.take());
+    let _ = server.wait();
+    run.assert_ok();
+    let mut lines = run.stdout.lines();
+    assert_eq!(lines.next(), Some("hello over TLS"), "{}", run.stdout);
+    assert_eq!(lines.next(), Some("refused: True"), "{}", run.stdout);
+}
+
+/// A venv found the way CPython finds its own: a `pyvenv.cfg` one folder above the binary (no
+/// VIRTUAL_ENV), its site-packages on sys.path.
+#[test]
+fn a_venv_around_the_binary_is_found_by_its_pyvenv_cfg() {
+    let venv = scratch("venv-around");
+    let site = venv.join("lib/python3.11/site-packages");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::create_dir_all(venv.join("bin")).unwrap();
+    std::fs::write(venv.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+    std::fs::write(site.join("in_venv.py"), "WHERE = 'beside the binary'\n").unwrap();
+    let binary = venv.join("bin/belay-run");
+    std::fs::copy(env!("CARGO_BIN_EXE_belay-run"), &binary).unwrap();
+    let mut cmd = Command::new(&binary);
+    cmd.env_remove("VIRTUAL_ENV")
+        .env_remove("PYTHONPATH")
+        .args(["-c", "import in_venv; print(in_venv.WHERE)"]);
+    let run = run_with_limit(cmd, LIMIT);
+    let _ = std::fs::remove_file(&binary);
+    run.assert_ok();
+    assert_eq!(run.stdout, "beside the binary\n");
+}

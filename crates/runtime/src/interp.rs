@@ -8,6 +8,7 @@ use rustpython_vm::{AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// An interpreter with `settings` (`pyenv::settings`).
 pub fn interpreter(settings: Settings) -> Interpreter {
+    crate::tls::install();
     let builder = Interpreter::builder(settings);
     let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     let belay = belay_pymodule::module_def(&builder.ctx);
