@@ -1,17 +1,33 @@
 //! Fault injection on real boards: reboots, hostile output, noise and a busy board at connect.
 //! Each test bounds its time (run_with_limit) on top of what the scripts assert.
 
-use crate::support::{Board, Kind, check_script, check_script_on, run_script};
+use crate::support::{
+    Board, Kind, check_script, check_script_on, run_script, run_script_with_limit,
+};
 
 #[test]
 fn unexpected_reboots_are_detected() {
     check_script(Kind::Unix, "reboots.py", &[], "reboots ok");
 }
 
+/// 2 x 10 MB of board output per board: about 20 s on the webassembly board alone, so it gets a
+/// hang limit of its own (a loaded 2-core machine took more than the default 60 s).
 #[test]
 fn huge_binary_and_forged_output() {
     for kind in [Kind::Unix, Kind::Wasm] {
-        check_script(kind, "hostile_output.py", &[], "hostile output ok");
+        let board = Board::start(kind);
+        let run = run_script_with_limit(
+            "hostile_output.py",
+            &[&board.port],
+            std::time::Duration::from_secs(180),
+        );
+        run.assert_ok();
+        assert!(
+            run.stdout.ends_with("hostile output ok\n"),
+            "{}: {}",
+            kind.name(),
+            run.stdout
+        );
     }
 }
 

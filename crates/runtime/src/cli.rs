@@ -5,19 +5,22 @@ use std::sync::LazyLock;
 
 use clap::{Args, Parser, Subcommand};
 
-/// `belay-run --version`: ours, and the embedded interpreter's with the Python it implements.
-fn version_text() -> &'static str {
+/// `belay-run --version`: ours, the embedded interpreter's with the Python it implements, and the
+/// commit and date the binary was built from (build.rs).
+pub fn version_text() -> &'static str {
     use rustpython_vm::version as v;
     static TEXT: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "{} (RustPython {}.{}.{}, Python {}.{}.{})",
+            "{} (RustPython {}.{}.{}, Python {}.{}.{}; commit {}, built {})",
             env!("CARGO_PKG_VERSION"),
             v::MAJOR_IMPL,
             v::MINOR_IMPL,
             v::MICRO_IMPL,
             v::MAJOR,
             v::MINOR,
-            v::MICRO
+            v::MICRO,
+            env!("BELAY_RUN_COMMIT"),
+            env!("BELAY_RUN_BUILD_DATE"),
         )
     });
     &TEXT
@@ -148,8 +151,9 @@ pub enum Command {
     /// Copy a folder (or one file) to a board: only changed files are sent, board files missing
     /// locally are deleted unless kept.
     Sync(SyncArgs),
-    /// Show the firmware a board runs (`micropython v1.29.0-preview - linux`).
-    Info(PortArgs),
+    /// Show the firmware a board runs (`micropython v1.29.0-preview - linux`), or with --host
+    /// what belay-run itself embeds.
+    Info(InfoArgs),
     /// An interactive REPL on a board (Ctrl-] exits).
     Terminal(PortArgs),
     /// List the serial ports, with their USB details.
@@ -174,6 +178,16 @@ pub struct PortArgs {
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    pub port: PortArgs,
+    /// No board: the embedded Python, its compiled-in modules and features (sqlite3, ssl), and
+    /// where this binary came from.
+    #[arg(long, conflicts_with = "port")]
+    pub host: bool,
 }
 
 #[derive(Debug, Args)]

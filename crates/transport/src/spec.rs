@@ -12,7 +12,8 @@ pub enum PortSpec {
     Exec(String),
     /// `execpty:COMMAND`: a child process that opens a pty and names it on stderr (QEMU style).
     ExecPty(String),
-    /// An IP address with an optional `:port` (23 by default): MicroPython's telnet REPL.
+    /// An IP address with an optional `:port` (23 by default), or `telnet://host[:port]` (a host
+    /// name too): MicroPython's telnet REPL.
     Telnet { host: String, port: u16 },
     /// `ws://host[:port][/path]` (port 8266 by default): MicroPython's WebREPL.
     WebRepl {
@@ -61,6 +62,10 @@ impl PortSpec {
         if let Some(rest) = trimmed.strip_prefix("socket://") {
             let (host, p) = host_port(rest, None).map_err(bad)?;
             return Ok(PortSpec::Socket { host, port: p });
+        }
+        if let Some(rest) = trimmed.strip_prefix("telnet://") {
+            let (host, p) = host_port(rest, Some(23)).map_err(bad)?;
+            return Ok(PortSpec::Telnet { host, port: p });
         }
         if let Some(rest) = trimmed.strip_prefix("rfc2217://") {
             let (host, p) = host_port(rest, None).map_err(bad)?;
@@ -173,6 +178,13 @@ mod tests {
             PortSpec::Telnet {
                 host: "127.0.0.1".into(),
                 port: 2323
+            }
+        );
+        assert_eq!(
+            p("telnet://esp32.lan"),
+            PortSpec::Telnet {
+                host: "esp32.lan".into(),
+                port: 23
             }
         );
         assert_eq!(

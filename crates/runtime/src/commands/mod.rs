@@ -6,7 +6,7 @@ mod terminal;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ExecArgs, LatencyArgs, PortArgs};
+use crate::cli::{Cli, ExecArgs, InfoArgs, LatencyArgs};
 use crate::interp::run_builtin;
 
 pub use ports::{list, select};
@@ -60,7 +60,15 @@ pub fn exec(args: &ExecArgs, cli: &Cli) -> ExitCode {
 }
 
 /// `belay-run info [PORT]`.
-pub fn info(args: &PortArgs, cli: &Cli) -> ExitCode {
+pub fn info(args: &InfoArgs, cli: &Cli) -> ExitCode {
+    if args.host {
+        let argv = vec![
+            "belay-run info --host".to_string(),
+            crate::cli::version_text().to_string(),
+        ];
+        return run_builtin("info --host", include_str!("host_info.py"), argv);
+    }
+    let args = &args.port;
     let port = match port_or_default(args.port.as_deref(), cli) {
         Ok(p) => p,
         Err(code) => return code,

@@ -8,5 +8,6 @@ pub(crate) mod login;
 pub(crate) mod net;
 pub(crate) mod port;
 pub(crate) mod process;
+pub(crate) mod resolve;
 pub(crate) mod wait;
 pub(crate) mod websocket;

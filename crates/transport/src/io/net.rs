@@ -2,21 +2,21 @@
 //! over the network with RFC 2217 (`rfc2217://`, as ser2net and pyserial speak it).
 
 use std::io::{self, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use super::fdio::{FdReader, ReadOutcome, TimedRead, Until, retry_until};
 use crate::error::{Result, TransportError};
 
-/// Connect with a timeout, trying every address the name resolves to.
+/// Connect with a timeout, trying every address the name resolves to (resolved without NSS:
+/// [`super::resolve`]).
 pub(crate) fn connect(host: &str, port: u16, timeout: Duration, shown: &str) -> Result<TcpStream> {
     let open_err = |reason: String| TransportError::Open {
         port: shown.to_string(),
         reason,
     };
-    let addrs = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| open_err(e.to_string()))?;
+    let addrs =
+        super::resolve::resolve(host, port, timeout).map_err(|e| open_err(e.to_string()))?;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
