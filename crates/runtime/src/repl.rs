@@ -22,17 +22,10 @@ fn history_file() -> Option<PathBuf> {
 
 /// The greeting, as `python` prints its own.
 fn banner() -> String {
-    use rustpython_vm::version as v;
     format!(
-        "belay-run {} (RustPython {}.{}.{}, Python {}.{}.{}) on {}\n\
+        "belay-run {} on {}\n\
          Type \"help()\" for help; `import belay` drives a board. Ctrl-D exits.",
-        env!("CARGO_PKG_VERSION"),
-        v::MAJOR_IMPL,
-        v::MINOR_IMPL,
-        v::MICRO_IMPL,
-        v::MAJOR,
-        v::MINOR,
-        v::MICRO,
+        crate::cli::version_text(),
         std::env::consts::OS
     )
 }
