@@ -1,5 +1,5 @@
 """Start-up of belay-run builds, measured side by side in one run: `--version`, an empty script,
-`-c pass`, and the size of each binary.
+`-c pass`, a 300 000-step Python loop (the interpreter's speed), and the size of each binary.
 
     python3 bench/startup.py BINARY [BINARY...] [--runs N]
 
@@ -28,7 +28,13 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         empty = os.path.join(tmp, "empty.py")
         open(empty, "w").close()
-        workloads = [("--version", ["--version"]), ("empty script", [empty]), ("-c pass", ["-c", "pass"])]
+        loop = "s = 0\nfor i in range(300000):\n    s += i * i % 7\n"
+        workloads = [
+            ("--version", ["--version"]),
+            ("empty script", [empty]),
+            ("-c pass", ["-c", "pass"]),
+            ("300k-step loop", ["-c", loop]),
+        ]
         times = {(b, w): [] for b in args.binaries for w, _ in workloads}
         runnable = {b: True for b in args.binaries}
         for _ in range(args.runs):
