@@ -14,6 +14,13 @@ fn host_dir() -> std::path::PathBuf {
     root().join("tests/host")
 }
 
+/// Run `cmd` (bounded by [`LIMIT`]), require success, and give its stdout.
+fn ok_stdout(cmd: Command) -> String {
+    let run = run_with_limit(cmd, LIMIT);
+    run.assert_ok();
+    run.stdout
+}
+
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("belay-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -31,9 +38,7 @@ fn dash_c_gets_everything_after_its_code() {
         "--port",
         "x",
     ]);
-    let run = run_with_limit(cmd, LIMIT);
-    run.assert_ok();
-    assert_eq!(run.stdout, "['-c', 'a', '-u', '--port', 'x']\n");
+    assert_eq!(ok_stdout(cmd), "['-c', 'a', '-u', '--port', 'x']\n");
 }
 
 #[test]
@@ -46,9 +51,7 @@ fn dash_m_runs_a_module_as_main_with_its_path_in_argv() {
     .unwrap();
     let mut cmd = belay_run();
     cmd.current_dir(&dir).args(["-m", "greet", "x", "-i"]);
-    let run = run_with_limit(cmd, LIMIT);
-    run.assert_ok();
-    assert_eq!(run.stdout, "__main__ True ['x', '-i']\n");
+    assert_eq!(ok_stdout(cmd), "__main__ True ['x', '-i']\n");
 }
 
 #[test]
@@ -62,9 +65,7 @@ fn double_dash_ends_the_options_and_a_script_may_look_like_a_subcommand() {
     for args in [&["--", "sync.py", "-c"][..], &["./sync.py", "-c"]] {
         let mut cmd = belay_run();
         cmd.current_dir(&dir).args(args);
-        let run = run_with_limit(cmd, LIMIT);
-        run.assert_ok();
-        assert_eq!(run.stdout, "script ['-c']\n");
+        assert_eq!(ok_stdout(cmd), "script ['-c']\n");
     }
 }
 
@@ -101,9 +102,7 @@ fn environment_variables_as_cpython_reads_them() {
         .env("PYTHONSAFEPATH", "1")
         .env("PYTHONIOENCODING", "latin-1")
         .args(["-c", code]);
-    let run = run_with_limit(cmd, LIMIT);
-    run.assert_ok();
-    assert_eq!(run.stdout, "from PYTHONPATH True latin-1\n");
+    assert_eq!(ok_stdout(cmd), "from PYTHONPATH True latin-1\n");
 
     // -E and -I ignore them all.
     for flag in ["-E", "-I"] {
@@ -306,9 +305,7 @@ fn sqlite3_is_compiled_in() {
                 print(c.execute('select count(*), sum(v) from t').fetchone(), sqlite3.sqlite_version_info >= (3, 0))";
     let mut cmd = belay_run();
     cmd.args(["-c", code]).arg(&db);
-    let run = run_with_limit(cmd, LIMIT);
-    run.assert_ok();
-    assert_eq!(run.stdout, "(100, 1237.5) True\n");
+    assert_eq!(ok_stdout(cmd), "(100, 1237.5) True\n");
     assert!(db.metadata().unwrap().len() > 0);
 }
 

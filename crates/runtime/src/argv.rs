@@ -18,6 +18,13 @@ pub fn split(cmd: &clap::Command, argv: Vec<OsString>) -> (Vec<OsString>, Vec<Os
     (head, tail)
 }
 
+/// Whether the option `is_it` picks out takes a value (an unknown option takes none).
+fn takes_value(cmd: &clap::Command, is_it: impl Fn(&clap::Arg) -> bool) -> bool {
+    cmd.get_arguments()
+        .find(|a| is_it(a))
+        .is_some_and(|a| a.get_action().takes_values())
+}
+
 /// The index of the first argument that belongs to the program, if any.
 fn end_of_options(cmd: &clap::Command, argv: &[OsString]) -> Option<usize> {
     let mut i = 1;
@@ -32,21 +39,14 @@ fn end_of_options(cmd: &clap::Command, argv: &[OsString]) -> Option<usize> {
                 Some((name, _)) => (name, true),
                 None => (long, false),
             };
-            let takes_value = cmd
-                .get_arguments()
-                .find(|a| a.get_long() == Some(name))
-                .is_some_and(|a| a.get_action().takes_values());
-            i += if takes_value && !attached { 2 } else { 1 };
+            let value = takes_value(cmd, |a| a.get_long() == Some(name));
+            i += if value && !attached { 2 } else { 1 };
             continue;
         }
         if let Some(cluster) = arg.strip_prefix('-').filter(|c| !c.is_empty()) {
             // `-ui`, `-cCODE`, `-X utf8=0`, `-Wignore`: flags, then at most one option with a value.
             for (k, letter) in cluster.char_indices() {
-                let takes_value = cmd
-                    .get_arguments()
-                    .find(|a| a.get_short() == Some(letter))
-                    .is_some_and(|a| a.get_action().takes_values());
-                if !takes_value {
+                if !takes_value(cmd, |a| a.get_short() == Some(letter)) {
                     continue;
                 }
                 let attached = k + letter.len_utf8() < cluster.len();

@@ -184,29 +184,26 @@ impl Session {
                 self.define_helper(vm, helper)?;
             }
         }
-        let reply = self.run_plain(vm, code, output.clone(), ctx)?;
-        if reply
-            .as_deref()
-            .is_some_and(|r| long_bytes(split_time(r).1))
-        {
+        let Some(text) = self.run_plain(vm, code, output.clone(), ctx)? else {
+            return Ok(None);
+        };
+        let at = text.len() - split_time(&text).1.len();
+        if long_bytes(&text[at..]) {
             // Long bytes came back as a literal: the next ones go as base64.
             self.codecs(vm)?;
         }
-        match reply {
-            Some(text) if !self.has(Helper::Floats) && holds_finite_float(split_time(&text).1) => {
-                // The value waits in `_Bv` (repr() of a float is not exact on MicroPython).
-                let timing = text.len() - split_time(&text).1.len();
-                let again = self.run_plain(
-                    vm,
-                    snippets::pending_float_result(&self.marker),
-                    output,
-                    ctx,
-                )?;
-                self.note_defined(Helper::Floats);
-                Ok(again.map(|value| [&text[..timing], &value].concat()))
-            }
-            other => Ok(other),
+        if self.has(Helper::Floats) || !holds_finite_float(&text[at..]) {
+            return Ok(Some(text));
         }
+        // The value waits in `_Bv` (repr() of a float is not exact on MicroPython).
+        let again = self.run_plain(
+            vm,
+            snippets::pending_float_result(&self.marker),
+            output,
+            ctx,
+        )?;
+        self.note_defined(Helper::Floats);
+        Ok(again.map(|value| [&text[..at], &value].concat()))
     }
 
     fn has(&self, helper: Helper) -> bool {

@@ -89,22 +89,14 @@ pub fn write_int_list(values: &[i32], deflate: bool, out: &mut String) {
     let plain = values.iter().map(|&v| i64::from(v));
     let (code, width) = narrowest(plain.clone()).unwrap_or(('i', 4));
     let steps = values.windows(2).map(|w| i64::from(w[1]) - i64::from(w[0]));
-    let delta = narrowest(steps.clone()).filter(|&(_, w)| w < width && !values.is_empty());
-    write!(out, "{}('", names::INT_LIST).expect("writing to a String");
-    match delta {
-        Some((code, width)) => {
-            out.push(code);
-            out.push_str("',");
-            out.push_str(&bytes_expr(&packed(steps, width), deflate));
-            write!(out, ",{})", values[0]).expect("writing to a String");
+    let (code, bytes, first) = match narrowest(steps.clone()) {
+        Some((code, w)) if w < width && !values.is_empty() => {
+            (code, packed(steps, w), format!(",{}", values[0]))
         }
-        None => {
-            out.push(code);
-            out.push_str("',");
-            out.push_str(&bytes_expr(&packed(plain, width), deflate));
-            out.push(')');
-        }
-    }
+        _ => (code, packed(plain, width), String::new()),
+    };
+    let data = bytes_expr(&bytes, deflate);
+    write!(out, "{}('{code}',{data}{first})", names::INT_LIST).expect("writing to a String");
 }
 
 /// The ints of a packed little-endian array of type `code` (`b`, `h` or `i`); `first`: the array
