@@ -87,21 +87,10 @@ pub fn run_main(
         // are closed, their teardowns run), then death by SIGINT so the caller sees it.
         interp.enter(|vm| vm.print_exception(exc));
         interp.finalize(None);
-        die_of_sigint();
+        crate::sys::die_of_sigint();
     }
     let status = interp.finalize(outcome.err());
     ExitCode::from(u8::try_from(status).unwrap_or(1))
-}
-
-/// End the process by SIGINT, with the default action (what a shell expects after Ctrl-C).
-fn die_of_sigint() -> ! {
-    // SAFETY: resetting a signal's disposition and raising it; no memory is involved.
-    unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_DFL);
-        libc::raise(libc::SIGINT);
-    }
-    // Should SIGINT be blocked, exit with the status a shell gives it.
-    std::process::exit(130)
 }
 
 /// Run one of belay-run's own commands, written in Python against the `belay` module.

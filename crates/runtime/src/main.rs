@@ -8,6 +8,7 @@ mod interp;
 mod pyenv;
 mod repl;
 mod script;
+mod sys;
 mod tls;
 
 use std::process::ExitCode;

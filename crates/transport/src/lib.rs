@@ -8,6 +8,7 @@
 //! - Byte pipes for every port form ([`PortSpec`]): serial/USB, `exec:`, `execpty:`, telnet,
 //!   WebREPL, `socket://`. Their internals stay private to this crate.
 //! - [`timesync`] (board ticks ↔ host time) and [`sync_plan`] (which files `sync` sends where).
+//! - `sys`: the platform layer, the only place that names an OS API (ptys, `poll`, signals).
 //!
 //! The crate knows nothing about Python objects; `ARCHITECTURE.md` describes how it fits with the
 //! `belay` module and the runtime.
@@ -18,17 +19,18 @@ mod repl;
 pub mod scripted;
 mod spec;
 pub mod sync_plan;
+mod sys;
 pub mod timesync;
 mod usb;
 pub mod wire;
 
 pub use error::{Phase, Result, TransportError, show_bytes};
-pub use io::fdio::{ReadOutcome, TimedRead, Until, readable_within};
 /// The most bytes the link reads from a board at once (what the transport may hold besides the
 /// output in flight, [`STDOUT_IN_FLIGHT`]).
 pub use io::link::READ_CHUNK as LINK_READ_CHUNK;
 pub use io::login::Credentials;
 pub use io::port::{ConnectOptions, SerialOptions};
+pub use io::timed::{ReadOutcome, TimedRead, Until, stdin_has_input};
 pub use repl::call::{ExecEvent, ExecHandle, STDOUT_IN_FLIGHT};
 pub use repl::connection::{Collected, Connection, PendingConnection};
 pub use repl::passthrough::{Passthrough, PassthroughSender};

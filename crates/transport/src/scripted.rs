@@ -8,8 +8,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::io::fdio::{ReadOutcome, Ready, TimedRead, Until, wait_readable};
 use crate::io::port::ConnectOptions;
+use crate::io::timed::{ReadOutcome, Ready, TimedRead, Until, wait_readable};
 use crate::repl::connection::{Connection, PendingConnection};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 

@@ -1,19 +1,18 @@
 //! `belay-run terminal [PORT]`: the board's own REPL, byte for byte, until Ctrl-].
 
 use std::io::{Read, Write};
-use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use belay_transport::{
-    ConnectOptions, Credentials, Passthrough, PortSpec, TransportError, readable_within,
+    ConnectOptions, Credentials, Passthrough, PortSpec, TransportError, stdin_has_input,
 };
-use rustix::termios;
 
 use super::port_or_default;
 use crate::cli::{Cli, PortArgs};
+use crate::sys::RawMode;
 
 /// Ctrl-]: leave the terminal (as in Belay, miniterm and telnet).
 const EXIT_KEY: u8 = 0x1d;
@@ -78,7 +77,7 @@ fn run(
     let mut buf = [0u8; 1024];
     while !shown.is_finished() {
         // Wake up now and then to notice a board that went away.
-        match readable_within(stdin.as_fd(), Duration::from_millis(200)) {
+        match stdin_has_input(Duration::from_millis(200)) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(_) => break,
@@ -130,28 +129,4 @@ fn show_board_output(
         }
     }
     Ok(())
-}
-
-/// The host terminal in raw mode (keys go to the board as typed, Ctrl-C included) until dropped.
-struct RawMode(Option<termios::Termios>);
-
-impl RawMode {
-    fn enable() -> RawMode {
-        let stdin = std::io::stdin();
-        let Ok(saved) = termios::tcgetattr(&stdin) else {
-            return RawMode(None); // not a terminal: pass bytes through as they come
-        };
-        let mut raw = saved.clone();
-        raw.make_raw();
-        let _ = termios::tcsetattr(&stdin, termios::OptionalActions::Now, &raw);
-        RawMode(Some(saved))
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        if let Some(saved) = &self.0 {
-            let _ = termios::tcsetattr(std::io::stdin(), termios::OptionalActions::Now, saved);
-        }
-    }
 }

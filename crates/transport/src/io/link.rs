@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::io::fdio::{AbortSignal, ReadOutcome, TimedRead, Until};
 use crate::io::port::{Port, SharedWriter, write_all};
+use crate::io::timed::{AbortSignal, ReadOutcome, TimedRead, Until};
 use crate::io::wait::{Deadline, IntoDeadline, Wait};
 
 /// How many received bytes an error message shows.
@@ -126,7 +126,7 @@ impl Link {
                 &mut self.buf[old..],
                 Until {
                     timeout,
-                    wake: Some(self.abort.fd()),
+                    wake: Some(self.abort.source()),
                 },
             );
             let failure = match res {

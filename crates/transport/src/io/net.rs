@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::fdio::{FdReader, ReadOutcome, TimedRead, Until, retry_until};
+use super::timed::{ReadOutcome, SourceReader, TimedRead, Until, retry_until};
 use crate::error::{Result, TransportError};
 
 /// Connect with a timeout, trying every address the name resolves to (resolved without NSS:
@@ -109,7 +109,7 @@ enum Telnet {
 /// The reading side of a telnet connection: option negotiation is answered and removed, `IAC IAC`
 /// becomes a 0xFF data byte.
 pub(crate) struct TelnetReader {
-    inner: FdReader<TcpStream>,
+    inner: SourceReader<TcpStream>,
     replies: TcpStream,
     state: Telnet,
     options: Options,
@@ -122,7 +122,7 @@ impl TelnetReader {
     pub(crate) fn new(stream: TcpStream, options: Options) -> io::Result<TelnetReader> {
         Ok(TelnetReader {
             replies: stream.try_clone()?,
-            inner: FdReader(stream),
+            inner: SourceReader(stream),
             state: Telnet::Data,
             options,
             answered: Vec::new(),

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use super::{net, process, websocket};
 use crate::error::{Phase, Result, TransportError};
-use crate::io::fdio::{AbortSignal, FdReader, Ready, TimedRead, wait_readable};
 use crate::io::link::lost;
 use crate::io::login::{Credentials, Login};
+use crate::io::timed::{AbortSignal, Ready, SourceReader, TimedRead, wait_readable};
 use crate::io::wait::{Budget, Wait};
 use crate::repl::raw_repl::ReplOptions;
 use crate::spec::PortSpec;
+use crate::sys;
 use crate::usb;
 
 /// The writing half of a port. It is shared so that an interrupt (Ctrl-C) can be sent while the
@@ -75,9 +76,9 @@ pub(crate) struct Port {
 
 enum KeepAlive {
     Nothing,
-    Serial(#[allow(dead_code)] serialport::TTYPort),
+    Serial(#[allow(dead_code)] sys::SerialPort),
     Process(Child),
-    PtyProcess(Child, #[allow(dead_code)] serialport::TTYPort),
+    PtyProcess(Child, #[allow(dead_code)] sys::SerialPort),
 }
 
 impl Port {
@@ -141,7 +142,7 @@ impl Port {
                 let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
                 let writer = stream.try_clone().map_err(|e| open_error(spec, e))?;
                 Ok(Port::new(
-                    Box::new(FdReader(stream)),
+                    Box::new(SourceReader(stream)),
                     Box::new(writer),
                     None,
                     KeepAlive::Nothing,
@@ -217,7 +218,7 @@ impl Port {
 impl Drop for Port {
     fn drop(&mut self) {
         if let KeepAlive::Process(child) | KeepAlive::PtyProcess(child, _) = &mut self.keep_alive {
-            process::stop_process_group(child);
+            sys::stop_process_group(child);
         }
     }
 }
@@ -235,7 +236,7 @@ fn pause_between_tries(abort: Option<&AbortSignal>) -> Result<()> {
             return Err(TransportError::Closed);
         }
         let left = until.saturating_duration_since(Instant::now());
-        match wait_readable(abort.fd(), Some(left), None) {
+        match wait_readable(abort.source(), Some(left), None) {
             Ok(Ready::TimedOut) => return Ok(()),
             // The close request (seen above), or a stale abort request: nothing runs yet.
             Ok(_) => {
@@ -266,35 +267,15 @@ fn open_serial(path: &str, opts: &SerialOptions) -> Result<Port> {
         port: path.to_string(),
         reason: e.to_string(),
     };
-    let mut port = serialport::new(path, opts.baudrate)
-        .timeout(Duration::from_secs(10))
-        .open_native()
-        .map_err(|e| open_err(&e))?;
-    if !opts.exclusive {
-        port.set_exclusive(false).map_err(|e| open_err(&e))?;
-    }
-    // Bytes that arrived before we opened the port belong to nobody: drop them.
-    use serialport::SerialPort;
-    let _ = port.clear(serialport::ClearBuffer::Input);
-    let reader = port.try_clone_native().map_err(|e| open_err(&e))?;
-    let writer = port.try_clone_native().map_err(|e| open_err(&e))?;
+    let builder = serialport::new(path, opts.baudrate).timeout(Duration::from_secs(10));
+    let (port, reader, writer) =
+        sys::open_serial(builder, opts.exclusive).map_err(|e| open_err(&e))?;
     Ok(Port::new(
-        Box::new(FdReader(TtyFd(reader))),
+        Box::new(SourceReader(reader)),
         Box::new(writer),
         None,
         KeepAlive::Serial(port),
     ))
-}
-
-/// Borrowing adapter: serialport's `TTYPort` exposes a raw fd, not `AsFd`.
-struct TtyFd(serialport::TTYPort);
-
-impl std::os::fd::AsFd for TtyFd {
-    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the fd is owned by the TTYPort inside `self` and lives as long as `self`.
-        unsafe { std::os::fd::BorrowedFd::borrow_raw(self.0.as_raw_fd()) }
-    }
 }
 
 /// Write all of `bytes` through the shared writer and flush.

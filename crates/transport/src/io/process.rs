@@ -5,48 +5,49 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, TransportError, show_bytes};
-use crate::io::fdio::{FdReader, ReadOutcome, TimedRead, Until};
+use crate::io::timed::{ReadOutcome, SourceReader, TimedRead, Until};
+use crate::sys;
 
 /// `exec:COMMAND`: run by `sh -c` in its own process group.
 pub(crate) fn spawn_piped(
     cmd: &str,
 ) -> Result<(
     Child,
-    FdReader<std::process::ChildStdout>,
+    SourceReader<std::process::ChildStdout>,
     std::process::ChildStdin,
 )> {
-    use std::os::unix::process::CommandExt;
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| open_error(&format!("exec:{cmd}"), e.to_string()))?;
+    let mut child = sys::own_process_group(
+        Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit()),
+    )
+    .spawn()
+    .map_err(|e| open_error(&format!("exec:{cmd}"), e.to_string()))?;
     let stdin = child.stdin.take().expect("stdin is piped");
     let stdout = child.stdout.take().expect("stdout is piped");
-    Ok((child, FdReader(stdout), stdin))
+    Ok((child, SourceReader(stdout), stdin))
 }
 
 /// `execpty:COMMAND`: run (split on whitespace, no shell); returns the child and the pty path it
 /// printed on stderr, e.g. QEMU's `char device redirected to /dev/pts/3 (label serial0)`.
 pub(crate) fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)> {
-    use std::os::unix::process::CommandExt;
     let port = format!("execpty:{cmd}");
     let mut words = cmd.split_whitespace();
     let program = words
         .next()
         .ok_or_else(|| open_error(&port, "no command".into()))?;
-    let mut child = Command::new(program)
-        .args(words)
-        .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| open_error(&port, e.to_string()))?;
+    let mut child = sys::own_process_group(
+        Command::new(program)
+            .args(words)
+            .stdin(Stdio::null())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::piped()),
+    )
+    .spawn()
+    .map_err(|e| open_error(&port, e.to_string()))?;
     let stderr = child.stderr.take().expect("stderr is piped");
     match first_line(stderr, timeout) {
         Ok((line, stderr)) => {
@@ -58,7 +59,7 @@ pub(crate) fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)>
             match line.split_whitespace().find(|w| w.starts_with("/dev/")) {
                 Some(path) => Ok((child, path.to_string())),
                 None => {
-                    stop_process_group(&mut child);
+                    sys::stop_process_group(&mut child);
                     Err(open_error(
                         &port,
                         format!("its first stderr line names no /dev/ path: {line:?}"),
@@ -67,7 +68,7 @@ pub(crate) fn spawn_pty(cmd: &str, timeout: Duration) -> Result<(Child, String)>
             }
         }
         Err(e) => {
-            stop_process_group(&mut child);
+            sys::stop_process_group(&mut child);
             Err(open_error(&port, e))
         }
     }
@@ -78,7 +79,7 @@ fn first_line(
     timeout: Duration,
 ) -> std::result::Result<(String, ChildStderr), String> {
     let deadline = Instant::now() + timeout;
-    let mut reader = FdReader(stderr);
+    let mut reader = SourceReader(stderr);
     let mut line = Vec::new();
     let mut buf = [0u8; 1];
     // One byte at a time: whatever follows the first line belongs to the copier thread.
@@ -104,24 +105,4 @@ fn open_error(port: &str, reason: String) -> TransportError {
         port: port.to_string(),
         reason,
     }
-}
-
-/// SIGTERM the child's process group and reap it in the background (never blocks the caller).
-pub(crate) fn stop_process_group(child: &mut Child) {
-    if let Ok(Some(_)) = child.try_wait() {
-        return;
-    }
-    let pgid = child.id() as libc::pid_t;
-    // SAFETY: plain kill(2) on the process group we created; no memory is involved.
-    unsafe {
-        libc::kill(-pgid, libc::SIGTERM);
-    }
-    let pid = child.id() as libc::pid_t;
-    std::thread::spawn(move || {
-        let mut status = 0;
-        // SAFETY: waitpid on our own child's pid.
-        unsafe {
-            libc::waitpid(pid, &mut status, 0);
-        }
-    });
 }

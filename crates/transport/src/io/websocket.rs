@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
-use super::fdio::{FdReader, ReadOutcome, TimedRead, Until, retry_until};
+use super::timed::{ReadOutcome, SourceReader, TimedRead, Until, retry_until};
 use crate::error::{Result, TransportError, show_bytes};
 
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -48,7 +48,7 @@ pub(crate) fn handshake(
         .map_err(|e| fail(e.to_string()))?;
 
     let writer_stream = stream.try_clone().map_err(|e| fail(e.to_string()))?;
-    let mut reader = FdReader(stream);
+    let mut reader = SourceReader(stream);
     let deadline = Instant::now() + timeout;
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
@@ -140,7 +140,7 @@ impl Write for WsWriter {
 
 /// Yields the payload bytes of data frames; answers pings; a close frame ends the stream.
 pub(crate) struct WsReader {
-    inner: FdReader<TcpStream>,
+    inner: SourceReader<TcpStream>,
     /// Received bytes not yet parsed into frames.
     raw: Vec<u8>,
     /// Payload bytes not yet handed out.

@@ -13,7 +13,7 @@ use crossbeam_channel::{
 };
 
 use crate::error::TransportError;
-use crate::io::fdio::AbortSignal;
+use crate::io::timed::AbortSignal;
 
 /// The most bytes of a call's output in flight between the protocol thread and the consumer
 /// (sent, not yet received). On top of them the transport holds at most one read of the link

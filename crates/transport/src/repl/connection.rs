@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
 use crate::error::{Result, TransportError};
-use crate::io::fdio::{AbortSignal, TimedRead};
 use crate::io::port::{ConnectOptions, SharedWriter, write_all};
+use crate::io::timed::{AbortSignal, TimedRead};
 use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 use crate::spec::PortSpec;

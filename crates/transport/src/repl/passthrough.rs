@@ -5,9 +5,9 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{Phase, Result};
-use crate::io::fdio::AbortSignal;
 use crate::io::link::{Link, lost};
 use crate::io::port::{ConnectOptions, Port, SharedWriter, write_all};
+use crate::io::timed::AbortSignal;
 use crate::io::wait::Wait;
 use crate::spec::PortSpec;
 

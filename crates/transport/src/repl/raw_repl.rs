@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use memchr::memmem::find;
 
 use crate::error::{Phase, Result, TransportError, show_bytes};
-use crate::io::fdio::{AbortSignal, TimedRead};
 use crate::io::link::{Link, READ_CHUNK};
 use crate::io::port::{ConnectOptions, Port, SharedWriter};
+use crate::io::timed::{AbortSignal, TimedRead};
 use crate::io::wait::{Budget, Wait};
 use crate::spec::PortSpec;
 

@@ -1,16 +1,16 @@
-//! Blocking reads with a timeout on any file descriptor (tty, pipe, socket), built on `poll(2)`.
+//! Blocking reads with a timeout on any byte source (tty, pipe, socket), waited on through the
+//! platform layer ([`crate::sys`]: `poll(2)` on Unix).
 //!
-//! The protocol thread blocks in `poll` until bytes arrive, the deadline passes, or another
-//! thread wakes it through an [`AbortSignal`]: no sleeps and no polling loops.
+//! The protocol thread blocks until bytes arrive, the deadline passes, or another thread wakes it
+//! through an [`AbortSignal`]: no sleeps and no polling loops.
 
-use std::io::{self, PipeReader, PipeWriter, Read, Write};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
-use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
+use crate::sys::{self, Pollable, Source, WakePipe};
 /// Outcome of one read attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadOutcome {
@@ -25,11 +25,11 @@ pub enum ReadOutcome {
 }
 
 /// When a read gives up: after `timeout` (`None`: never), or as soon as `wake` (if given)
-/// becomes readable.
+/// becomes readable. `wake` is the platform's source type (a descriptor on Unix).
 #[derive(Debug, Clone, Copy)]
 pub struct Until<'a> {
     pub timeout: Option<Duration>,
-    pub wake: Option<BorrowedFd<'a>>,
+    pub wake: Option<Source<'a>>,
 }
 
 impl<'a> Until<'a> {
@@ -78,97 +78,46 @@ pub(crate) fn retry_until<T>(
     }
 }
 
-/// Wait until `fd` is readable, `wake` is readable, or `timeout` passes.
+/// Wait until `source` is readable, `wake` is readable, or `timeout` passes.
 pub(crate) fn wait_readable(
-    fd: BorrowedFd<'_>,
+    source: Source<'_>,
     timeout: Option<Duration>,
-    wake: Option<BorrowedFd<'_>>,
+    wake: Option<Source<'_>>,
 ) -> io::Result<Ready> {
-    retry_until(timeout, |left| {
-        let ts = match left {
-            Some(t) => Some(
-                Timespec::try_from(t).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?,
-            ),
-            None => None,
-        };
-        let mut fds = [
-            PollFd::new(&fd, PollFlags::IN),
-            PollFd::new(&fd, PollFlags::empty()),
-        ];
-        let n = match wake {
-            Some(ref w) => {
-                fds[1] = PollFd::new(w, PollFlags::IN);
-                2
-            }
-            None => 1,
-        };
-        match poll(&mut fds[..n], ts.as_ref()) {
-            Ok(0) => Ok(Some(Ready::TimedOut)),
-            // Data first: bytes that already arrived are never dropped for a wake-up.
-            Ok(_) if !fds[0].revents().is_empty() => Ok(Some(Ready::Readable)),
-            Ok(_) => Ok(Some(Ready::Woken)),
-            // A signal: poll again for the time that is left.
-            Err(rustix::io::Errno::INTR) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    })
+    // A signal cuts a wait short: wait again for the time that is left.
+    retry_until(timeout, |left| sys::poll_once(source, left, wake))
 }
 
-/// Whether `fd` (any descriptor: a terminal's stdin, a pipe) has input within `timeout`.
-pub fn readable_within(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
-    Ok(wait_readable(fd, Some(timeout), None)? == Ready::Readable)
+/// Whether this process's standard input (a terminal, a pipe) has input within `timeout`.
+pub fn stdin_has_input(timeout: Duration) -> io::Result<bool> {
+    Ok(wait_readable(io::stdin().source(), Some(timeout), None)? == Ready::Readable)
 }
 
-/// Read once from a file descriptor, mapping end-of-file and device errors to `Closed`.
-fn read_fd(
-    fd: BorrowedFd<'_>,
-    buf: &mut [u8],
-    timeout: Option<Duration>,
-    wake: Option<BorrowedFd<'_>>,
-) -> io::Result<ReadOutcome> {
-    match wait_readable(fd, timeout, wake)? {
-        Ready::Readable => {}
-        Ready::TimedOut => return Ok(ReadOutcome::TimedOut),
-        Ready::Woken => return Ok(ReadOutcome::Woken),
-    }
-    loop {
-        match rustix::io::read(fd, &mut *buf) {
-            Ok(0) => return Ok(ReadOutcome::Closed),
-            Ok(n) => return Ok(ReadOutcome::Data(n)),
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(rustix::io::Errno::AGAIN) => return Ok(ReadOutcome::TimedOut),
-            // A pty whose other end went away reports EIO; a USB adapter that was unplugged
-            // reports ENXIO or ENODEV; a reset TCP connection ECONNRESET. All: the board is gone.
-            Err(
-                rustix::io::Errno::IO
-                | rustix::io::Errno::NXIO
-                | rustix::io::Errno::NODEV
-                | rustix::io::Errno::CONNRESET,
-            ) => {
-                return Ok(ReadOutcome::Closed);
-            }
-            Err(e) => return Err(e.into()),
-        }
+/// Wait as `until` says, then read once.
+fn read_within(source: Source<'_>, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
+    match wait_readable(source, until.timeout, until.wake)? {
+        Ready::Readable => sys::read_now(source, buf),
+        Ready::TimedOut => Ok(ReadOutcome::TimedOut),
+        Ready::Woken => Ok(ReadOutcome::Woken),
     }
 }
 
-/// Any owned file-descriptor-backed reader (pipe, tty, socket).
-pub(crate) struct FdReader<T: AsFd + Send>(pub T);
+/// Any owned reader the platform can wait on (pipe, tty, socket, serial port).
+pub(crate) struct SourceReader<T: Pollable + Send>(pub T);
 
-impl<T: AsFd + Send> TimedRead for FdReader<T> {
+impl<T: Pollable + Send> TimedRead for SourceReader<T> {
     fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {
-        read_fd(self.0.as_fd(), buf, until.timeout, until.wake)
+        read_within(self.0.source(), buf, until)
     }
 }
 
 /// Lets another thread make the protocol thread give up: the command it is running (after an
 /// interrupt went unanswered), or everything (the connection is being closed). A blocked read is
-/// woken through a pipe it polls besides its own descriptor; a wait on the consumer of a call's
+/// woken through a [`WakePipe`] it waits on besides its own source; a wait on the consumer of a call's
 /// output through [`AbortSignal::nudged`]. Commands carry ids so that a late request cannot hit
 /// the next one.
 pub(crate) struct AbortSignal {
-    read: PipeReader,
-    write: PipeWriter,
+    pipe: WakePipe,
     /// The command being run (0: none).
     current: AtomicU64,
     /// The command someone asked to abandon.
@@ -181,12 +130,8 @@ pub(crate) struct AbortSignal {
 
 impl AbortSignal {
     pub fn new() -> io::Result<AbortSignal> {
-        let (read, write) = std::io::pipe()?;
-        rustix::io::ioctl_fionbio(&read, true)?;
-        rustix::io::ioctl_fionbio(&write, true)?;
         Ok(AbortSignal {
-            read,
-            write,
+            pipe: WakePipe::new()?,
             current: AtomicU64::new(0),
             requested: AtomicU64::new(0),
             closing: AtomicBool::new(false),
@@ -201,9 +146,9 @@ impl AbortSignal {
             .map_err(|e| crate::io::link::lost("creating the wake-up pipe failed", e))
     }
 
-    /// The descriptor a reader polls besides its own.
-    pub fn fd(&self) -> BorrowedFd<'_> {
-        self.read.as_fd()
+    /// What a reader waits on besides its own source.
+    pub fn source(&self) -> Source<'_> {
+        self.pipe.source()
     }
 
     pub fn begin(&self, id: u64) {
@@ -244,16 +189,15 @@ impl AbortSignal {
     }
 
     fn wake(&self) {
-        // A full pipe (or a token already there) already holds a wake-up: nothing more to do.
-        let _ = (&self.write).write(&[1]);
+        self.pipe.wake();
+        // A token already there already holds a wake-up.
         let _ = self.nudge.0.try_send(());
     }
 
     /// After a wake-up: whether the running command must be abandoned. Stale requests (for a
     /// command that already finished) are dropped.
     pub fn take(&self) -> bool {
-        let mut sink = [0u8; 64];
-        while matches!((&self.read).read(&mut sink), Ok(n) if n > 0) {}
+        self.pipe.drain();
         let current = self.current.load(Ordering::SeqCst);
         current != 0 && self.requested.load(Ordering::SeqCst) == current
     }
@@ -262,12 +206,13 @@ impl AbortSignal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
     use std::time::Instant;
 
     #[test]
     fn pipe_read_times_out_then_reads_then_sees_eof() {
         let (r, w) = std::io::pipe().unwrap();
-        let mut reader = FdReader(r);
+        let mut reader = SourceReader(r);
         let mut buf = [0u8; 16];
         let t0 = Instant::now();
         let out = reader
@@ -292,7 +237,7 @@ mod tests {
     #[test]
     fn abort_signal_wakes_a_blocked_reader_for_the_current_command_only() {
         let (r, _w) = std::io::pipe().unwrap();
-        let mut reader = FdReader(r);
+        let mut reader = SourceReader(r);
         let abort = std::sync::Arc::new(AbortSignal::new().unwrap());
         abort.begin(7);
         let remote = abort.clone();
@@ -306,7 +251,7 @@ mod tests {
                 &mut buf,
                 Until {
                     timeout: None,
-                    wake: Some(abort.fd()),
+                    wake: Some(abort.source()),
                 },
             )
             .unwrap();

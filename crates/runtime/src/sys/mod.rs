@@ -1,0 +1,17 @@
+//! The platform layer of the runtime: what the CLI needs from the operating system beyond `std`
+//! and the transport. Nothing else in the crate names an OS API; a port to another system adds a
+//! module here with the same items (ARCHITECTURE.md, "Platforms"):
+//!
+//! - [`RawMode`]: the console passes every key through as typed (Ctrl-C included) until dropped.
+//! - [`die_of_sigint`]: end the process as Ctrl-C would, so the calling shell sees it.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;
+
+#[cfg(not(unix))]
+compile_error!(
+    "belay-run's runtime has no platform layer for this system yet: add one in src/sys/ \
+     (see ARCHITECTURE.md, \"Platforms\")"
+);

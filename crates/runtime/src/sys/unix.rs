@@ -1,0 +1,39 @@
+//! The runtime's platform layer on Unix: termios raw mode and SIGINT.
+
+use rustix::termios;
+
+/// The console in raw mode (keys go to the board as typed, Ctrl-C included) until dropped. When
+/// stdin is not a terminal, nothing changes: bytes pass through as they come.
+pub struct RawMode(Option<termios::Termios>);
+
+impl RawMode {
+    pub fn enable() -> RawMode {
+        let stdin = std::io::stdin();
+        let Ok(saved) = termios::tcgetattr(&stdin) else {
+            return RawMode(None);
+        };
+        let mut raw = saved.clone();
+        raw.make_raw();
+        let _ = termios::tcsetattr(&stdin, termios::OptionalActions::Now, &raw);
+        RawMode(Some(saved))
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.0 {
+            let _ = termios::tcsetattr(std::io::stdin(), termios::OptionalActions::Now, saved);
+        }
+    }
+}
+
+/// End the process by SIGINT, with the default action (what a shell expects after Ctrl-C).
+pub fn die_of_sigint() -> ! {
+    // SAFETY: resetting a signal's disposition and raising it; no memory is involved.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::raise(libc::SIGINT);
+    }
+    // Should SIGINT be blocked, exit with the status a shell gives it.
+    std::process::exit(130)
+}
