@@ -1,7 +1,9 @@
 """Start-up of belay-run builds, measured side by side in one run: `--version`, an empty script,
-`-c pass`, a 300 000-step Python loop (the interpreter's speed), and the size of each binary.
+`-c pass`, a 300 000-step Python loop (the interpreter's speed), the time to the first task result
+on the unix test board (`bench/first_result.py`: connect, define a task, call it; with `--board`),
+and the size of each binary.
 
-    python3 bench/startup.py BINARY [BINARY...] [--runs N]
+    python3 bench/startup.py BINARY [BINARY...] [--runs N] [--board]
 
 Each command runs N times (default 40) per binary, interleaved (so load on the machine hits every
 binary alike); the median wall time is printed in milliseconds, with the ratio to the first binary.
@@ -10,8 +12,12 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BOARD_PY = os.path.join(ROOT, "tests", "boards", ".venv", "bin", "python")
 
 
 def timed(cmd):
@@ -24,7 +30,28 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binaries", nargs="+")
     ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--board", action="store_true", help="also time the first task result on the unix board")
     args = ap.parse_args()
+    board = None
+    if args.board:
+        # The unix test board behind a pty, as the tests start it (tests/boards/install.sh first).
+        board = subprocess.Popen(
+            [BOARD_PY, os.path.join(ROOT, "tests", "boards", "board.py"), "unix"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        port = board.stdout.readline().decode().strip()
+        if not port.startswith("/dev/"):
+            sys.exit("the unix board did not start")
+    try:
+        run(args, port if board else None)
+    finally:
+        if board:
+            board.stdin.close()
+            board.wait()
+
+
+def run(args, port):
     with tempfile.TemporaryDirectory() as tmp:
         empty = os.path.join(tmp, "empty.py")
         open(empty, "w").close()
@@ -35,6 +62,8 @@ def main():
             ("-c pass", ["-c", "pass"]),
             ("300k-step loop", ["-c", loop]),
         ]
+        if port:
+            workloads.append(("first task result", [os.path.join(ROOT, "bench", "first_result.py"), port]))
         times = {(b, w): [] for b in args.binaries for w, _ in workloads}
         runnable = {b: True for b in args.binaries}
         for _ in range(args.runs):

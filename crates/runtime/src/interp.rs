@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use rustpython_compiler_core::frozen::FrozenLib;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
@@ -15,9 +16,13 @@ pub fn interpreter(settings: Settings) -> Interpreter {
     builder
         .add_native_modules(&stdlib)
         .add_native_module(belay)
-        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+        .add_frozen_modules(FROZEN_STDLIB)
         .build()
 }
+
+/// The standard library's bytecode, frozen by `build/frozen_stdlib.rs`.
+static FROZEN_STDLIB: &FrozenLib = FrozenLib::from_ref(STDLIB_BYTES);
+const STDLIB_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frozen_stdlib.bin"));
 
 /// What every program gets before it starts: SIGTERM and SIGHUP end it as Ctrl-C does, and an
 /// active virtual environment's site-packages are on sys.path (their `.pth` files honoured).

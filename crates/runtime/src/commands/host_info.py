@@ -27,4 +27,7 @@ if available("ssl"):
 print("features", ", ".join(features) or "none")
 native = sorted(sys.builtin_module_names)
 print(f"compiled-in modules ({len(native)}):", " ".join(native))
-print("standard library: frozen into the binary (no files needed)")
+print(
+    "standard library: frozen into the binary (no files needed);"
+    " left out: tkinter, turtle, turtledemo, idlelib (RustPython has no _tkinter)"
+)

@@ -12,7 +12,7 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn main() {
+pub fn emit() {
     let commit = output("git", &["rev-parse", "--short=12", "HEAD"]);
     let date = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(epoch) => output("date", &["-u", "-d", &format!("@{epoch}"), "+%Y-%m-%d"]),
