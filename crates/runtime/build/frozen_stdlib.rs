@@ -87,7 +87,12 @@ fn compile_module(path: &Path, name: &str) -> Option<Vec<u8>> {
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path:?}: {e}"));
     let code = match compile(&source, Mode::Exec, name, CompileOpts::default()) {
         Ok(code) => code,
-        Err(_) if name.rsplit('.').next().is_some_and(|s| s.starts_with("badsyntax_")) => {
+        Err(_)
+            if name
+                .rsplit('.')
+                .next()
+                .is_some_and(|s| s.starts_with("badsyntax_")) =>
+        {
             return None;
         }
         Err(_) if name.contains(".encoded_modules") => return None,
