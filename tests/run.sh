@@ -10,6 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash tests/boards/install.sh
 bash tests/host/install.sh
+bash tests/packages/install.sh
 # One build for everything: the release profile, static (.cargo/config.toml), shared by the tests,
 # the static-binary checks and the benchmarks. RustPython 0.6 needs ruff 0.16.5, which declares
 # Rust 1.96; it builds fine on 1.95.

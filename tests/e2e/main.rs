@@ -9,6 +9,7 @@ mod examples;
 mod faults;
 mod host_cli;
 mod host_python;
+mod packages;
 mod ports;
 mod properties;
 mod stuck;

@@ -70,9 +70,9 @@ impl Kind {
     }
 }
 
-/// Start a board wrapper and read the address it prints first (a pty path or `host:port`). Its
-/// stdin stays open: closing it stops the wrapper.
-fn spawn_announcing(mut cmd: Command, prefix: &str) -> (Child, ChildStdin, String) {
+/// Start a board wrapper (or another helper process) and read the address it prints first (a pty
+/// path, `host:port`, a port number). Its stdin stays open: closing it stops the wrapper.
+pub fn spawn_announcing(mut cmd: Command, prefix: &str) -> (Child, ChildStdin, String) {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

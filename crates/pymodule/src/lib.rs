@@ -20,6 +20,7 @@ mod implementation;
 mod marks;
 mod module;
 mod output;
+mod project;
 mod proxy;
 pub mod source;
 pub mod sync;
@@ -33,6 +34,14 @@ pub use board::args::{
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {
     module::belay::module_def(ctx)
+}
+
+/// The `belay.project` submodule's definition (Belay's project helpers), registered beside
+/// [`module_def`].
+pub fn project_module_def(
+    ctx: &rustpython_vm::Context,
+) -> &'static rustpython_vm::builtins::PyModuleDef {
+    project::project_module::module_def(ctx)
 }
 
 /// Run a sync on `device` (a `belay.Device`), reporting progress to `progress` (the CLI's

@@ -12,6 +12,17 @@ pub(crate) mod belay {
     #[pyattr(name = "__version__")]
     const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+    /// `belay` is a package, so that `import belay.project` finds its submodule (a native module
+    /// of its own, `crate::project`).
+    pub(crate) fn module_exec(
+        vm: &VirtualMachine,
+        module: &rustpython_vm::Py<rustpython_vm::builtins::PyModule>,
+    ) -> rustpython_vm::PyResult<()> {
+        __module_exec(vm, module);
+        module.set_attr("__path__", vm.ctx.new_list(Vec::new()), vm)?;
+        Ok(())
+    }
+
     #[pyattr(name = "Device", once)]
     fn device_type(_vm: &VirtualMachine) -> PyTypeRef {
         crate::device::Device::make_static_type()

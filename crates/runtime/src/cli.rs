@@ -162,6 +162,23 @@ pub enum Command {
     Select,
     /// Measure the round-trip latency of `device("0")` on a board.
     Latency(LatencyArgs),
+    /// Create a new MicroPython project (Belay's template), or add [tool.belay] to the
+    /// pyproject.toml of an existing one.
+    #[command(visible_alias = "init")]
+    New(NewArgs),
+    /// Add a dependency to pyproject.toml (downloaded first: nothing is written if that fails).
+    Add(AddArgs),
+    /// Download new versions of dependencies into the dependencies folder.
+    Update(UpdateArgs),
+    /// Remove downloaded dependencies that pyproject.toml no longer declares.
+    Clean,
+    /// Sync the dependencies and the project itself to a board, then soft-reset it.
+    Install(InstallArgs),
+    /// belay-run's download cache (package files, package.json files, git clones).
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -253,4 +270,88 @@ pub struct LatencyArgs {
         overrides_with = "with_timing"
     )]
     pub without_timing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Where to create the project (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The package name (when URI follows), or the source URI (the name is then inferred).
+    #[arg(value_name = "NAME-OR-URI")]
+    pub name_or_uri: String,
+    /// Source: an index package (`name`, `name@1.0`, `mip:name`), `github:user/repo[/path][@ref]`,
+    /// `gitlab:…`, an http(s) URL (a file or a package.json) or a local path.
+    #[arg(value_name = "URI")]
+    pub uri: Option<String>,
+    /// The dependency group.
+    #[arg(long, default_value = "main")]
+    pub group: String,
+    /// Always take the local source as it is now (installs copy it fresh). Local paths only.
+    #[arg(long)]
+    pub develop: bool,
+    /// Keep a single .py file's name instead of renaming it to __init__.py.
+    #[arg(long)]
+    pub no_rename_to_init: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Only these packages (default: all).
+    #[arg(value_name = "PACKAGES")]
+    pub packages: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The board's port (any form `belay.Device` accepts; default: --port or BELAY_DEVICE).
+    #[arg(value_name = "PORT")]
+    pub port: Option<String>,
+    /// Also install this optional dependency group (repeatable).
+    #[arg(long = "with", value_name = "GROUP")]
+    pub with: Vec<String>,
+    /// Sync this script to the board's /main.py after installing.
+    #[arg(long, value_name = "FILE")]
+    pub main: Option<PathBuf>,
+    /// Run this script on the board after installing (instead of the soft reset).
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    /// Show the board's output after the soft reset (a terminal; Ctrl-] exits).
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Compile .py files with this mpy-cross before sending them (main.py stays source, so that
+    /// it still runs at boot).
+    #[arg(long, value_name = "PATH")]
+    pub mpy_cross_binary: Option<PathBuf>,
+    /// Password for WebREPL/telnet boards.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Install under this board folder instead of / (ROOT/lib, ROOT/NAME, ROOT/main.py), e.g.
+    /// /sd.
+    #[arg(long, value_name = "BOARD_DIR", default_value = "/")]
+    pub root: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// The cache's entries, one per line.
+    List,
+    /// Where the cache is, how many entries it has and their size.
+    Info,
+    /// Delete the entries starting with PREFIX, or all of them.
+    Clear {
+        /// Entries whose name starts with this.
+        #[arg(value_name = "PREFIX", required_unless_present = "all")]
+        prefix: Option<String>,
+        /// Every entry.
+        #[arg(long, short = 'a', conflicts_with = "prefix")]
+        all: bool,
+        /// Don't ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }

@@ -49,6 +49,12 @@ fn main() -> ExitCode {
         Some(Command::Terminal(args)) => commands::terminal(args, &cli),
         Some(Command::List) => commands::list(),
         Some(Command::Select) => commands::select(),
+        Some(Command::New(args)) => commands::new(args),
+        Some(Command::Add(args)) => commands::add(args),
+        Some(Command::Update(args)) => commands::update(args),
+        Some(Command::Clean) => commands::clean(),
+        Some(Command::Install(args)) => commands::install(args, &cli),
+        Some(Command::Cache { action }) => commands::cache(action),
         Some(Command::Completions { shell }) => commands::completions(*shell),
         Some(Command::Run(args)) => {
             let program = Program::Script(args.script().to_path_buf());

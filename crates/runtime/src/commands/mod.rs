@@ -1,5 +1,7 @@
 //! belay-run's own commands besides running a script.
 
+mod install;
+mod packages;
 mod ports;
 mod sync;
 mod terminal;
@@ -9,6 +11,8 @@ use std::process::ExitCode;
 use crate::cli::{Cli, ExecArgs, InfoArgs, LatencyArgs};
 use crate::interp::run_builtin;
 
+pub use install::install;
+pub use packages::{add, cache, clean, new, update};
 pub use ports::{list, select};
 pub use sync::sync;
 pub use terminal::terminal;

@@ -47,7 +47,7 @@ pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
     })
 }
 
-fn connect(
+pub(super) fn connect(
     vm: &VirtualMachine,
     port: &str,
     password: Option<&str>,
@@ -63,7 +63,7 @@ fn connect(
 }
 
 /// The progress bar (drawn only when stderr is a terminal) and the counts for the summary.
-struct Bar {
+pub(super) struct Bar {
     bar: ProgressBar,
     state: RefCell<Counts>,
 }
@@ -76,7 +76,7 @@ struct Counts {
 }
 
 impl Bar {
-    fn new() -> Bar {
+    pub(super) fn new() -> Bar {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
@@ -91,7 +91,7 @@ impl Bar {
         }
     }
 
-    fn update(&self, progress: Progress<'_>) -> PyResult<()> {
+    pub(super) fn update(&self, progress: Progress<'_>) -> PyResult<()> {
         let mut s = self.state.borrow_mut();
         match progress {
             Progress::Stage(text) => self.bar.set_message(text.to_string()),
@@ -112,7 +112,7 @@ impl Bar {
         Ok(())
     }
 
-    fn done(&self, ok: bool, dst: &str) {
+    pub(super) fn done(&self, ok: bool, dst: &str) {
         self.bar.finish_and_clear();
         if ok {
             let s = self.state.borrow();

@@ -43,11 +43,12 @@ pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
     }
 }
 
-fn run(
+/// A byte-for-byte connection to the board at `port` (the terminal's, install's soft reset).
+pub(super) fn open_passthrough(
     port: &str,
     password: Option<&str>,
     connect_timeout: Option<f64>,
-) -> Result<(), TransportError> {
+) -> Result<Passthrough, TransportError> {
     let spec = PortSpec::parse(port)?;
     let mut opts = ConnectOptions::default();
     if let Some(seconds) = connect_timeout {
@@ -59,7 +60,15 @@ fn run(
             ..Credentials::default()
         };
     }
-    let mut board = Passthrough::open(&spec, &opts)?;
+    Passthrough::open(&spec, &opts)
+}
+
+fn run(
+    port: &str,
+    password: Option<&str>,
+    connect_timeout: Option<f64>,
+) -> Result<(), TransportError> {
+    let mut board = open_passthrough(port, password, connect_timeout)?;
     let sender = board.sender();
     eprint!("--- belay-run terminal on {port}; Ctrl-] exits ---\r\n");
     let _raw = RawMode::enable();

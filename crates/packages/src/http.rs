@@ -1,0 +1,400 @@
+//! Downloads over http(s) (ureq on rustls with ring), with retries, a cache folder per host,
+//! and the offline mode.
+//!
+//! Cache layout: `<cache>/http-<host>[_<port>]/<sha256 of the URL>` holds the last body
+//! received for that URL, `<same>.url` the URL itself. Online, every request goes to the network
+//! (an index's `latest.json` changes) except files addressed by their hash, which are served
+//! from the cache when the cached copy still matches; offline, everything comes from the cache.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::errors::{Error, Result};
+use crate::events::{Event, Report};
+use crate::fsutil::{sha256_hex, write_atomic};
+use crate::settings::Settings;
+
+/// The largest body accepted (a package file or a package.json).
+const BODY_LIMIT: u64 = 256 * 1024 * 1024;
+/// The longest wait between attempts.
+const MAX_DELAY: Duration = Duration::from_secs(10);
+
+/// What one attempt gave.
+enum Attempt {
+    Body(Vec<u8>),
+    NotFound,
+    /// Worth another attempt (5xx, 429, timeouts, connection errors).
+    Retry(String),
+    /// Final: a status that will not change (403, 410...).
+    Status(u16),
+    /// Final: an error that will not change (bad URL, TLS certificate...).
+    Fatal(String),
+}
+
+/// An http(s) client bound to the settings and a progress report.
+pub(crate) struct Http<'a> {
+    agent: ureq::Agent,
+    settings: &'a Settings,
+    report: &'a dyn Report,
+}
+
+impl<'a> Http<'a> {
+    pub(crate) fn new(settings: &'a Settings, report: &'a dyn Report) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(settings.timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!("belay-run/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Http {
+            agent: config.into(),
+            settings,
+            report,
+        }
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    pub(crate) fn report(&self, event: Event) {
+        self.report.report(&event);
+    }
+
+    /// The body of `url`: a 404 is an immediate [`Error::NotFound`].
+    pub(crate) fn get(&self, url: &str) -> Result<Vec<u8>> {
+        self.get_optional(url)?.ok_or_else(|| Error::NotFound {
+            url: url.to_string(),
+        })
+    }
+
+    /// The body of `url`, `None` on 404.
+    pub(crate) fn get_optional(&self, url: &str) -> Result<Option<Vec<u8>>> {
+        if self.settings.offline {
+            return self.serve_cached(url).map(Some);
+        }
+        let body = self.download(url)?;
+        if let Some(bytes) = &body {
+            self.store(url, bytes);
+        }
+        Ok(body)
+    }
+
+    /// The body of a content-addressed `url`: a cached copy that passes `check` is used
+    /// without a request.
+    pub(crate) fn get_addressed(
+        &self,
+        url: &str,
+        check: impl Fn(&[u8]) -> bool,
+    ) -> Result<Vec<u8>> {
+        if let Some(bytes) = self.cached(url)
+            && check(&bytes)
+        {
+            self.report(Event::FromCache {
+                url: url.to_string(),
+            });
+            return Ok(bytes);
+        }
+        self.get(url)
+    }
+
+    fn serve_cached(&self, url: &str) -> Result<Vec<u8>> {
+        match self.cached(url) {
+            Some(bytes) => {
+                self.report(Event::FromCache {
+                    url: url.to_string(),
+                });
+                Ok(bytes)
+            }
+            None => Err(Error::Offline {
+                url: url.to_string(),
+                cache: self.settings.cache_dir.clone(),
+            }),
+        }
+    }
+
+    fn cached(&self, url: &str) -> Option<Vec<u8>> {
+        std::fs::read(cache_path(&self.settings.cache_dir, url)).ok()
+    }
+
+    /// Caching is best effort: a read-only cache folder does not stop a download.
+    fn store(&self, url: &str, bytes: &[u8]) {
+        let path = cache_path(&self.settings.cache_dir, url);
+        let stored = write_atomic(&path, bytes)
+            .and_then(|()| write_atomic(&path.with_extension("url"), url.as_bytes()));
+        if let Err(error) = stored {
+            self.report(Event::Warning(format!("not cached: {error}")));
+        }
+    }
+
+    fn download(&self, url: &str) -> Result<Option<Vec<u8>>> {
+        let attempts = self.settings.attempts.max(1);
+        let mut delay = self.settings.retry_delay;
+        let mut attempt = 1;
+        loop {
+            self.report(Event::Downloading {
+                url: url.to_string(),
+            });
+            let reason = match self.once(url) {
+                Attempt::Body(bytes) => return Ok(Some(bytes)),
+                Attempt::NotFound => return Ok(None),
+                Attempt::Status(status) => {
+                    return Err(Error::HttpStatus {
+                        url: url.to_string(),
+                        status,
+                    });
+                }
+                Attempt::Fatal(message) => {
+                    return Err(Error::Network {
+                        url: url.to_string(),
+                        attempts: attempt,
+                        message,
+                    });
+                }
+                Attempt::Retry(reason) => reason,
+            };
+            if attempt >= attempts {
+                return Err(Error::Network {
+                    url: url.to_string(),
+                    attempts: attempt,
+                    message: reason,
+                });
+            }
+            self.report(Event::Retrying {
+                url: url.to_string(),
+                attempt,
+                reason,
+            });
+            std::thread::sleep(delay);
+            delay = (delay * 2).min(MAX_DELAY);
+            attempt += 1;
+        }
+    }
+
+    fn once(&self, url: &str) -> Attempt {
+        let mut response = match self.agent.get(url).call() {
+            Ok(response) => response,
+            Err(error) => return classify_error(error),
+        };
+        let status = response.status().as_u16();
+        match status {
+            200..=299 => match response
+                .body_mut()
+                .with_config()
+                .limit(BODY_LIMIT)
+                .read_to_vec()
+            {
+                Ok(bytes) => Attempt::Body(bytes),
+                Err(error) => classify_error(error),
+            },
+            404 => Attempt::NotFound,
+            429 | 500..=599 => Attempt::Retry(format!("HTTP {status}")),
+            _ => Attempt::Status(status),
+        }
+    }
+}
+
+fn classify_error(error: ureq::Error) -> Attempt {
+    use ureq::Error as E;
+    let message = error.to_string();
+    match error {
+        E::Timeout(_)
+        | E::Io(_)
+        | E::HostNotFound
+        | E::ConnectionFailed
+        | E::Protocol(_)
+        | E::BodyStalled
+        | E::ConnectProxyFailed(_) => Attempt::Retry(message),
+        _ => Attempt::Fatal(message),
+    }
+}
+
+/// The cache entry folder for a URL's host: `http-<host>` (`_<port>` when there is one).
+pub(crate) fn cache_entry_name(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let cleaned: String = host
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches('.');
+    format!("http-{}", if cleaned.is_empty() { "_" } else { cleaned })
+}
+
+fn cache_path(cache_dir: &std::path::Path, url: &str) -> PathBuf {
+    cache_dir
+        .join(cache_entry_name(url))
+        .join(sha256_hex(url.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::Event;
+    use crate::testutil::{Recorder, Server, fast_settings};
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(
+            cache_entry_name("https://micropython.org/pi/v2/x.json"),
+            "http-micropython.org"
+        );
+        assert_eq!(
+            cache_entry_name("http://127.0.0.1:8123/x"),
+            "http-127.0.0.1_8123"
+        );
+        assert_eq!(
+            cache_entry_name("http://u:p@Host.Example/x"),
+            "http-host.example"
+        );
+        assert_eq!(cache_entry_name("http://../x"), "http-_");
+    }
+
+    #[test]
+    fn get_caches_and_offline_serves_from_cache() {
+        let server = Server::start();
+        server.file("/a.txt", b"hello");
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let recorder = Recorder::default();
+        let http = Http::new(&settings, &recorder);
+        assert_eq!(http.get(&server.url("/a.txt")).unwrap(), b"hello");
+        assert_eq!(server.hits("/a.txt"), 1);
+        let mut offline = settings.clone();
+        offline.offline = true;
+        let http = Http::new(&offline, &recorder);
+        assert_eq!(http.get(&server.url("/a.txt")).unwrap(), b"hello");
+        assert_eq!(server.hits("/a.txt"), 1, "offline must not make a request");
+        let error = http.get(&server.url("/other.txt")).unwrap_err();
+        assert!(matches!(error, Error::Offline { .. }), "{error:?}");
+        assert!(error.to_string().contains("/other.txt"), "{error}");
+        assert!(recorder.events().contains(&Event::FromCache {
+            url: server.url("/a.txt")
+        }));
+    }
+
+    #[test]
+    fn not_found_is_immediate() {
+        let server = Server::start();
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let url = server.url("/missing.py");
+        let error = http.get(&url).unwrap_err();
+        assert_eq!(error.to_string(), format!("{url} was not found (HTTP 404)"));
+        assert_eq!(server.hits("/missing.py"), 1);
+        assert_eq!(http.get_optional(&url).unwrap(), None);
+    }
+
+    #[test]
+    fn retries_5xx_and_429_then_succeeds() {
+        let server = Server::start();
+        server.file("/flaky", b"ok");
+        server.fail_next("/flaky", &[503, 429]);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let recorder = Recorder::default();
+        let http = Http::new(&settings, &recorder);
+        assert_eq!(http.get(&server.url("/flaky")).unwrap(), b"ok");
+        assert_eq!(server.hits("/flaky"), 3);
+        let retries: Vec<_> = recorder
+            .events()
+            .into_iter()
+            .filter(|e| matches!(e, Event::Retrying { .. }))
+            .collect();
+        assert_eq!(retries.len(), 2);
+    }
+
+    #[test]
+    fn gives_up_after_three_attempts() {
+        let server = Server::start();
+        server.file("/down", b"never");
+        server.fail_next("/down", &[500, 502, 503, 504]);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let error = http.get(&server.url("/down")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "downloading {} failed after 3 attempt(s): HTTP 503",
+                server.url("/down")
+            )
+        );
+        assert_eq!(server.hits("/down"), 3);
+    }
+
+    #[test]
+    fn other_client_errors_are_final() {
+        let server = Server::start();
+        server.file("/secret", b"x");
+        server.fail_next("/secret", &[403]);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let error = http.get(&server.url("/secret")).unwrap_err();
+        assert!(
+            matches!(error, Error::HttpStatus { status: 403, .. }),
+            "{error:?}"
+        );
+        assert_eq!(server.hits("/secret"), 1);
+    }
+
+    #[test]
+    fn truncated_bodies_are_retried() {
+        let server = Server::start();
+        server.file("/cut", b"complete");
+        server.truncate_next("/cut", 1);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        assert_eq!(http.get(&server.url("/cut")).unwrap(), b"complete");
+        assert_eq!(server.hits("/cut"), 2);
+    }
+
+    #[test]
+    fn connection_refused_is_retried_then_reported() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let recorder = Recorder::default();
+        let http = Http::new(&settings, &recorder);
+        let url = format!("http://127.0.0.1:{port}/x");
+        let error = http.get(&url).unwrap_err();
+        assert!(
+            matches!(&error, Error::Network { attempts: 3, .. }),
+            "{error:?}"
+        );
+        let downloads = recorder
+            .events()
+            .into_iter()
+            .filter(|e| matches!(e, Event::Downloading { .. }))
+            .count();
+        assert_eq!(downloads, 3);
+    }
+
+    #[test]
+    fn addressed_files_come_from_the_cache_when_valid() {
+        let server = Server::start();
+        server.file("/file/ab/abcd", b"content");
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let url = server.url("/file/ab/abcd");
+        assert_eq!(http.get_addressed(&url, |_| true).unwrap(), b"content");
+        assert_eq!(http.get_addressed(&url, |_| true).unwrap(), b"content");
+        assert_eq!(server.hits("/file/ab/abcd"), 1);
+        // A cached copy failing the check is fetched again.
+        assert_eq!(http.get_addressed(&url, |_| false).unwrap(), b"content");
+        assert_eq!(server.hits("/file/ab/abcd"), 2);
+    }
+}
