@@ -18,11 +18,13 @@
 //!   index_packages_install_and_import_on_the_wasm_board
 //!   add_rewrites_pyproject_as_belay_does
 //!   new_creates_belay_template_with_an_identifier_name
+//!   install_on_the_unix_board_matches_belay_under_a_root
 //! The others need only belay-run, the test boards and a Python 3 (for the server and fixtures).
 //!
-//! The unix board's files are the host's: installs on it always use `--root <scratch folder>`,
-//! and only after the same install was seen to honour `--root` on the webassembly board (whose
-//! files are its own), so that a belay-run that ignored `--root` could not empty the host's /lib.
+//! The unix board's files are the host's: installs on it always go under a scratch folder
+//! (belay-run's `--root`; for Belay, belay_mirrored.py's BELAY_TEST_ROOT moving its destinations),
+//! and only after the same install was seen to stay under the root on the webassembly board
+//! (whose files are its own), so that a tool that ignored it could not empty the host's /lib.
 //!
 //! Every test has its own server, scratch folder (removed at the end) and belay-run cache
 //! (`BELAY_RUN_CACHE_DIR` inside the scratch folder).
@@ -170,13 +172,25 @@ impl Lab {
     }
 
     /// Belay 0.30.1's `belay ARGS...` in `project`.
-    fn belay(&self, project: &Path, args: &[&str]) -> Run {
+    fn belay_cmd(&self, project: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(belay_python());
         cmd.current_dir(project)
             .arg("-B")
             .arg(packages_dir().join("belay_mirrored.py"))
             .args(args);
         self.env(&mut cmd);
+        cmd
+    }
+
+    fn belay(&self, project: &Path, args: &[&str]) -> Run {
+        run_with_limit(self.belay_cmd(project, args), LIMIT)
+    }
+
+    /// Belay with every board destination under `root` (belay_mirrored.py's BELAY_TEST_ROOT).
+    fn belay_under(&self, project: &Path, root: &str, args: &[&str]) -> Run {
+        let mut cmd = self.belay_cmd(project, args);
+        cmd.env("BELAY_TEST_ROOT", root)
+            .env("BELAY_TEST_ROOT_REQUIRED", "1");
         run_with_limit(cmd, LIMIT)
     }
 }
@@ -1049,5 +1063,72 @@ except FileNotFoundError as e:
         run.stdout.contains(&format!("ran {hello}")),
         "{}",
         run.stdout
+    );
+}
+
+/// Belay's install and belay-run's on the unix board (whose files are the host's), each under a
+/// scratch root of its own: Belay's destinations moved by belay_mirrored.py's BELAY_TEST_ROOT,
+/// belay-run's by `--root`. The two trees are identical. Belay goes to the unix board only after
+/// the same move was seen to hold on the webassembly board (a Belay that ignored it would empty
+/// the host's /lib).
+#[test]
+fn install_on_the_unix_board_matches_belay_under_a_root() {
+    let lab = Lab::new("install-unix-belay");
+    let project = lab.fixture("project", "full", &[]);
+    lab.belay(&project, &["update"]).assert_ok();
+    let install = ["install", "PORT", "--main", "main.py", "--with", "dev"];
+    let on = |port: &str| -> Vec<String> {
+        install
+            .iter()
+            .map(|a| {
+                if *a == "PORT" {
+                    port.to_string()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect()
+    };
+
+    let wasm = Board::start(Kind::Wasm);
+    let args = on(&wasm.port);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    lab.belay_under(&project, "/pm-root", &args).assert_ok();
+    let on_wasm = board_paths(&wasm.port, &[]);
+    assert!(
+        on_wasm.contains("/pm-root/lib/single/__init__.py")
+            && on_wasm.contains("/pm-root/main.py")
+            && !on_wasm.contains("/main.py")
+            && !on_wasm.contains("/app/"),
+        "Belay's destinations were not moved under the root: {on_wasm:#?}"
+    );
+
+    let unix = Board::start(Kind::Unix);
+    let args = on(&unix.port);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let belay_root = lab.path("belay-root");
+    let our_root = lab.path("our-root");
+    lab.belay_under(&project, belay_root.to_str().unwrap(), &args)
+        .assert_ok();
+    let mut ours = args.clone();
+    ours.extend(["--root", our_root.to_str().unwrap()]);
+    lab.belay_run(&project, &ours).assert_ok();
+    let belay = files(&belay_root);
+    for path in [
+        "lib/single/__init__.py",
+        "lib/devtool/__init__.py",
+        "app/util/fmt.py",
+        "main.py",
+    ] {
+        assert!(
+            belay.contains_key(path),
+            "Belay's root lacks {path}: {:?}",
+            belay.keys()
+        );
+    }
+    assert_eq!(
+        files(&our_root),
+        belay,
+        "the unix board's trees differ after install"
     );
 }
