@@ -1132,3 +1132,40 @@ fn install_on_the_unix_board_matches_belay_under_a_root() {
         "the unix board's trees differ after install"
     );
 }
+
+/// `Device.sync_dependencies`, Belay's recipe for projects that ship their dependencies inside
+/// their host package (`dependencies_path = "hostpkg/dependencies"`): the group folder goes to
+/// the board's /lib and the index package imports there.
+#[test]
+fn sync_dependencies_sends_a_group_from_a_host_package() {
+    let lab = Lab::new("sync-deps");
+    let hello = served("s.HELLO");
+    let project = lab.fixture("project", "index", &["tinypkg"]);
+    let pyproject = project.join("pyproject.toml");
+    let text = read(&pyproject).replace(
+        "[tool.belay]\n",
+        "[tool.belay]\ndependencies_path = \"hostpkg/dependencies\"\n",
+    );
+    std::fs::write(&pyproject, text).unwrap();
+    std::fs::create_dir_all(project.join("hostpkg")).unwrap();
+    std::fs::write(project.join("hostpkg/__init__.py"), "").unwrap();
+    lab.belay_run(&project, &["update"]).assert_ok();
+    assert!(
+        project
+            .join("hostpkg/dependencies/main/tinydep.py")
+            .is_file()
+    );
+    std::fs::write(
+        project.join("send.py"),
+        "import sys\nimport belay\n\
+         device = belay.Device(sys.argv[1])\n\
+         device.sync_dependencies('hostpkg', 'dependencies/main')\n\
+         device('import tinypkg')\n\
+         print(device('tinypkg.hello()'))\n",
+    )
+    .unwrap();
+    let board = Board::start(Kind::Wasm);
+    let run = lab.belay_run(&project, &["send.py", &board.port]);
+    run.assert_ok();
+    assert_eq!(run.stdout, format!("{hello}\n"));
+}

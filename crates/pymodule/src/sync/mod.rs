@@ -268,7 +268,10 @@ pub fn sync_dependencies(
     let package = positional
         .next()
         .ok_or_else(|| vm.new_type_error("sync_dependencies() missing the package argument"))?;
-    let resources = vm.import("importlib.resources", 0)?;
+    // `import importlib.resources` gives the top package; the submodule is its attribute.
+    let resources = vm
+        .import("importlib.resources", 0)?
+        .get_attr("resources", vm)?;
     let root = vm.call_method(&resources, "files", (package,))?;
     let merged = tempfile::tempdir().map_err(|e| vm.new_os_error(e.to_string()))?;
     for sub in positional {
