@@ -344,7 +344,13 @@ def main():
         host_in = host_out = master
         control = sys.stdin.fileno()
 
-    signal.signal(signal.SIGTERM, lambda *_: (board.stop(), os._exit(0)))
+    def terminated(*_):
+        board.stop()
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, terminated)
 
     # The link between host and board: two wires, paced at --baud or instant, and the byte
     # counters of --stats (created above). Bytes are counted as they reach the other side, before

@@ -35,7 +35,7 @@ use std::process::{Child, ChildStdin, Command};
 use std::time::Duration;
 
 use crate::support::{
-    Board, Kind, Run, belay_run, python, root, run_with_limit, spawn_announcing, watchdog,
+    Board, Kind, OnPty, Run, belay_run, python, root, run_with_limit, spawn_announcing, watchdog,
 };
 
 /// The limit for one command: an update, an install, a board read.
@@ -1168,4 +1168,27 @@ fn sync_dependencies_sends_a_group_from_a_host_package() {
     let run = lab.belay_run(&project, &["send.py", &board.port]);
     run.assert_ok();
     assert_eq!(run.stdout, format!("{hello}\n"));
+}
+
+/// `install --follow`: after the soft reset the board's REPL is on the terminal (here a pty, as
+/// a person uses it): a key typed reaches the board and Ctrl-] leaves.
+#[test]
+fn install_follow_opens_the_terminal() {
+    let lab = Lab::new("follow");
+    let project = lab.fixture("project", "index", &["tinypkg"]);
+    lab.belay_run(&project, &["update"]).assert_ok();
+    let board = Board::start(Kind::Wasm);
+    let mut cmd = lab.belay_run_cmd(&project, &["install", &board.port, "--follow"]);
+    cmd.current_dir(&project);
+    let mut term = OnPty::spawn(cmd);
+    let guard = watchdog(term.child.id(), LIMIT);
+    term.wait_for("Ctrl-] exits");
+    term.wait_for(">>> ");
+    term.send(b"print(6 * 7)\r");
+    term.wait_for("42");
+    term.send(b"\x1d");
+    term.wait_for("terminal closed");
+    let status = term.child.wait().unwrap();
+    drop(guard);
+    assert!(status.success(), "{status:?}");
 }
