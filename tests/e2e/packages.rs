@@ -1192,3 +1192,41 @@ fn install_follow_opens_the_terminal() {
     drop(guard);
     assert!(status.success(), "{status:?}");
 }
+
+/// Downloads over https trust the system's certificates (`SSL_CERT_FILE` names them here, as it
+/// would a company CA for a mirror); a server whose certificate chains to none of them is
+/// refused, and nothing is written.
+#[test]
+fn https_downloads_trust_the_system_certificates() {
+    let lab = Lab::new("https");
+    let tls = lab.path("tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    let mut server = Command::new(python());
+    server
+        .arg("-B")
+        .arg(root().join("tests/host/https_server.py"))
+        .arg(&tls);
+    let (mut child, control, port) = spawn_announcing(server, "");
+    let project = lab.fixture("project", "index", &["tinydep"]);
+    let url = format!("https://127.0.0.1:{port}/greeting.txt");
+    let add = ["add", "greeting", url.as_str(), "--no-rename-to-init"];
+    let pyproject = read(&project.join("pyproject.toml"));
+
+    let mut cmd = lab.belay_run_cmd(&project, &add);
+    cmd.env("SSL_CERT_FILE", root().join("tests/packages/fixtures.py"));
+    let refused = run_with_limit(cmd, LIMIT);
+    failed(&refused, "a server no certificate vouches for");
+    says(&refused, &url, "a server no certificate vouches for");
+    assert_eq!(read(&project.join("pyproject.toml")), pyproject);
+
+    let mut cmd = lab.belay_run_cmd(&project, &add);
+    cmd.env("SSL_CERT_FILE", tls.join("cert.pem"));
+    run_with_limit(cmd, LIMIT).assert_ok();
+    assert_eq!(
+        read(&project.join(".belay/dependencies/main/greeting/greeting.txt")),
+        "hello over TLS"
+    );
+    drop(control);
+    let _guard = watchdog(child.id(), Duration::from_secs(5));
+    let _ = child.wait();
+}

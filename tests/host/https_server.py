@@ -1,8 +1,8 @@
-"""A local HTTPS server for the `ssl` test: a certificate for localhost made with openssl, then
-`GET /` answered with a fixed text.
+"""A local HTTPS server for the `ssl` and https download tests: a test CA and a certificate for
+localhost signed by it, made with openssl, then every `GET` answered with a fixed text.
 
-    https_server.py DIR   (writes DIR/cert.pem and DIR/key.pem, prints the port, serves until
-                           stdin closes)
+    https_server.py DIR   (writes DIR/cert.pem, the CA certificate clients trust, and the server's
+                           files; prints the port, serves until stdin closes)
 """
 import http.server
 import os
@@ -12,13 +12,25 @@ import sys
 import threading
 
 folder = sys.argv[1]
-cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
-subprocess.run(
-    ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-     "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-     "-keyout", key, "-out", cert],
-    check=True, capture_output=True,
-)
+# A small CA (cert.pem: what clients trust) and the server's own certificate signed by it, as a
+# real server has: certificate checkers such as webpki refuse a CA certificate used by a server.
+cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "ca-key.pem")
+leaf, leaf_key = os.path.join(folder, "server.pem"), os.path.join(folder, "server-key.pem")
+request = os.path.join(folder, "server.csr")
+extensions = os.path.join(folder, "server.ext")
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=belay-run test CA",
+        "-keyout", key, "-out", cert)
+openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", leaf_key, "-out", request)
+with open(extensions, "w") as f:
+    f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+openssl("x509", "-req", "-in", request, "-CA", cert, "-CAkey", key, "-CAcreateserial", "-days", "1",
+        "-extfile", extensions, "-out", leaf)
 
 
 class Hello(http.server.BaseHTTPRequestHandler):
@@ -35,7 +47,7 @@ class Hello(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hello)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
+context.load_cert_chain(leaf, leaf_key)
 server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()

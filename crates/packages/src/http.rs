@@ -31,6 +31,27 @@ enum Attempt {
     Fatal(String),
 }
 
+/// The certificates a server must chain to: the system's (`SSL_CERT_FILE`/`SSL_CERT_DIR` when
+/// set, else the system store), so that a mirror with a company CA works; Mozilla's bundled set
+/// where the system has none (a container holding only the binary). The same order as the
+/// `ssl` module's (`crates/runtime/src/tls.rs`). Loaded once per process.
+fn root_certs() -> ureq::tls::RootCerts {
+    static ROOTS: std::sync::OnceLock<ureq::tls::RootCerts> = std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let system = rustls_native_certs::load_native_certs().certs;
+            if system.is_empty() {
+                ureq::tls::RootCerts::WebPki
+            } else {
+                system
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                    .into()
+            }
+        })
+        .clone()
+}
+
 /// An http(s) client bound to the settings and a progress report.
 pub(crate) struct Http<'a> {
     agent: ureq::Agent,
@@ -40,7 +61,11 @@ pub(crate) struct Http<'a> {
 
 impl<'a> Http<'a> {
     pub(crate) fn new(settings: &'a Settings, report: &'a dyn Report) -> Self {
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(root_certs())
+            .build();
         let config = ureq::Agent::config_builder()
+            .tls_config(tls)
             .timeout_global(Some(settings.timeout))
             .http_status_as_error(false)
             .user_agent(concat!("belay-run/", env!("CARGO_PKG_VERSION")))
@@ -197,6 +222,9 @@ fn classify_error(error: ureq::Error) -> Attempt {
     use ureq::Error as E;
     let message = error.to_string();
     match error {
+        // rustls reports a certificate it cannot trust (and other TLS failures) as invalid data:
+        // trying again cannot change the answer.
+        E::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => Attempt::Fatal(message),
         E::Timeout(_)
         | E::Io(_)
         | E::HostNotFound
