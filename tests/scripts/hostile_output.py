@@ -49,8 +49,11 @@ def chatter(lines):
     return 'done'
 """
 )
-# The allocator takes memory in 2 MiB steps: the limits leave room for a few (an unbounded buffer
-# would hold most of the 10 MB at the stall).
+# The allocator takes memory in 2 MiB steps: the limits leave room for a few. Streaming, the
+# growth measured 0-6 MiB, with spikes to 12 MiB (allocator and collector timing, seen once in
+# several CI runs): the limit is 16 MiB, below what keeping the output would cost (110 000 lines
+# as str objects, over 16 MiB). The sharp check is the stall: an unbounded buffer would hold most
+# of the 10 MB there, a bounded one holds 0 KiB.
 for stall in (0.0, 2.0):
     sink = Sink(stall)
     device("chatter(10000)", stream_out=sink)  # warm-up (1 MB): the allocations that stay
@@ -61,7 +64,7 @@ for stall in (0.0, 2.0):
     assert sink.count == 110000 * 100, sink.count
     grown = max(sink.peak, rss_kib()) - before
     print(f"host memory grew {grown} KiB at most while streaming 10 MB")
-    assert grown < 8 * 1024, f"host memory grew {grown} KiB while streaming 10 MB"
+    assert grown < 16 * 1024, f"host memory grew {grown} KiB while streaming 10 MB"
     if stall:
         held = sink.at_stall - before
         print(f"host memory grew {held} KiB while the consumer stalled for {stall:.0f} s")

@@ -15,6 +15,10 @@
 //!   `install` sends to the board's `/lib` ([`tree`], [`manifest`], [`commands`]);
 //! - the cache commands ([`cache`]).
 //!
+//! Belay 0.30's behaviour is the reference (`docs/belay-package-manager.md`); its defects are
+//! cited as D1-D15, numbered as in that document's §7. The design is in
+//! `docs/package-manager.md`.
+//!
 //! What it knows nothing of: boards, ports and the raw REPL (`belay-transport`), Python objects
 //! and the interpreter (`belay-pymodule`), the command line and how things are printed
 //! (`belay-run`). Progress goes out as [`Event`]s through a [`Report`]; errors are
