@@ -12,12 +12,10 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BOARD_PY = os.path.join(ROOT, "tests", "boards", ".venv", "bin", "python")
+from bench import ROOT, start_board
 
 
 def timed(cmd):
@@ -35,14 +33,8 @@ def main():
     board = None
     if args.board:
         # The unix test board behind a pty, as the tests start it (tests/boards/install.sh first).
-        board = subprocess.Popen(
-            [BOARD_PY, os.path.join(ROOT, "tests", "boards", "board.py"), "unix"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        port = board.stdout.readline().decode().strip()
-        if not port.startswith("/dev/"):
-            sys.exit("the unix board did not start")
+        stats = tempfile.NamedTemporaryFile(prefix="belay-startup-stats-")
+        board, port = start_board("unix", None, stats.name)
     try:
         run(args, port if board else None)
     finally:

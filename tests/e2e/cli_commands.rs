@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Board, Kind, OnPty, belay_run, run_with_limit};
+use crate::support::{Board, Kind, OnPty, belay_run, check_terminal_session, run_with_limit};
 
 #[test]
 fn latency_prints_belay_statistics() {
@@ -204,15 +204,5 @@ fn terminal_passes_keys_through_until_ctrl_bracket() {
     let board = Board::start(Kind::Unix);
     let mut cmd = belay_run();
     cmd.args(["terminal", &board.port]);
-    let mut term = OnPty::spawn(cmd);
-    let guard = crate::support::watchdog(term.child.id(), Duration::from_secs(30));
-    term.wait_for("Ctrl-] exits");
-    term.wait_for(">>> ");
-    term.send(b"print(6 * 7)\r");
-    term.wait_for("42");
-    term.send(b"\x1d");
-    term.wait_for("terminal closed");
-    let status = term.child.wait().unwrap();
-    drop(guard);
-    assert!(status.success(), "{status:?}");
+    check_terminal_session(cmd, Duration::from_secs(30));
 }

@@ -35,7 +35,8 @@ use std::process::{Child, ChildStdin, Command};
 use std::time::Duration;
 
 use crate::support::{
-    Board, Kind, OnPty, Run, belay_run, python, root, run_with_limit, spawn_announcing, watchdog,
+    Board, Kind, Run, belay_run, check_terminal_session, python, root, run_with_limit,
+    spawn_announcing, watchdog,
 };
 
 /// The limit for one command: an update, an install, a board read.
@@ -1180,17 +1181,7 @@ fn install_follow_opens_the_terminal() {
     let board = Board::start(Kind::Wasm);
     let mut cmd = lab.belay_run_cmd(&project, &["install", &board.port, "--follow"]);
     cmd.current_dir(&project);
-    let mut term = OnPty::spawn(cmd);
-    let guard = watchdog(term.child.id(), LIMIT);
-    term.wait_for("Ctrl-] exits");
-    term.wait_for(">>> ");
-    term.send(b"print(6 * 7)\r");
-    term.wait_for("42");
-    term.send(b"\x1d");
-    term.wait_for("terminal closed");
-    let status = term.child.wait().unwrap();
-    drop(guard);
-    assert!(status.success(), "{status:?}");
+    check_terminal_session(cmd, LIMIT);
 }
 
 /// Downloads over https trust the system's certificates (`SSL_CERT_FILE` names them here, as it

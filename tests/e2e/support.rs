@@ -360,6 +360,23 @@ pub fn interrupt_after(cmd: Command, ready: &str) -> Interrupted {
 
 /// A process with its stdin, stdout and stderr on a new pty, as when a person runs it in a
 /// terminal; the master side drives it.
+/// Drive a `belay-run` command that ends in the board's terminal (`terminal`, `install
+/// --follow`) on a pty, as a person does: wait for the banner and the board's prompt, type a line,
+/// see its answer, leave with Ctrl-]; the command must then exit successfully.
+pub fn check_terminal_session(cmd: Command, limit: Duration) {
+    let mut term = OnPty::spawn(cmd);
+    let guard = watchdog(term.child.id(), limit);
+    term.wait_for("Ctrl-] exits");
+    term.wait_for(">>> ");
+    term.send(b"print(6 * 7)\r");
+    term.wait_for("42");
+    term.send(b"\x1d");
+    term.wait_for("terminal closed");
+    let status = term.child.wait().unwrap();
+    drop(guard);
+    assert!(status.success(), "{status:?}");
+}
+
 pub struct OnPty {
     pub child: Child,
     pub master: std::fs::File,

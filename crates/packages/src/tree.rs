@@ -436,8 +436,10 @@ pub fn stage_install(
             "create a temporary folder in",
             &std::env::temp_dir(),
         ))?;
+    let http = Http::new(settings, report);
+    let fetcher = Fetcher::for_project(project, settings, &http);
     for group in &selected {
-        copy_group(project, settings, group, dir.path(), report)?;
+        copy_group(&fetcher, group, dir.path())?;
     }
     Ok(Staging {
         dir,
@@ -455,21 +457,16 @@ pub fn copy_group_to(
     report: &dyn Report,
 ) -> Result<()> {
     std::fs::create_dir_all(dst).map_err(io_err("create", dst))?;
-    copy_group(project, settings, &project.group_or_new(group), dst, report)
+    let http = Http::new(settings, report);
+    let fetcher = Fetcher::for_project(project, settings, &http);
+    copy_group(&fetcher, &project.group_or_new(group), dst)
 }
 
-fn copy_group(
-    project: &Project,
-    settings: &Settings,
-    group: &Group,
-    dst: &Path,
-    report: &dyn Report,
-) -> Result<()> {
+/// One group's folder into `dst`, its `develop` sources fetched again over it.
+fn copy_group(fetcher: &Fetcher<'_>, group: &Group, dst: &Path) -> Result<()> {
     if group.folder.is_dir() {
         copy_tree(&group.folder, dst, &[])?;
     }
-    let http = Http::new(settings, report);
-    let fetcher = Fetcher::for_project(project, settings, &http);
     for dependency in &group.dependencies {
         for source in dependency.sources.iter().filter(|s| s.develop) {
             let mut downloaded = Downloaded::default();

@@ -9,13 +9,12 @@ use std::time::{Duration, Instant};
 
 use belay_packages::{GroupSelection, Project, Settings};
 use belay_pymodule::sync::{Keep, SyncRequest};
-use belay_pymodule::sync_device;
 use belay_transport::sync_plan::DEFAULT_IGNORE;
 use belay_transport::{Passthrough, TransportError};
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use super::packages::{failed, print_event, project};
-use super::sync::{Bar, connect};
+use super::sync::{connect, sync_with_bar};
 use super::terminal::open_passthrough;
 use super::{port_or_default, terminal};
 use crate::cli::{Cli, InstallArgs, PortArgs};
@@ -177,7 +176,7 @@ fn copy_as_main(path: &Path) -> Result<tempfile::TempDir, String> {
     Ok(dir)
 }
 
-/// One `device.sync` with the progress bar.
+/// One `device.sync` of install's, with the progress bar.
 fn send(
     device: &PyObjectRef,
     folder: &Path,
@@ -195,10 +194,7 @@ fn send(
         minify: true,
         mpy_cross,
     };
-    let bar = Bar::new();
-    let result = sync_device(device, &request, &|p| bar.update(p), vm);
-    bar.done(result.is_ok(), dst);
-    result
+    sync_with_bar(device, &request, vm)
 }
 
 /// Belay's soft reset after an install: leave the raw REPL, wait for the prompt, Ctrl-D, so the

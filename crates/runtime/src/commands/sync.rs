@@ -9,7 +9,7 @@ use belay_pymodule::sync_device;
 use belay_transport::sync_plan::DEFAULT_IGNORE;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rustpython_vm::function::{FuncArgs, KwArgs};
-use rustpython_vm::{PyResult, VirtualMachine};
+use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use super::split_port;
 use crate::cli::{Cli, SyncArgs};
@@ -39,12 +39,22 @@ pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
     let argv = vec!["belay-run sync".to_string()];
     run_main(crate::pyenv::command_settings(argv), |vm| {
         let device = connect(vm, &port, args.password.as_deref())?;
-        let bar = Bar::new();
-        let result = sync_device(&device, &request, &|p| bar.update(p), vm);
-        bar.done(result.is_ok(), &request.dst);
+        let result = sync_with_bar(&device, &request, vm);
         vm.call_method(&device, "close", ())?;
         result
     })
+}
+
+/// One `device.sync` with the progress bar and the summary line (`sync`, and each of `install`'s).
+pub(super) fn sync_with_bar(
+    device: &PyObjectRef,
+    request: &SyncRequest,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let bar = Bar::new();
+    let result = sync_device(device, request, &|p| bar.update(p), vm);
+    bar.done(result.is_ok(), &request.dst);
+    result
 }
 
 pub(super) fn connect(
@@ -63,7 +73,7 @@ pub(super) fn connect(
 }
 
 /// The progress bar (drawn only when stderr is a terminal) and the counts for the summary.
-pub(super) struct Bar {
+struct Bar {
     bar: ProgressBar,
     state: RefCell<Counts>,
 }
@@ -76,7 +86,7 @@ struct Counts {
 }
 
 impl Bar {
-    pub(super) fn new() -> Bar {
+    fn new() -> Bar {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
@@ -91,7 +101,7 @@ impl Bar {
         }
     }
 
-    pub(super) fn update(&self, progress: Progress<'_>) -> PyResult<()> {
+    fn update(&self, progress: Progress<'_>) -> PyResult<()> {
         let mut s = self.state.borrow_mut();
         match progress {
             Progress::Stage(text) => self.bar.set_message(text.to_string()),
@@ -112,7 +122,7 @@ impl Bar {
         Ok(())
     }
 
-    pub(super) fn done(&self, ok: bool, dst: &str) {
+    fn done(&self, ok: bool, dst: &str) {
         self.bar.finish_and_clear();
         if ok {
             let s = self.state.borrow();
