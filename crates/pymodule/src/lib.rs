@@ -5,17 +5,19 @@
 //! - `errors`, `output`, `source` (host source work): leaves.
 //! - `board`: the Rust board handle (session, start-up, reconnect with replay).
 //! - `proxy::object`, `values` (Python values ↔ board source and literals), `calls` (evaluations
-//!   that return Python values).
+//!   that return Python values), `host_call` (serving a host function board code called).
 //! - the Python classes: `functions` (tasks, setups, threads), `generator`, `proxy`, `executer`,
-//!   `marks`, `sync`, `implementation`, `usb`, then `device`, and `module` registering them all.
+//!   `marks`, `events`, `sync`, `implementation`, `usb`, then `device`, and `module` registering them all.
 
 mod board;
 mod calls;
 mod device;
 mod errors;
+mod events;
 mod executer;
 mod functions;
 mod generator;
+mod host_call;
 mod implementation;
 mod marks;
 mod module;

@@ -55,6 +55,11 @@ pub(crate) mod belay {
         crate::marks::MethodMetadata::make_static_type()
     }
 
+    #[pyattr(name = "_EventLink", once)]
+    fn event_link_type(_vm: &VirtualMachine) -> PyTypeRef {
+        crate::events::EventLink::make_static_type()
+    }
+
     #[pyattr(name = "Executer", once)]
     fn executer_type(_vm: &VirtualMachine) -> PyTypeRef {
         crate::executer::Executer::make_static_type()

@@ -6,6 +6,7 @@
 //! (`crate::calls`), so this module sits below all the Python classes.
 
 pub mod args;
+pub mod hub;
 pub mod session;
 pub mod startup;
 
@@ -13,10 +14,11 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use belay_transport::wire::Firmware;
 use rustpython_vm::builtins::PyBaseExceptionRef;
-use rustpython_vm::{PyResult, VirtualMachine};
+use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::errors::{self, ConnectionLost, MaxHistoryLengthError};
 use args::DeviceArgs;
+use hub::Hub;
 use session::{Context, Output, Session};
 
 /// Most commands remembered for replay after a reconnect.
@@ -32,6 +34,8 @@ pub struct Board {
     emitters: Mutex<Option<Vec<&'static str>>>,
     /// Commands to replay after a reconnect (only with `attempts`).
     history: Mutex<Vec<String>>,
+    /// Events and host functions, shared by its sessions.
+    hub: Arc<Hub>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -40,8 +44,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Board {
     /// Connect, define the helpers and learn the firmware (what every connection does first).
-    pub fn connect(args: DeviceArgs, vm: &VirtualMachine) -> PyResult<Arc<Board>> {
-        let session = Self::open_session(&args, None, vm)?;
+    pub fn connect(args: DeviceArgs, hub: Hub, vm: &VirtualMachine) -> PyResult<Arc<Board>> {
+        let hub = Arc::new(hub);
+        let session = Self::open_session(&args, None, &hub, vm)?;
         let firmware = match startup::prepare(&session, &args, vm) {
             Ok(f) => f,
             Err(e) => {
@@ -56,17 +61,67 @@ impl Board {
             firmware: RwLock::new(Arc::new(firmware)),
             emitters: Mutex::new(None),
             history: Mutex::new(Vec::new()),
+            hub,
         }))
     }
 
     fn open_session(
         args: &DeviceArgs,
         attempts: Option<i32>,
+        hub: &Arc<Hub>,
         vm: &VirtualMachine,
     ) -> PyResult<Arc<Session>> {
         let conn = args.connect(attempts, vm)?;
         let marker = belay_transport::wire::snippets::session_marker();
-        Ok(Arc::new(Session::new(conn, marker, args.timeout)))
+        Ok(Arc::new(Session::new(
+            conn,
+            marker,
+            args.timeout,
+            hub.clone(),
+        )))
+    }
+
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// Events on: the board gets `belay_emit` (and the host function helper), the host reads it
+    /// between calls, and a reconnect turns them on again.
+    pub fn enable_events(&self, vm: &VirtualMachine) -> PyResult<()> {
+        self.hub.want();
+        self.call(vm, None, |s| s.ensure_events(vm))
+    }
+
+    /// Make `function` callable from board code as `name` (the board's side is recorded for
+    /// replay after a reconnect).
+    pub fn define_host(
+        &self,
+        name: &str,
+        function: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        self.hub.add_function(name, function);
+        self.enable_events(vm)?;
+        let stub = belay_transport::wire::snippets::host_function(name);
+        let no_map = Context { module: None };
+        self.call(vm, Some(&stub), |s| {
+            s.run(vm, stub.clone(), Output::Stdout, &no_map).map(drop)
+        })
+    }
+
+    /// The next thing the board sent unasked (None: nothing within `timeout`; Err: the device is
+    /// closed).
+    pub fn next_event(
+        &self,
+        timeout: std::time::Duration,
+        vm: &VirtualMachine,
+    ) -> Result<Option<(belay_transport::BoardEvent, Arc<Session>)>, ()> {
+        let session = self.live().ok_or(())?;
+        match vm.allow_threads(|| session.next_event(timeout)) {
+            Ok(event) => Ok(Some((event, session))),
+            Err(_) if self.live().is_none() => Err(()),
+            Err(_) => Ok(None),
+        }
     }
 
     pub fn args(&self) -> &DeviceArgs {
@@ -175,12 +230,16 @@ impl Board {
                 format!("reconnecting failed: {}", errors::text(&e, vm)),
             )
         };
-        let session = Self::open_session(&self.args, Some(attempts), vm).map_err(lost)?;
+        let session =
+            Self::open_session(&self.args, Some(attempts), &self.hub, vm).map_err(lost)?;
         if let Some(old) = &old {
             session.inherit_code_map(old);
         }
         let firmware = startup::prepare(&session, &self.args, vm)?;
         startup::run_startup(&session, &self.args, &firmware.name, vm)?;
+        if self.hub.wanted() {
+            session.ensure_events(vm)?;
+        }
         let no_map = Context { module: None };
         for code in &history {
             session.run(vm, code.clone(), Output::Stdout, &no_map)?;

@@ -4,8 +4,8 @@
 //! the call timeout interrupt the board call before the exception propagates.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use belay_transport::timesync::TimeSync;
@@ -13,11 +13,12 @@ use belay_transport::wire::reply::holds_finite_float;
 use belay_transport::wire::snippets::{self, Helper};
 use belay_transport::wire::traceback::{CodeMap, Origin, remap};
 use belay_transport::wire::{Encoder, split_time};
-use belay_transport::{Connection, ExecEvent, ExecHandle, TransportError};
+use belay_transport::{BoardEvent, Connection, ExecEvent, ExecHandle, TransportError};
 use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObject, PyObjectRef, PyResult, VirtualMachine};
 
+use super::hub::Hub;
 use crate::errors::{
     self, ConnectionLost, NotBelayResponseError, PyboardError, PyboardException, transport_error,
 };
@@ -61,6 +62,8 @@ pub struct Session {
     closing: AtomicBool,
     /// The board stopped answering (an interrupt or a handshake went unanswered).
     unresponsive: AtomicBool,
+    /// Host functions and events, shared with the board's other sessions.
+    hub: Arc<Hub>,
 }
 
 impl std::fmt::Debug for Session {
@@ -87,7 +90,12 @@ pub struct Context<'a> {
 }
 
 impl Session {
-    pub fn new(conn: Connection, marker: String, call_timeout: Option<Duration>) -> Session {
+    pub fn new(
+        conn: Connection,
+        marker: String,
+        call_timeout: Option<Duration>,
+        hub: Arc<Hub>,
+    ) -> Session {
         Session {
             conn,
             marker,
@@ -100,6 +108,7 @@ impl Session {
             defined: AtomicU8::new(0),
             closing: AtomicBool::new(false),
             unresponsive: AtomicBool::new(false),
+            hub,
         }
     }
 
@@ -214,12 +223,35 @@ impl Session {
         self.defined.fetch_or(helper.bit(), Ordering::Relaxed);
     }
 
-    /// Define a lazily sent helper on the board.
+    /// Define a lazily sent helper on the board. Once the events helper is there, the host
+    /// reads the board between calls too, and the device's event thread runs.
     fn define_helper(&self, vm: &VirtualMachine, helper: Helper) -> PyResult<()> {
         let code = helper.definition(&self.marker);
         self.run_plain(vm, code, Output::Stdout, &Context { module: None })?;
         self.note_defined(helper);
+        if helper == Helper::Events {
+            self.conn.watch_events(self.marker.as_bytes().to_vec());
+            self.hub.started(vm)?;
+        }
         Ok(())
+    }
+
+    /// Make sure the board has `belay_emit` and the host function helper.
+    pub fn ensure_events(&self, vm: &VirtualMachine) -> PyResult<()> {
+        if !self.has(Helper::Events) {
+            self.define_helper(vm, Helper::Events)?;
+        }
+        Ok(())
+    }
+
+    /// The next thing the board sent unasked, waiting at most `timeout`.
+    pub fn next_event(&self, timeout: Duration) -> Result<BoardEvent, RecvTimeoutError> {
+        let got = self.conn.events().recv_timeout(timeout);
+        if let Err(RecvTimeoutError::Disconnected) = got {
+            // The connection ended: nothing will come (until a reconnect makes a new session).
+            std::thread::sleep(timeout);
+        }
+        got
     }
 
     /// Run `code` as it is.
@@ -230,6 +262,15 @@ impl Session {
         output: Output,
         ctx: &Context<'_>,
     ) -> PyResult<Option<Vec<u8>>> {
+        if let Some(name) = self.hub.serving_here() {
+            return Err(errors::new::<PyboardError>(
+                vm,
+                format!(
+                    "host function {name}() cannot run code on the board: the board is waiting \
+                     for its answer (nested calls are not supported)"
+                ),
+            ));
+        }
         let mut forward = match output {
             Output::Stdout => Forwarder::stdout(vm)?,
             Output::Stream(s) => Forwarder::new(s),
@@ -359,6 +400,20 @@ impl Session {
                         return Err(exc);
                     }
                 }
+                Ok(ExecEvent::HostCall { name, args, kwargs }) => {
+                    let line = match self.hub.serve_call(&name, args, kwargs, vm) {
+                        Ok(line) => line,
+                        Err(exc) => {
+                            // Ctrl-C (or SystemExit) in the host function: the call ends.
+                            self.interrupted(vm, handle, forward);
+                            return Err(exc);
+                        }
+                    };
+                    if let Err(e) = self.conn.answer(&line) {
+                        self.interrupted(vm, handle, forward);
+                        return Err(transport_error(vm, e));
+                    }
+                }
                 Ok(ExecEvent::Done { reply, stderr }) => {
                     forward.finish(vm)?;
                     return Ok((reply, stderr));
@@ -431,7 +486,7 @@ impl Session {
                     Ok(ExecEvent::Stdout(bytes)) => {
                         let _ = forward.write(&bytes, vm);
                     }
-                    Ok(ExecEvent::Accepted) => {}
+                    Ok(ExecEvent::Accepted | ExecEvent::HostCall { .. }) => {}
                     Ok(ExecEvent::Done { .. } | ExecEvent::Failed(_))
                     | Err(RecvTimeoutError::Disconnected) => break true,
                     Err(RecvTimeoutError::Timeout) => break false,

@@ -17,6 +17,7 @@ use rustpython_vm::{
 use crate::board::Board;
 use crate::board::args::{DeviceArgs, DeviceParams};
 use crate::errors::{self, ConnectionLost};
+use crate::events::EventLink;
 use crate::executer::Executer;
 use crate::functions::options::Kind;
 use crate::implementation::Implementation;
@@ -50,7 +51,8 @@ impl Initializer for Device {
 
     fn init(zelf: &Py<Self>, params: DeviceParams, vm: &VirtualMachine) -> PyResult<()> {
         let args = DeviceArgs::bind(params, vm)?;
-        let board = Board::connect(args, vm)?;
+        let hub = crate::board::hub::Hub::new(crate::host_call::serve);
+        let board = Board::connect(args, hub, vm)?;
         *zelf.board.write() = Some(board.clone());
         if let Err(e) = Self::start_up(zelf, &board, vm) {
             // Do not leave a half-initialised connection open.
@@ -92,6 +94,7 @@ impl Device {
             )?;
         }
         let device_type: PyObjectRef = Device::class(&vm.ctx).to_owned().into();
+        EventLink::attach(board.clone(), obj.clone(), device_type.clone(), vm)?;
         let wrapped =
             marks::wrap_class_functions(&obj, &device_type, &firmware.name, &executers, vm)?;
         for e in &executers {
@@ -239,6 +242,25 @@ impl Device {
     #[pystaticmethod]
     fn teardown(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         marks::class_decorator(Kind::Teardown, args, vm)
+    }
+
+    /// `@Device.on("name")` in a class body (an instance's `on` is its own).
+    #[pystaticmethod]
+    fn on(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        crate::events::class_mark("mark_on", args, vm)
+    }
+
+    /// `@Device.host` in a class body (an instance's `host` is its own).
+    #[pystaticmethod]
+    fn host(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        crate::events::class_mark("mark_host", args, vm)
+    }
+
+    /// How many board events were lost (the board's queue overflowed, or the host did not keep
+    /// up); each loss is also reported on stderr.
+    #[pygetset]
+    fn events_dropped(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<u64> {
+        Ok(zelf.board(vm)?.hub().dropped())
     }
 
     #[pymethod]

@@ -107,7 +107,8 @@ impl Link {
     }
 
     /// Read at least one more byte, waiting until `deadline` (`None`: as long as it takes).
-    /// Returns false when nothing arrived (the deadline passed). Fails with
+    /// Returns false when nothing arrived (the deadline passed, or a poke woke the read:
+    /// [`AbortSignal::poke`]). Fails with
     /// [`TransportError::Closed`] once the connection is closing, and with
     /// [`TransportError::Aborted`] when the running command is given up.
     pub fn fill(&mut self, deadline: Option<Instant>) -> Result<bool> {
@@ -134,6 +135,8 @@ impl Link {
                 Ok(ReadOutcome::TimedOut) => break 0,
                 Ok(ReadOutcome::Woken) if self.abort.is_closing() => TransportError::Closed,
                 Ok(ReadOutcome::Woken) if self.abort.take() => TransportError::Aborted,
+                // A command was queued while this read waited between commands.
+                Ok(ReadOutcome::Woken) if self.abort.take_poke() => break 0,
                 Ok(ReadOutcome::Woken) => continue,
                 Ok(ReadOutcome::Closed) => TransportError::ConnectionLost(
                     "the board closed the connection (port closed or process exited)".into(),

@@ -124,6 +124,8 @@ pub(crate) struct AbortSignal {
     requested: AtomicU64,
     /// The connection is closing: every read and wait gives up, for good.
     closing: AtomicBool,
+    /// A new command is queued: a read waiting while no command runs returns.
+    poked: AtomicBool,
     /// Holds a token after a request, for waits that are not on a descriptor.
     nudge: (Sender<()>, Receiver<()>),
 }
@@ -135,6 +137,7 @@ impl AbortSignal {
             current: AtomicU64::new(0),
             requested: AtomicU64::new(0),
             closing: AtomicBool::new(false),
+            poked: AtomicBool::new(false),
             nudge: bounded(1),
         })
     }
@@ -169,6 +172,17 @@ impl AbortSignal {
     pub fn close(&self) {
         self.closing.store(true, Ordering::SeqCst);
         self.wake();
+    }
+
+    /// Wake a read that waits while no command runs (a command was queued).
+    pub fn poke(&self) {
+        self.poked.store(true, Ordering::SeqCst);
+        self.pipe.wake();
+    }
+
+    /// After a wake-up: whether it was a [`AbortSignal::poke`] (consumed).
+    pub fn take_poke(&self) -> bool {
+        self.poked.swap(false, Ordering::SeqCst)
     }
 
     pub fn is_closing(&self) -> bool {

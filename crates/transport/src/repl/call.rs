@@ -32,6 +32,13 @@ pub enum ExecEvent {
     Accepted,
     /// Output printed by the board, as it arrived (never contains the result marker).
     Stdout(Vec<u8>),
+    /// Board code called host function `name` and waits for its answer
+    /// ([`crate::Connection::answer`] with [`crate::wire::frames::host_answer`]).
+    HostCall {
+        name: String,
+        args: Vec<crate::wire::Literal>,
+        kwargs: Vec<(String, crate::wire::Literal)>,
+    },
     /// The call finished. `reply` is the text after the result marker, if one was printed;
     /// `stderr` is empty unless the board raised an exception.
     Done {
@@ -175,12 +182,19 @@ impl CallOutput {
         }
     }
 
-    /// The call's last event (never waits).
     /// The board took the command.
     pub fn accepted(&self) {
         let _ = self.events.send(ExecEvent::Accepted);
     }
 
+    /// Board code asks the host something (never waits: the board waits for the answer).
+    pub fn host_call(&self, event: ExecEvent) {
+        if self.events.send(event).is_err() {
+            self.gone.set(true);
+        }
+    }
+
+    /// The call's last event (never waits).
     pub fn finish(&self, event: ExecEvent) {
         let _ = self.events.send(event);
     }

@@ -9,7 +9,7 @@
 //! close's deadline), and ends at its next read.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -20,9 +20,11 @@ use crate::error::{Result, TransportError};
 use crate::io::port::{ConnectOptions, SharedWriter, write_all};
 use crate::io::timed::{AbortSignal, TimedRead};
 use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
+use crate::repl::events::{BoardEvent, EventSink, channel};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 use crate::spec::PortSpec;
-use crate::wire::reply::ReplySplitter;
+use crate::wire::frames::{Frame, host_answer, parse_frame};
+use crate::wire::splitter::{FRAME_CLOSE, FRAME_OPEN, Piece, ReplySplitter};
 
 /// How long dropping a connection may take (see [`Connection::close`]).
 const DROP_TIMEOUT: Duration = Duration::from_secs(1);
@@ -34,6 +36,9 @@ enum Command {
         marker: Option<Vec<u8>>,
         out: CallOutput,
     },
+    /// From now on read the board between commands too, for its events (frames after
+    /// `marker`).
+    Watch { marker: Vec<u8> },
     /// Leave the raw REPL (if still before `leave_by`), close the port, end the thread.
     Close { leave_by: Instant },
 }
@@ -50,6 +55,10 @@ pub struct Connection {
     /// Disconnected when the protocol thread has ended (nothing is ever sent on it).
     ended: Receiver<()>,
     description: String,
+    /// What the board sends unasked.
+    events: Receiver<BoardEvent>,
+    /// The protocol thread reads the board between commands: a queued command must wake it.
+    watching: AtomicBool,
 }
 
 /// A connection whose thread is still opening the port and entering the raw REPL. Dropping it
@@ -111,22 +120,23 @@ impl Connection {
         let (ready_tx, ready_rx) = bounded::<Result<()>>(1);
         let (alive, ended) = bounded::<()>(0);
         let writer = Arc::new(Mutex::new(None));
-        let (abort, thread) = match AbortSignal::shared() {
+        let (abort, thread, events) = match AbortSignal::shared() {
             Ok(abort) => {
                 let signal = abort.clone();
                 let slot = writer.clone();
+                let (events, sink) = channel(abort.clone());
                 let thread = std::thread::Builder::new()
                     .name(format!("belay {description}"))
                     .spawn(move || {
-                        protocol_thread(open, signal, ready_tx, cmd_rx, &slot);
+                        protocol_thread(open, signal, ready_tx, cmd_rx, &slot, sink);
                         drop(alive);
                     })
                     .expect("spawning the protocol thread");
-                (Some(abort), Some(thread))
+                (Some(abort), Some(thread), events)
             }
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
-                (None, None)
+                (None, None, bounded(0).1)
             }
         };
         PendingConnection {
@@ -138,6 +148,8 @@ impl Connection {
                 thread: Mutex::new(thread),
                 ended,
                 description,
+                events,
+                watching: AtomicBool::new(false),
             },
             ready: ready_rx,
         }
@@ -166,8 +178,41 @@ impl Connection {
                 unreachable!()
             };
             out.finish(ExecEvent::Failed(TransportError::Closed));
+        } else if self.watching.load(Ordering::SeqCst) {
+            abort.poke();
         }
         handle
+    }
+
+    /// What the board sends unasked: events (during calls, and between calls once
+    /// [`Connection::watch_events`] was called), dropped counts, output between calls.
+    pub fn events(&self) -> Receiver<BoardEvent> {
+        self.events.clone()
+    }
+
+    /// From now on, also read the board between commands, so that its events arrive when they
+    /// are emitted (and output printed between calls arrives as [`BoardEvent::Output`]).
+    /// `marker`: the session's result marker, which starts every frame. Idempotent.
+    pub fn watch_events(&self, marker: Vec<u8>) {
+        if !self.watching.swap(true, Ordering::SeqCst) {
+            let _ = self.commands.send(Command::Watch { marker });
+        }
+    }
+
+    /// Send the answer to a host function call ([`ExecEvent::HostCall`]) to the board, which
+    /// reads it from its console while the call runs.
+    pub fn answer(&self, line: &[u8]) -> Result<()> {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match writer {
+            Some(w) => write_all(&w, line).map_err(|e| {
+                TransportError::ConnectionLost(format!("sending a host function's answer: {e}"))
+            }),
+            None => Err(TransportError::Closed),
+        }
     }
 
     /// Make the protocol thread give up command `id` if it is still running it (it then fails
@@ -186,6 +231,10 @@ impl Connection {
             match ev {
                 ExecEvent::Accepted => {}
                 ExecEvent::Stdout(b) => out.stdout.extend_from_slice(&b),
+                ExecEvent::HostCall { name, .. } => {
+                    let why = format!("{name}() is not served here: no host functions");
+                    self.answer(&host_answer(Err(&why)))?;
+                }
                 ExecEvent::Done { reply, stderr } => {
                     out.reply = reply;
                     out.stderr = stderr;
@@ -275,6 +324,7 @@ fn protocol_thread(
     ready: Sender<Result<()>>,
     commands: Receiver<Command>,
     writer: &Mutex<Option<SharedWriter>>,
+    events: EventSink,
 ) {
     let repl = match open(abort) {
         Ok(repl) => repl,
@@ -285,82 +335,200 @@ fn protocol_thread(
     };
     *writer.lock().unwrap_or_else(|p| p.into_inner()) = Some(repl.link_writer());
     let _ = ready.send(Ok(()));
-    serve(repl, commands, writer);
+    Server {
+        repl,
+        events,
+        lost: None,
+        resync: false,
+        idle: None,
+        idle_paused: false,
+    }
+    .serve(commands, writer);
 }
 
-/// The protocol thread's loop.
-fn serve(mut repl: RawRepl, commands: Receiver<Command>, writer: &Mutex<Option<SharedWriter>>) {
-    let abort = repl.abort_signal();
-    // Once the link is gone every later call fails the same way.
-    let mut lost: Option<String> = None;
-    // After a timeout or protocol error the board's state is unknown: re-enter the raw REPL.
-    let mut resync = false;
-    for cmd in commands {
-        match cmd {
-            Command::Exec {
-                id,
-                code,
-                marker,
-                out,
-            } => {
-                if abort.is_closing() {
-                    out.finish(ExecEvent::Failed(TransportError::Closed));
-                    continue;
-                }
-                if let Some(why) = &lost {
-                    out.finish(ExecEvent::Failed(TransportError::ConnectionLost(
-                        why.clone(),
-                    )));
-                    continue;
-                }
-                abort.begin(id);
-                let result = run_call(&mut repl, &mut resync, &code, marker.as_deref(), &out);
-                abort.end();
-                match result {
-                    Ok(done) => out.finish(done),
-                    Err(e) => {
-                        resync = note_failure(&e, &mut lost);
-                        out.finish(ExecEvent::Failed(e));
+/// The protocol thread's state while it serves commands.
+struct Server {
+    repl: RawRepl,
+    events: EventSink,
+    /// Once the link is gone every later call fails the same way.
+    lost: Option<String>,
+    /// After a timeout or protocol error the board's state is unknown: re-enter the raw REPL.
+    resync: bool,
+    /// Watching the board between commands: the splitter for what it sends then.
+    idle: Option<ReplySplitter>,
+    /// A reboot showed between commands: its bytes wait for the next command to judge.
+    idle_paused: bool,
+}
+
+impl Server {
+    fn serve(mut self, commands: Receiver<Command>, writer: &Mutex<Option<SharedWriter>>) {
+        let abort = self.repl.abort_signal();
+        loop {
+            let watching = self.idle.is_some() && self.lost.is_none() && !self.idle_paused;
+            let cmd = if watching && !abort.is_closing() {
+                match commands.try_recv() {
+                    Ok(cmd) => cmd,
+                    Err(crossbeam_channel::TryRecvError::Empty) => {
+                        self.watch_once();
+                        continue;
                     }
+                    Err(crossbeam_channel::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match commands.recv() {
+                    Ok(cmd) => cmd,
+                    Err(_) => return,
+                }
+            };
+            match cmd {
+                Command::Exec {
+                    id,
+                    code,
+                    marker,
+                    out,
+                } => self.exec(&abort, id, &code, marker.as_deref(), &out),
+                Command::Watch { marker } => self.idle = Some(ReplySplitter::new(&marker)),
+                Command::Close { leave_by } => {
+                    *writer.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    if self.lost.is_none() && Instant::now() < leave_by {
+                        let _ = self.repl.leave();
+                    }
+                    // Every handle on the port goes before the thread ends (and `close`
+                    // returns): a serial port is locked for exclusive use until its last
+                    // descriptor is closed.
+                    drop(self.repl);
+                    return;
                 }
             }
-            Command::Close { leave_by } => {
-                *writer.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                if lost.is_none() && Instant::now() < leave_by {
-                    let _ = repl.leave();
+        }
+    }
+
+    fn exec(
+        &mut self,
+        abort: &AbortSignal,
+        id: u64,
+        code: &[u8],
+        marker: Option<&[u8]>,
+        out: &CallOutput,
+    ) {
+        if abort.is_closing() {
+            out.finish(ExecEvent::Failed(TransportError::Closed));
+            return;
+        }
+        if let Some(why) = &self.lost {
+            out.finish(ExecEvent::Failed(TransportError::ConnectionLost(
+                why.clone(),
+            )));
+            return;
+        }
+        // What the board sent between commands and was not decided yet comes first.
+        let carried = self
+            .idle
+            .as_mut()
+            .map(|idle| {
+                let marker = idle.marker().to_vec();
+                std::mem::replace(idle, ReplySplitter::new(&marker)).into_raw()
+            })
+            .unwrap_or_default();
+        self.idle_paused = false;
+        abort.begin(id);
+        let result = self.run_call(&carried, code, marker, out);
+        abort.end();
+        match result {
+            Ok(done) => out.finish(done),
+            Err(e) => {
+                self.resync = note_failure(&e, &mut self.lost);
+                out.finish(ExecEvent::Failed(e));
+            }
+        }
+    }
+
+    /// Run one call (re-entering the raw REPL first if the previous one failed).
+    fn run_call(
+        &mut self,
+        carried: &[u8],
+        code: &[u8],
+        marker: Option<&[u8]>,
+        out: &CallOutput,
+    ) -> Result<ExecEvent> {
+        if self.resync {
+            self.repl.enter_raw(false)?;
+            self.resync = false;
+        }
+        let events = &self.events;
+        let mut splitter = marker.map(ReplySplitter::new);
+        let mut piece = |p: Piece<'_>| match p {
+            Piece::Output(b) => out.stdout(b),
+            Piece::Frame(payload) => match parse_frame(payload) {
+                Ok(Frame::HostCall { name, args, kwargs }) => {
+                    out.host_call(ExecEvent::HostCall { name, args, kwargs })
                 }
-                // Every handle on the port goes before the thread ends (and `close` returns): a
-                // serial port is locked for exclusive use until its last descriptor is closed.
-                drop(repl);
-                return;
+                Ok(frame) => events.send(board_event(frame)),
+                Err(_) => out.stdout(&unparsed(marker.unwrap_or_default(), payload)),
+            },
+        };
+        if let Some(s) = &mut splitter {
+            s.push(carried, &mut piece);
+        } else if !carried.is_empty() {
+            out.stdout(carried);
+        }
+        let stderr = self.repl.exec_noting(
+            code,
+            &mut |chunk| match &mut splitter {
+                Some(s) => s.push(chunk, &mut piece),
+                None => out.stdout(chunk),
+            },
+            &mut || out.accepted(),
+        )?;
+        let reply = splitter.and_then(|s| s.finish(&mut piece));
+        Ok(ExecEvent::Done { reply, stderr })
+    }
+
+    /// Between commands: wait for the board's bytes (or a queued command) once.
+    fn watch_once(&mut self) {
+        let Some(splitter) = &mut self.idle else {
+            return;
+        };
+        let events = &self.events;
+        let marker = splitter.marker().to_vec();
+        let mut piece = |p: Piece<'_>| match p {
+            Piece::Output(b) => events.send(BoardEvent::Output(b.to_vec())),
+            Piece::Frame(payload) => events.send(match parse_frame(payload) {
+                Ok(Frame::HostCall { name, .. }) => BoardEvent::StrayHostCall(name),
+                Ok(frame) => board_event(frame),
+                Err(_) => BoardEvent::Output(unparsed(&marker, payload)),
+            }),
+        };
+        match self
+            .repl
+            .idle(&mut |bytes| splitter.push(bytes, &mut piece))
+        {
+            Ok(true) => {}
+            Ok(false) => self.idle_paused = true,
+            Err(TransportError::Closed) => {}
+            Err(e) => {
+                self.resync = note_failure(&e, &mut self.lost);
+                self.idle_paused = true;
             }
         }
     }
 }
 
-/// Run one call (re-entering the raw REPL first if the previous one failed).
-fn run_call(
-    repl: &mut RawRepl,
-    resync: &mut bool,
-    code: &[u8],
-    marker: Option<&[u8]>,
-    out: &CallOutput,
-) -> Result<ExecEvent> {
-    if *resync {
-        repl.enter_raw(false)?;
-        *resync = false;
-    }
-    let mut splitter = marker.map(ReplySplitter::new);
-    let stderr = repl.exec_noting(
-        code,
-        &mut |chunk| match &mut splitter {
-            Some(s) => s.push(chunk, &mut |b| out.stdout(b)),
-            None => out.stdout(chunk),
+/// An event or a dropped count, for the consumer.
+fn board_event(frame: Frame) -> BoardEvent {
+    match frame {
+        Frame::Event { name, value, ticks } => BoardEvent::Event { name, value, ticks },
+        Frame::Dropped(count) => BoardEvent::Dropped {
+            count,
+            on_host: false,
         },
-        &mut || out.accepted(),
-    )?;
-    let reply = splitter.and_then(|s| s.finish(&mut |b| out.stdout(b)));
-    Ok(ExecEvent::Done { reply, stderr })
+        Frame::HostCall { name, .. } => BoardEvent::StrayHostCall(name),
+    }
+}
+
+/// A frame that does not parse is output, as it came.
+fn unparsed(marker: &[u8], payload: &[u8]) -> Vec<u8> {
+    [marker, &[FRAME_OPEN], payload, &[FRAME_CLOSE]].concat()
 }
 
 /// Record a lost link; returns whether the protocol needs a resync.

@@ -80,6 +80,8 @@ pub struct RawRepl {
     /// something). Re-entering the raw REPL without a soft reset keeps what was defined.
     ran_since_enter: bool,
     opts: ReplOptions,
+    /// The end of what [`RawRepl::idle`] handed on, to find a reboot's text split across reads.
+    idle_tail: Vec<u8>,
 }
 
 impl RawRepl {
@@ -149,6 +151,7 @@ impl RawRepl {
             prompt_pending: false,
             ran_since_enter: false,
             opts,
+            idle_tail: Vec::new(),
         };
         let wait = repl.wait(Phase::Connect).within(budget);
         repl.enter_within(repl.opts.soft_reset, wait)?;
@@ -232,6 +235,7 @@ impl RawRepl {
         on_stdout: &mut dyn FnMut(&[u8]),
         on_accepted: &mut dyn FnMut(),
     ) -> Result<Vec<u8>> {
+        self.idle_tail.clear();
         if self.prompt_pending {
             let before = self.link.read_until(
                 b">",
@@ -298,6 +302,53 @@ impl RawRepl {
         self.between_commands(&pending, on_stdout)
     }
 
+    /// While no command runs, once the host watches for events: wait for the board's bytes (until
+    /// [`AbortSignal::poke`] wakes the read: a command was queued) and hand the ones that arrived
+    /// to `on_bytes` (the end of the previous command's prompt is taken out). Returns false,
+    /// leaving the bytes for the next command to judge, when they hold a reboot: the caller stops
+    /// watching until then.
+    pub(crate) fn idle(&mut self, on_bytes: &mut dyn FnMut(&[u8])) -> Result<bool> {
+        if !self.idle_take(on_bytes) {
+            return Ok(false);
+        }
+        self.link.fill(None)?;
+        Ok(self.idle_take(on_bytes))
+    }
+
+    /// [`RawRepl::idle`] on the bytes already received.
+    fn idle_take(&mut self, on_bytes: &mut dyn FnMut(&[u8])) -> bool {
+        if self.prompt_pending {
+            let Some(i) = self.link.pending().iter().position(|&b| b == b'>') else {
+                return true; // the prompt is still to come
+            };
+            let before = &self.link.pending()[..i];
+            if looks_rebooted(&self.idle_tail, before) {
+                return false;
+            }
+            let before = before.to_vec();
+            self.link.consume(i + 1);
+            self.prompt_pending = false;
+            self.idle_hand_on(&before, on_bytes);
+        }
+        let pending = self.link.pending();
+        if looks_rebooted(&self.idle_tail, pending) {
+            return false;
+        }
+        let pending = self.link.take_pending();
+        self.idle_hand_on(&pending, on_bytes);
+        true
+    }
+
+    fn idle_hand_on(&mut self, bytes: &[u8], on_bytes: &mut dyn FnMut(&[u8])) {
+        if bytes.is_empty() {
+            return;
+        }
+        on_bytes(bytes);
+        self.idle_tail.extend_from_slice(bytes);
+        let excess = self.idle_tail.len().saturating_sub(RAW_PROMPT.len());
+        self.idle_tail.drain(..excess);
+    }
+
     /// Judge bytes the board sent outside any command.
     fn between_commands(&mut self, bytes: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
         if is_reboot(bytes) || find(bytes, RAW_PROMPT).is_some() {
@@ -337,6 +388,12 @@ impl RawRepl {
 
 /// The board's soft-reboot text (MicroPython and CircuitPython both print it).
 const REBOOT_TEXT: &[u8] = b"soft reboot";
+
+/// Whether `bytes`, after `tail` (the end of what came before), hold a reboot's text or banner.
+fn looks_rebooted(tail: &[u8], bytes: &[u8]) -> bool {
+    let joined = [tail, bytes].concat();
+    is_reboot(&joined) || find(&joined, RAW_PROMPT).is_some()
+}
 
 /// Whether `bytes` hold the board's soft-reboot text.
 pub(super) fn is_reboot(bytes: &[u8]) -> bool {

@@ -6,22 +6,28 @@
 //! - [`encode`]: host values written as board source text (exact floats, base64 for binary data,
 //!   packed int arrays, short strings padded out of the board parser's intern pool).
 //! - [`pack`]: binary data and int lists packed (base64, DEFLATE, differences) for either way.
-//! - [`reply`]: a call's output and its result told apart by an unforgeable marker, the result's
+//! - [`splitter`]: a call's output, its in-band frames and its result told apart by an
+//!   unforgeable marker.
+//! - [`frames`]: what a board sends unasked (events, host function requests) and the host's answers.
+//! - [`reply`]: the result's
 //!   framing (`T<ticks>|`, `B`/`A` base64, `P<n>` proxies, `S`) and its decoding.
 //! - [`literal`]: the parser of the Python literals a board returns (never `eval`).
 //! - [`traceback`]: board tracebacks rewritten to point at the host files the code came from.
 
 pub mod encode;
 pub mod firmware;
+pub mod frames;
 pub mod literal;
 pub mod pack;
 pub mod reply;
 pub mod snippets;
+pub mod splitter;
 mod token;
 pub mod traceback;
 
 pub use encode::Encoder;
 pub use firmware::Firmware;
 pub use literal::{Literal, LiteralError, parse_literal};
-pub use reply::{Reply, ReplyError, ReplySplitter, decode_reply, split_time};
+pub use reply::{Reply, ReplyError, decode_reply, split_time};
+pub use splitter::{Piece, ReplySplitter};
 pub use token::random_token;

@@ -76,6 +76,11 @@ pub mod names {
         "_BD", // delete a tree
         "_BH", // hash a file
         "_BF", // FNV-1a
+        "_BG", // the events' writer lock
+        "_BQ", // queued events
+        "_BN", // events dropped
+        "_BE", // write queued events
+        "_Bh", // call a host function
     ];
 
     /// Name prefixes a user's board function may not take: Belay's, and the prefixes above.
@@ -144,16 +149,19 @@ pub enum Helper {
     Timed,
     /// `_BZ`: compressed data.
     Inflate,
+    /// `belay_emit` and `_Bh`: events and host functions (`snippets/events.py`).
+    Events,
 }
 
 impl Helper {
-    pub const ALL: [Helper; 6] = [
+    pub const ALL: [Helper; 7] = [
         Helper::Floats,
         Helper::IntList,
         Helper::Proxies,
         Helper::Generators,
         Helper::Timed,
         Helper::Inflate,
+        Helper::Events,
     ];
 
     /// Its definition, with the connection's result marker.
@@ -165,6 +173,7 @@ impl Helper {
             Helper::Generators => include_str!("snippets/generators.py"),
             Helper::Timed => include_str!("snippets/timed.py"),
             Helper::Inflate => include_str!("snippets/inflate.py"),
+            Helper::Events => include_str!("snippets/events.py"),
         };
         compact(source).replace(MARKER_SLOT, marker)
     }
@@ -179,6 +188,7 @@ impl Helper {
             Helper::Generators => Some("_Bn("),
             Helper::Timed => Some("_Bt("),
             Helper::Inflate => Some("_BZ("),
+            Helper::Events => Some(EMIT),
         }
     }
 
@@ -194,6 +204,15 @@ impl Helper {
     pub fn bit(self) -> u8 {
         1 << self as u8
     }
+}
+
+/// What board code calls to send an event to the host (`snippets/events.py`).
+pub const EMIT: &str = "belay_emit";
+
+/// The board side of host function `name`: a function that asks the host (`_Bh`, defined with
+/// [`Helper::Events`]) and returns its answer.
+pub fn host_function(name: &str) -> String {
+    format!("def {name}(*a,**k):return _Bh('{name}',a,k)\n")
 }
 
 /// A fresh result marker for a connection: the record separator `\x1e` and 5 random characters.
@@ -542,7 +561,7 @@ mod tests {
             }
         }
         let bits: Vec<u8> = Helper::ALL.iter().map(|h| h.bit()).collect();
-        assert_eq!(bits, [1, 2, 4, 8, 16, 32]);
+        assert_eq!(bits, [1, 2, 4, 8, 16, 32, 64]);
     }
 
     #[test]
@@ -569,6 +588,7 @@ mod tests {
             proxy_object(3),
             generator_step(&generator_name(), "None", true),
             pending_float_result("M"),
+            host_function("lookup"),
             sync_bootstrap(
                 &SyncBootstrap {
                     dst: "/",

@@ -1,0 +1,130 @@
+//! `device.on`, `device.host`, `device.events()`, `device.wait_event()` and their class forms
+//! (`@Device.on`, `@Device.host`): the Python side is `events.py` (run once per interpreter as
+//! `belay._events`: callbacks on the device's event thread, the queue for the synchronous
+//! forms); [`EventLink`] is its native handle on the board.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use belay_transport::BoardEvent;
+use rustpython_vm::builtins::PyModule;
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+
+use crate::board::Board;
+use crate::board::session::host_now;
+use crate::source::analysis::is_identifier;
+use crate::values;
+
+const SOURCE: &str = include_str!("events.py");
+
+/// `belay._events`, made on first use.
+pub fn module(vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+    let belay = vm.import("belay", 0)?;
+    if let Ok(m) = belay.get_attr("_events", vm) {
+        return Ok(m);
+    }
+    let dict = vm.ctx.new_dict();
+    dict.set_item("__name__", vm.ctx.new_str("belay._events").into(), vm)?;
+    let scope = rustpython_vm::scope::Scope::with_builtins(None, dict.clone(), vm);
+    vm.run_string(scope, SOURCE, "<belay._events>")?;
+    let module: PyRef<PyModule> = vm.new_module("belay._events", dict, None);
+    belay.set_attr("_events", module.clone(), vm)?;
+    Ok(module.into())
+}
+
+/// `@Device.on(...)` / `@Device.host` in a class body.
+pub fn class_mark(which: &'static str, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+    module(vm)?.get_attr(which, vm)?.call(args, vm)
+}
+
+/// The native side of a device's events.
+#[pyclass(module = "belay", name = "_EventLink")]
+#[derive(Debug, PyPayload)]
+pub struct EventLink {
+    board: Arc<Board>,
+}
+
+impl EventLink {
+    /// Give `device` its events (`events.py` `attach`); returns the `Events` object.
+    pub fn attach(
+        board: Arc<Board>,
+        device: PyObjectRef,
+        base: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let link = EventLink {
+            board: board.clone(),
+        }
+        .into_ref(&vm.ctx);
+        let events = module(vm)?
+            .get_attr("attach", vm)?
+            .call((device, link, base), vm)?;
+        board.hub().set_starter(events.get_attr("_start", vm)?);
+        Ok(())
+    }
+}
+
+#[pyclass]
+impl EventLink {
+    #[pymethod]
+    fn enable(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.board.enable_events(vm)
+    }
+
+    #[pymethod]
+    fn host(
+        zelf: &Py<Self>,
+        name: String,
+        function: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        if !is_identifier(&name) || belay_transport::wire::snippets::names::reserved(&name) {
+            return Err(vm.new_value_error(format!("{name:?} cannot be a host function's name")));
+        }
+        if !function.is_callable() {
+            return Err(vm.new_type_error("@device.host takes a function"));
+        }
+        zelf.board.define_host(&name, function, vm)
+    }
+
+    #[pymethod]
+    fn note_dropped(zelf: &Py<Self>, n: u64) {
+        zelf.board.hub().note_dropped(n);
+    }
+
+    /// The next event as a tuple (`("event", name, value, when)`, `("output", bytes)`,
+    /// `("dropped", n, on_host)`, `("stray", name)`), None when nothing came within `timeout`,
+    /// False once the device is closed.
+    #[pymethod]
+    fn next(zelf: &Py<Self>, timeout: f64, vm: &VirtualMachine) -> PyResult {
+        let wait = Duration::from_secs_f64(timeout.clamp(0.0, 60.0));
+        let (event, session) = match zelf.board.next_event(wait, vm) {
+            Ok(Some(got)) => got,
+            Ok(None) => return Ok(vm.ctx.none()),
+            Err(()) => return Ok(vm.ctx.new_bool(false).into()),
+        };
+        let s = |t: &str| -> PyObjectRef { vm.ctx.new_str(t).into() };
+        Ok(match event {
+            BoardEvent::Event { name, value, ticks } => {
+                let now = host_now();
+                let when = ticks
+                    .and_then(|raw| {
+                        let clock = session.clock();
+                        let tick = clock.clone().unwrap_tick(raw, now).ok()?;
+                        clock.host_time(tick)
+                    })
+                    .map_or(now, |t| t.min(now));
+                vm.new_tuple((s("event"), s(&name), values::to_py(value, vm)?, when))
+                    .into()
+            }
+            BoardEvent::Output(bytes) => {
+                vm.new_tuple((s("output"), vm.ctx.new_bytes(bytes))).into()
+            }
+            BoardEvent::Dropped { count, on_host } => {
+                vm.new_tuple((s("dropped"), count, on_host)).into()
+            }
+            BoardEvent::StrayHostCall(name) => vm.new_tuple((s("stray"), s(&name))).into(),
+        })
+    }
+}
