@@ -351,3 +351,34 @@ fn local_date() -> String {
         .expect("date");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// A board timer's readings reach host callbacks while the host only waits.
+#[test]
+fn events() {
+    both(|kind| {
+        let run = on_board(kind, "13_events/main.py", &["-n", "4", "--period", "40"]);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 5, "{}", run.stdout);
+        for (i, line) in lines[..4].iter().enumerate() {
+            let value = line
+                .strip_prefix(&format!("reading {}: ", i + 1))
+                .unwrap_or_else(|| panic!("{line:?}"));
+            assert!(value.parse::<u16>().is_ok(), "{line:?}");
+        }
+        assert_eq!(lines[4], "4 readings, 0 dropped");
+    });
+}
+
+#[test]
+fn host_functions() {
+    both(|kind| {
+        let run = on_board(kind, "14_host_functions/main.py", &[]);
+        assert_eq!(
+            run.stdout,
+            "board: step 0, total 0\nboard: step 1, total 1\nboard: step 2, total 3\n\
+             board: step 3, total 6\nwork() -> 6\ngreet() -> HELLO FROM THE HOST\n\
+             the board caught: host function lookup() raised KeyError: 'no such key'\n\
+             countdown -> [4, 3, 2, 1]\n"
+        );
+    });
+}

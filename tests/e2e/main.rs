@@ -5,6 +5,7 @@
 mod circuitpython;
 mod cli_commands;
 mod device_api;
+mod events;
 mod examples;
 mod faults;
 mod host_cli;

@@ -36,6 +36,8 @@ pub struct Board {
     history: Mutex<Vec<String>>,
     /// Events and host functions, shared by its sessions.
     hub: Arc<Hub>,
+    /// `close()` ran (no session while reconnecting is not closed).
+    closed: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -62,6 +64,7 @@ impl Board {
             emitters: Mutex::new(None),
             history: Mutex::new(Vec::new()),
             hub,
+            closed: Default::default(),
         }))
     }
 
@@ -116,10 +119,20 @@ impl Board {
         timeout: std::time::Duration,
         vm: &VirtualMachine,
     ) -> Result<Option<(belay_transport::BoardEvent, Arc<Session>)>, ()> {
-        let session = self.live().ok_or(())?;
+        let closed = || self.closed.load(std::sync::atomic::Ordering::Relaxed);
+        let Some(session) = self.live() else {
+            if closed() {
+                return Err(());
+            }
+            // Reconnecting: the next session will have them.
+            vm.allow_threads(|| {
+                std::thread::sleep(timeout.min(std::time::Duration::from_millis(20)))
+            });
+            return Ok(None);
+        };
         match vm.allow_threads(|| session.next_event(timeout)) {
             Ok(event) => Ok(Some((event, session))),
-            Err(_) if self.live().is_none() => Err(()),
+            Err(_) if closed() => Err(()),
             Err(_) => Ok(None),
         }
     }
@@ -283,6 +296,8 @@ impl Board {
 
     /// Close the connection (idempotent; bounded in time whatever the board does).
     pub fn close(&self, vm: &VirtualMachine) {
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(session) = self.replace_session(None) {
             vm.allow_threads(|| session.close());
         }

@@ -151,11 +151,13 @@ class Events:
     def _run(self, callback, event, args):
         try:
             callback(*args)
-        except Exception:
+        except Exception as e:
             import traceback
 
-            _warn("the callback %s for event %r raised:" % (getattr(callback, "__name__", callback), event.name))
-            traceback.print_exc()
+            name = getattr(callback, "__name__", callback)
+            _warn("the callback %s for event %r raised:" % (name, event.name))
+            # From the callback's own frame on.
+            traceback.print_exception(type(e), e, e.__traceback__.tb_next)
 
     def _dropped(self, count, on_host, why=None):
         self._link.note_dropped(count)
@@ -163,7 +165,7 @@ class Events:
             why = (
                 "the host did not keep up"
                 if on_host
-                else "the board's event queue was full: the host did not read fast enough"
+                else "the board's event queue of 64 was full"
             )
         _warn("%d event%s dropped (%s)" % (count, "" if count == 1 else "s", why))
 

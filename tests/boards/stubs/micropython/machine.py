@@ -114,22 +114,60 @@ class PWM:
 
 
 class Timer:
+    """Fires like a board's soft timer: `callback(timer)` every `period` ms (once for ONE_SHOT),
+    while board code runs and while the board idles in its REPL. On a board with threads (the unix
+    port) a thread calls it; on the webassembly port, the JavaScript event loop (js.setTimeout)."""
+
     ONE_SHOT = 0
     PERIODIC = 1
 
     def __init__(self, id=-1, *, mode=1, period=-1, freq=-1, callback=None):
         self.id = id
-        self.callback = callback
-        self.period = period
-        self.mode = mode
+        self.callback = None
+        self._generation = 0
+        self.init(mode=mode, period=period, freq=freq, callback=callback)
 
     def init(self, *, mode=1, period=-1, freq=-1, callback=None):
+        self.deinit()
         self.mode = mode
-        self.period = period
+        self.period = period if period > 0 else (1000 // freq if freq > 0 else 1000)
         self.callback = callback
+        if callback is not None:
+            self._start(self._generation)
 
     def deinit(self):
+        self._generation += 1
         self.callback = None
+
+    def _fire(self, generation):
+        if generation != self._generation or self.callback is None:
+            return False
+        self.callback(self)
+        return self.mode != Timer.ONE_SHOT and generation == self._generation
+
+    def _start(self, generation):
+        try:
+            import _thread
+        except ImportError:
+            _thread = None
+        if _thread is not None:
+            import time
+
+            def run():
+                while True:
+                    time.sleep_ms(self.period)
+                    if not self._fire(generation):
+                        return
+
+            _thread.start_new_thread(run, ())
+            return
+        import js
+
+        def tick(*_):
+            if self._fire(generation):
+                js.setTimeout(tick, self.period)
+
+        js.setTimeout(tick, self.period)
 
 
 class I2C:

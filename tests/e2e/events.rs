@@ -1,0 +1,60 @@
+//! Board → host events and host functions (tests/scripts/events.py) on each test board: during a
+//! call and between calls, a burst of 10 000, an exact dropped count, values of every kind,
+//! forged frames, raising callbacks, host functions (raising, from a generator, from a setup,
+//! nested calls refused), and a reconnect.
+
+use crate::support::{Board, Kind, check_script_on};
+
+fn check(board: &Board, background: &str) {
+    let run = check_script_on(board, "events.py", &[background], "events ok");
+    // Reported on stderr: the board's overflow, with its exact count, and the raising callback
+    // with its traceback.
+    assert!(
+        run.stderr
+            .contains("belay: 9936 events dropped (the board's event queue of 64 was full)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("belay: the callback fragile for event 'fragile' raised:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("ZeroDivisionError: callback failure on purpose"),
+        "{}",
+        run.stderr
+    );
+    // The forged frames were output, as printed.
+    assert!(
+        run.stdout
+            .contains("\x1eabcde\x1dE('forged', 1, None)\x1f"),
+        "{}",
+        run.stdout
+    );
+    if background != "none" {
+        // A board thread's print between calls arrives when printed.
+        assert!(
+            run.stdout.contains("printed between calls"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn events_unix_with_a_board_thread() {
+    check(&Board::start(Kind::Unix), "thread");
+}
+
+#[test]
+fn events_wasm_with_a_timer_in_plain_raw_mode() {
+    check(&Board::start(Kind::Wasm), "timer");
+}
+
+#[test]
+fn events_circuitpython() {
+    check(&Board::start_with(Kind::Unix, &["--circuitpython"]), "none");
+}
