@@ -29,8 +29,7 @@ fn check(board: &Board, background: &str) {
     );
     // The forged frames were output, as printed.
     assert!(
-        run.stdout
-            .contains("\x1eabcde\x1dE('forged', 1, None)\x1f"),
+        run.stdout.contains("\x1eabcde\x1dE('forged', 1, None)\x1f"),
         "{}",
         run.stdout
     );

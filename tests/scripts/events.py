@@ -235,18 +235,14 @@ if background != "none":
 
     if background == "thread":
 
-        @device.setup
+        @device.thread
         def start_background():
-            import _thread
             import time
 
-            def run():
-                for i in range(5):
-                    time.sleep_ms(30)
-                    belay_emit("idle", i)
-                print("printed between calls")
-
-            _thread.start_new_thread(run, ())
+            for i in range(5):
+                time.sleep_ms(30)
+                belay_emit("idle", i)
+            print("printed between calls")
 
     else:
 
@@ -270,6 +266,26 @@ if background != "none":
     assert idle == [0, 1, 2, 3, 4], idle
     time.sleep(0.2)
 
+# --- from a scheduled callback (how a hard IRQ handler emits) ------------------------------------
+if background != "none":
+    scheduled = []
+    device.on("scheduled")(lambda value, when: scheduled.append(value))
+
+    @device.task
+    def schedule_emit():
+        import micropython
+
+        def later(v):
+            belay_emit("scheduled", v)
+
+        micropython.schedule(later, 42)
+        for _ in range(100):
+            pass
+
+    schedule_emit()
+    settle(lambda: scheduled == [42])
+
+
 # --- a reconnect keeps callbacks and host functions -----------------------------------------------
 device.reconnect()
 during.clear()
@@ -277,4 +293,37 @@ assert emit_many("during", 3) == 3
 settle(lambda: len(during) == 3)
 assert ask_echo()[0][0] == 1
 device.close()
+
+# --- the class form ---------------------------------------------------------------------------
+class Sensor(belay.Device):
+    @belay.Device.on("level")
+    def level(self, value, when):
+        self.levels.append(value)
+
+    @belay.Device.on(None)
+    def anything(self, name, value, when):
+        self.others.append(name)
+
+    @belay.Device.host
+    def scale(self, x):
+        return x * self.factor
+
+    @belay.Device.host(name="offset_by")
+    def offset(self, x):
+        return x + 1
+
+    @belay.Device.task
+    def measure(n):
+        belay_emit("level", scale(n))
+        belay_emit("other", 0)
+        return offset_by(n)
+
+    def __pre_autoinit__(self):
+        self.levels, self.others, self.factor = [], [], 3
+
+
+sensor = Sensor(port)
+assert sensor.measure(5) == 6
+settle(lambda: sensor.levels == [15] and sensor.others == ["other"])
+sensor.close()
 print("events ok")

@@ -67,6 +67,7 @@ fn a_starved_consumer_holds_the_board_back() {
                 break;
             }
             ExecEvent::Failed(e) => panic!("{e}"),
+            ExecEvent::HostCall { .. } => panic!("no host function was called"),
         }
     }
     assert_eq!(received, FLOOD as u64, "all the output arrived");

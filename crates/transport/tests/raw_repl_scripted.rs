@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use belay_transport::scripted::ScriptedBoard;
 use belay_transport::{ExecEvent, PasteMode, TransportError};
-use common::{ENTER, RAW, assert_all_steps_ran, entered, exec, opts};
+use common::{ENTER, RAW, assert_all_steps_ran, connected, entered, exec, opts};
 
 #[test]
 fn enter_with_soft_reset_then_one_write_per_call() {
@@ -221,12 +221,7 @@ fn an_abort_request_stops_a_call_that_never_ends() {
         .step(ENTER, RAW)
         .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
         .step(b"loop()\x04", b"\x04running");
-    let pending = board.connect(opts(false));
-    pending
-        .wait(Duration::from_secs(5))
-        .expect("connected in time")
-        .expect("connected");
-    let conn = pending.into_connection();
+    let conn = connected(&board);
     let handle = conn.exec(b"loop()".to_vec(), None);
     let t0 = Instant::now();
     let mut out = Vec::new();
@@ -246,6 +241,7 @@ fn an_abort_request_stops_a_call_that_never_ends() {
             }
             ExecEvent::Accepted => {}
             ExecEvent::Done { .. } => panic!("the call cannot end on its own"),
+            ExecEvent::HostCall { .. } => panic!("no host function was called"),
             ExecEvent::Failed(e) => break e,
         }
     };

@@ -202,17 +202,7 @@ impl Connection {
     /// Send the answer to a host function call ([`ExecEvent::HostCall`]) to the board, which
     /// reads it from its console while the call runs.
     pub fn answer(&self, line: &[u8]) -> Result<()> {
-        let writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        match writer {
-            Some(w) => write_all(&w, line).map_err(|e| {
-                TransportError::ConnectionLost(format!("sending a host function's answer: {e}"))
-            }),
-            None => Err(TransportError::Closed),
-        }
+        self.write_now(line, "sending a host function's answer")
     }
 
     /// Make the protocol thread give up command `id` if it is still running it (it then fails
@@ -248,14 +238,19 @@ impl Connection {
 
     /// Send Ctrl-C to the board now, even while a command runs.
     pub fn interrupt(&self) -> Result<()> {
+        self.write_now(b"\x03\x03", "sending Ctrl-C")
+    }
+
+    /// Write `bytes` to the board at once, from this thread, even while a command runs.
+    fn write_now(&self, bytes: &[u8], what: &str) -> Result<()> {
         let writer = self
             .writer
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         match writer {
-            Some(w) => write_all(&w, b"\x03\x03")
-                .map_err(|e| TransportError::ConnectionLost(format!("sending Ctrl-C failed: {e}"))),
+            Some(w) => write_all(&w, bytes)
+                .map_err(|e| TransportError::ConnectionLost(format!("{what} failed: {e}"))),
             None => Err(TransportError::Closed),
         }
     }

@@ -31,6 +31,16 @@ pub fn board_in_raw_repl() -> ScriptedBoard {
     ScriptedBoard::new().step(ENTER, RAW)
 }
 
+/// A connection (protocol thread) to `board`, in its raw REPL without a soft reset.
+pub fn connected(board: &ScriptedBoard) -> belay_transport::Connection {
+    let pending = board.connect(opts(false));
+    pending
+        .wait(Duration::from_secs(5))
+        .expect("connected in time")
+        .expect("connected");
+    pending.into_connection()
+}
+
 pub fn entered(board: ScriptedBoard, soft_reset: bool) -> RawRepl {
     board.repl(opts(soft_reset)).expect("enter raw REPL")
 }
