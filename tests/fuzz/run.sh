@@ -13,7 +13,7 @@ cd "$root"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(literal reply_splitter raw_repl)
+[ ${#targets[@]} -gt 0 ] || targets=(literal reply_splitter frame_filter raw_repl)
 
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --version 0.13.2 --locked
 export RUSTC_BOOTSTRAP=1

@@ -266,6 +266,55 @@ if background != "none":
     assert idle == [0, 1, 2, 3, 4], idle
     time.sleep(0.2)
 
+# --- calls while the board emits: frames land in every part of the protocol ----------------------
+if background != "none":
+    busy = []
+    device.on("busy")(lambda value, when: busy.append(value))
+
+    @device.task
+    def echo_back(x):
+        return x
+
+    if background == "thread":
+
+        @device.thread
+        def emit_busy(n):
+            import time
+
+            for i in range(n):
+                time.sleep_ms(2)
+                belay_emit("busy", i)
+
+    else:
+
+        @device.setup
+        def emit_busy(n):
+            from machine import Timer
+
+            sent = [0]
+
+            def tick(t):
+                belay_emit("busy", sent[0])
+                sent[0] += 1
+                if sent[0] == n:
+                    t.deinit()
+
+            Timer(-1, mode=Timer.PERIODIC, period=2, callback=tick)
+
+    emit_busy(300)
+    big = bytes(range(256)) * 8
+    deadline = time.time() + 30
+    calls_made = 0
+    while len(busy) < 300:
+        assert time.time() < deadline, len(busy)
+        assert echo_back(calls_made) == calls_made
+        assert echo_back(big) == big
+        calls_made += 1
+    assert busy == list(range(300)), busy[:10]
+    assert calls_made > 10, calls_made
+    assert device.events_dropped == 10000 - 64
+
+
 # --- from a scheduled callback (how a hard IRQ handler emits) ------------------------------------
 if background != "none":
     scheduled = []

@@ -33,7 +33,7 @@ pub use io::port::{ConnectOptions, SerialOptions};
 pub use io::timed::{ReadOutcome, TimedRead, Until, stdin_has_input};
 pub use repl::call::{ExecEvent, ExecHandle, STDOUT_IN_FLIGHT};
 pub use repl::connection::{Collected, Connection, PendingConnection};
-pub use repl::events::{BoardEvent, EVENT_BACKLOG};
+pub use repl::events::{BoardEvent, EVENT_BACKLOG, EventSource};
 pub use repl::passthrough::{Passthrough, PassthroughSender};
 pub use repl::raw_repl::{PasteMode, RawRepl, ReplOptions};
 pub use spec::PortSpec;

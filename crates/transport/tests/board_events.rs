@@ -123,3 +123,63 @@ fn frames_that_do_not_parse_are_output() {
     assert_eq!(collected.reply.as_deref(), Some(&b"1"[..]));
     assert!(conn.events().try_recv().is_err());
 }
+
+/// A board thread or timer may print a frame at any moment: in the middle of the raw-paste
+/// answer, before a paste's acknowledgement or `OK`, between the output's end and the error
+/// text's, before the prompt (with a `>` in its payload). Each is an event, and the protocol is
+/// undisturbed.
+#[test]
+fn frames_in_the_middle_of_handshakes_are_events() {
+    let ev = |n: i64| frame(format!("E('t', {n}, None)").as_bytes());
+    let board = ScriptedBoard::new()
+        .step(ENTER, RAW)
+        .step(
+            PASTE_REQUEST,
+            &[&b"R\x01"[..], &ev(1), b"\x80\x00", &ev(2), b"\x01"].concat(),
+        )
+        .step(b"a()\x04", &[&ev(3)[..], b"\x04"].concat())
+        .step(
+            b"",
+            &[
+                &b"x"[..],
+                MARKER,
+                b"1\x04",
+                &ev(4),
+                b"\x04",
+                &frame(b"E('gt', '>', None)"),
+                b">",
+            ]
+            .concat(),
+        )
+        .step(
+            b"b()\x04",
+            &[&ev(5)[..], b"OK", MARKER, b"2\x04\x04>"].concat(),
+        );
+    let conn = connected(&board);
+    conn.watch_events(MARKER.to_vec());
+    let events = conn.events();
+    for (code, result) in [(&b"a()"[..], &b"1"[..]), (b"b()", b"2")] {
+        let got = conn.exec_collect(code, Some(MARKER)).unwrap();
+        assert_eq!(got.reply.as_deref(), Some(result));
+        assert!(got.stderr.is_empty(), "{:?}", got.stderr);
+        assert_eq!(got.stdout, if result == b"1" { &b"x"[..] } else { b"" });
+    }
+    let mut names = Vec::new();
+    while let Ok(BoardEvent::Event { name, value, .. }) =
+        events.recv_timeout(Duration::from_millis(500))
+    {
+        names.push(format!("{name}={value:?}"));
+    }
+    assert_eq!(
+        names,
+        [
+            "t=Int(1)",
+            "t=Int(2)",
+            "t=Int(3)",
+            "t=Int(4)",
+            "gt=Str(\">\")",
+            "t=Int(5)"
+        ]
+    );
+    assert_all_steps_ran(&board);
+}

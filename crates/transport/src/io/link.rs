@@ -5,6 +5,7 @@
 //! step is looking for: a read of [`READ_CHUNK`] bytes on top of unconsumed bytes, and a search
 //! for a pattern keeps at most [`SCAN_LIMIT`] bytes (the oldest are dropped).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,6 +13,7 @@ use crate::error::{Result, TransportError, show_bytes};
 use crate::io::port::{Port, SharedWriter, write_all};
 use crate::io::timed::{AbortSignal, ReadOutcome, TimedRead, Until};
 use crate::io::wait::{Deadline, IntoDeadline, Wait};
+use crate::wire::filter::{FrameFilter, Piece};
 
 /// How many received bytes an error message shows.
 const SHOW_LIMIT: usize = 300;
@@ -21,6 +23,8 @@ pub const READ_CHUNK: usize = 64 * 1024;
 const SCAN_LIMIT: usize = 1024 * 1024;
 /// ...and, beyond it, only the newest this many.
 const SCAN_KEEP: usize = 64 * 1024;
+/// The most bytes of frames waiting to be handed on; beyond it they are dropped and counted.
+const FRAMES_HELD: usize = 4 * 1024 * 1024;
 /// The most bytes [`Link::discard_input`] drops (a board that prints without pause would
 /// otherwise keep it busy for ever).
 const DISCARD_LIMIT: usize = 4 * READ_CHUNK;
@@ -36,6 +40,17 @@ pub(crate) struct Link {
     received: u64,
     tail: Vec<u8>,
     abort: Arc<AbortSignal>,
+    /// Bytes ever put in `buf`, and ever consumed from it (positions of frames).
+    appended: u64,
+    consumed: u64,
+    /// Once the host watches for board → host frames: the filter that takes them out of
+    /// everything received, and the frames taken, each with the position in the data before
+    /// which it came (`docs/protocol.md` §6).
+    frames: Option<FrameFilter>,
+    taken: VecDeque<(u64, Vec<u8>)>,
+    /// Bytes of the frames in `taken`, and frames dropped because there were too many.
+    taken_bytes: usize,
+    frames_dropped: u64,
     _port: Port,
 }
 
@@ -52,7 +67,64 @@ impl Link {
             received: 0,
             tail: Vec::with_capacity(SHOW_LIMIT),
             abort,
+            appended: 0,
+            consumed: 0,
+            frames: None,
+            taken: VecDeque::new(),
+            taken_bytes: 0,
+            frames_dropped: 0,
             _port: port,
+        }
+    }
+
+    /// From now on take board → host frames (after `marker`) out of what is received.
+    pub fn watch_frames(&mut self, marker: &[u8]) {
+        if self.frames.is_none() {
+            self.frames = Some(FrameFilter::new(marker));
+        }
+    }
+
+    /// Hand on the first `n` pending bytes to `on_data` and consume them, with the frames that
+    /// came among them to `on_frame`, in stream order (frames due before the first byte too).
+    pub fn hand_on(
+        &mut self,
+        n: usize,
+        on_data: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
+    ) {
+        let mut left = n;
+        loop {
+            self.frames_due(on_frame);
+            if left == 0 {
+                return;
+            }
+            let chunk = match self.taken.front() {
+                Some(&(at, _)) => left.min((at - self.consumed) as usize),
+                None => left,
+            };
+            on_data(&self.buf[self.pos..self.pos + chunk]);
+            self.consume(chunk);
+            left -= chunk;
+        }
+    }
+
+    /// Frames dropped because too many waited to be handed on (a board flooding frames during a
+    /// long handshake wait), since the last call.
+    pub fn take_frames_dropped(&mut self) -> u64 {
+        std::mem::take(&mut self.frames_dropped)
+    }
+
+    /// Hand the frames that came before the next pending byte to `on_frame`.
+    pub fn frames_due(&mut self, on_frame: &mut dyn FnMut(&[u8])) {
+        while self
+            .taken
+            .front()
+            .is_some_and(|&(at, _)| at <= self.consumed)
+        {
+            if let Some((_, frame)) = self.taken.pop_front() {
+                self.taken_bytes -= frame.len();
+                on_frame(&frame);
+            }
         }
     }
 
@@ -87,6 +159,7 @@ impl Link {
     /// Mark `n` pending bytes as consumed.
     pub fn consume(&mut self, n: usize) {
         self.pos += n;
+        self.consumed += n as u64;
         debug_assert!(self.pos <= self.buf.len());
         if self.pos == self.buf.len() {
             self.buf.clear();
@@ -148,6 +221,28 @@ impl Link {
         };
         self.buf.truncate(old + got);
         self.remember(old);
+        if let Some(filter) = &mut self.frames {
+            let raw = self.buf.split_off(old);
+            let (buf, appended) = (&mut self.buf, &mut self.appended);
+            let (taken, taken_bytes, dropped) = (
+                &mut self.taken,
+                &mut self.taken_bytes,
+                &mut self.frames_dropped,
+            );
+            filter.push(&raw, &mut |piece| match piece {
+                Piece::Data(data) => {
+                    buf.extend_from_slice(data);
+                    *appended += data.len() as u64;
+                }
+                Piece::Frame(_) if *taken_bytes >= FRAMES_HELD => *dropped += 1,
+                Piece::Frame(frame) => {
+                    *taken_bytes += frame.len();
+                    taken.push_back((*appended, frame.to_vec()));
+                }
+            });
+        } else {
+            self.appended += got as u64;
+        }
         Ok(got > 0)
     }
 

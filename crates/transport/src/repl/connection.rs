@@ -20,11 +20,12 @@ use crate::error::{Result, TransportError};
 use crate::io::port::{ConnectOptions, SharedWriter, write_all};
 use crate::io::timed::{AbortSignal, TimedRead};
 use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
-use crate::repl::events::{BoardEvent, EventSink, channel};
+use crate::repl::events::{BoardEvent, EventSink, EventSource, channel};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 use crate::spec::PortSpec;
+use crate::wire::filter::{FRAME_CLOSE, FRAME_OPEN};
 use crate::wire::frames::{Frame, host_answer, parse_frame};
-use crate::wire::splitter::{FRAME_CLOSE, FRAME_OPEN, Piece, ReplySplitter};
+use crate::wire::splitter::ReplySplitter;
 
 /// How long dropping a connection may take (see [`Connection::close`]).
 const DROP_TIMEOUT: Duration = Duration::from_secs(1);
@@ -56,7 +57,7 @@ pub struct Connection {
     ended: Receiver<()>,
     description: String,
     /// What the board sends unasked.
-    events: Receiver<BoardEvent>,
+    events: EventSource,
     /// The protocol thread reads the board between commands: a queued command must wake it.
     watching: AtomicBool,
 }
@@ -136,7 +137,7 @@ impl Connection {
             }
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
-                (None, None, bounded(0).1)
+                (None, None, EventSource::closed())
             }
         };
         PendingConnection {
@@ -186,7 +187,7 @@ impl Connection {
 
     /// What the board sends unasked: events (during calls, and between calls once
     /// [`Connection::watch_events`] was called), dropped counts, output between calls.
-    pub fn events(&self) -> Receiver<BoardEvent> {
+    pub fn events(&self) -> EventSource {
         self.events.clone()
     }
 
@@ -274,6 +275,10 @@ impl Connection {
             .unwrap_or_else(|p| p.into_inner())
             .is_some();
         let _ = self.commands.send(Command::Close { leave_by: deadline });
+        if self.watching.load(Ordering::SeqCst) {
+            // Wake a read between commands: the close is next.
+            abort.poke();
+        }
         let graceful = if connected {
             Instant::now() + timeout / 2
         } else {
@@ -335,7 +340,7 @@ fn protocol_thread(
         events,
         lost: None,
         resync: false,
-        idle: None,
+        watching: None,
         idle_paused: false,
     }
     .serve(commands, writer);
@@ -349,8 +354,8 @@ struct Server {
     lost: Option<String>,
     /// After a timeout or protocol error the board's state is unknown: re-enter the raw REPL.
     resync: bool,
-    /// Watching the board between commands: the splitter for what it sends then.
-    idle: Option<ReplySplitter>,
+    /// Watching for frames, and the board between commands: the marker that starts a frame.
+    watching: Option<Vec<u8>>,
     /// A reboot showed between commands: its bytes wait for the next command to judge.
     idle_paused: bool,
 }
@@ -359,7 +364,7 @@ impl Server {
     fn serve(mut self, commands: Receiver<Command>, writer: &Mutex<Option<SharedWriter>>) {
         let abort = self.repl.abort_signal();
         loop {
-            let watching = self.idle.is_some() && self.lost.is_none() && !self.idle_paused;
+            let watching = self.watching.is_some() && self.lost.is_none() && !self.idle_paused;
             let cmd = if watching && !abort.is_closing() {
                 match commands.try_recv() {
                     Ok(cmd) => cmd,
@@ -382,7 +387,10 @@ impl Server {
                     marker,
                     out,
                 } => self.exec(&abort, id, &code, marker.as_deref(), &out),
-                Command::Watch { marker } => self.idle = Some(ReplySplitter::new(&marker)),
+                Command::Watch { marker } => {
+                    self.repl.watch_frames(&marker);
+                    self.watching = Some(marker);
+                }
                 Command::Close { leave_by } => {
                     *writer.lock().unwrap_or_else(|p| p.into_inner()) = None;
                     if self.lost.is_none() && Instant::now() < leave_by {
@@ -416,18 +424,9 @@ impl Server {
             )));
             return;
         }
-        // What the board sent between commands and was not decided yet comes first.
-        let carried = self
-            .idle
-            .as_mut()
-            .map(|idle| {
-                let marker = idle.marker().to_vec();
-                std::mem::replace(idle, ReplySplitter::new(&marker)).into_raw()
-            })
-            .unwrap_or_default();
         self.idle_paused = false;
         abort.begin(id);
-        let result = self.run_call(&carried, code, marker, out);
+        let result = self.run_call(code, marker, out);
         abort.end();
         match result {
             Ok(done) => out.finish(done),
@@ -441,7 +440,6 @@ impl Server {
     /// Run one call (re-entering the raw REPL first if the previous one failed).
     fn run_call(
         &mut self,
-        carried: &[u8],
         code: &[u8],
         marker: Option<&[u8]>,
         out: &CallOutput,
@@ -450,54 +448,47 @@ impl Server {
             self.repl.enter_raw(false)?;
             self.resync = false;
         }
-        let events = &self.events;
-        let mut splitter = marker.map(ReplySplitter::new);
-        let mut piece = |p: Piece<'_>| match p {
-            Piece::Output(b) => out.stdout(b),
-            Piece::Frame(payload) => match parse_frame(payload) {
-                Ok(Frame::HostCall { name, args, kwargs }) => {
-                    out.host_call(ExecEvent::HostCall { name, args, kwargs })
-                }
-                Ok(frame) => events.send(board_event(frame)),
-                Err(_) => out.stdout(&unparsed(marker.unwrap_or_default(), payload)),
-            },
+        let (events, watching) = (&self.events, self.watching.as_deref());
+        let mut on_frame = |payload: &[u8]| match parse_frame(payload) {
+            Ok(Frame::HostCall { name, args, kwargs }) => {
+                out.host_call(ExecEvent::HostCall { name, args, kwargs })
+            }
+            Ok(frame) => events.send(board_event(frame), payload.len()),
+            Err(_) => out.stdout(&unparsed(watching.unwrap_or_default(), payload)),
         };
-        if let Some(s) = &mut splitter {
-            s.push(carried, &mut piece);
-        } else if !carried.is_empty() {
-            out.stdout(carried);
-        }
+        let mut splitter = marker.map(ReplySplitter::new);
         let stderr = self.repl.exec_noting(
             code,
             &mut |chunk| match &mut splitter {
-                Some(s) => s.push(chunk, &mut piece),
+                Some(s) => s.push(chunk, &mut |b| out.stdout(b)),
                 None => out.stdout(chunk),
             },
+            &mut on_frame,
             &mut || out.accepted(),
         )?;
-        let reply = splitter.and_then(|s| s.finish(&mut piece));
+        let reply = splitter.and_then(|s| s.finish(&mut |b| out.stdout(b)));
+        self.report_frames_dropped();
         Ok(ExecEvent::Done { reply, stderr })
     }
 
     /// Between commands: wait for the board's bytes (or a queued command) once.
     fn watch_once(&mut self) {
-        let Some(splitter) = &mut self.idle else {
+        let Some(marker) = &self.watching else {
             return;
         };
         let events = &self.events;
-        let marker = splitter.marker().to_vec();
-        let mut piece = |p: Piece<'_>| match p {
-            Piece::Output(b) => events.send(BoardEvent::Output(b.to_vec())),
-            Piece::Frame(payload) => events.send(match parse_frame(payload) {
-                Ok(Frame::HostCall { name, .. }) => BoardEvent::StrayHostCall(name),
-                Ok(frame) => board_event(frame),
-                Err(_) => BoardEvent::Output(unparsed(&marker, payload)),
-            }),
-        };
-        match self
-            .repl
-            .idle(&mut |bytes| splitter.push(bytes, &mut piece))
-        {
+        let result = self.repl.idle(
+            &mut |bytes| events.send(BoardEvent::Output(bytes.to_vec()), bytes.len()),
+            &mut |payload| {
+                let event = match parse_frame(payload) {
+                    Ok(Frame::HostCall { name, .. }) => BoardEvent::StrayHostCall(name),
+                    Ok(frame) => board_event(frame),
+                    Err(_) => BoardEvent::Output(unparsed(marker, payload)),
+                };
+                events.send(event, payload.len());
+            },
+        );
+        match result {
             Ok(true) => {}
             Ok(false) => self.idle_paused = true,
             Err(TransportError::Closed) => {}
@@ -505,6 +496,19 @@ impl Server {
                 self.resync = note_failure(&e, &mut self.lost);
                 self.idle_paused = true;
             }
+        }
+        self.report_frames_dropped();
+    }
+
+    /// Frames the link had to drop, as a host-side loss.
+    fn report_frames_dropped(&mut self) {
+        let count = self.repl.take_frames_dropped();
+        if count > 0 {
+            let report = BoardEvent::Dropped {
+                count,
+                on_host: true,
+            };
+            self.events.send(report, 0);
         }
     }
 }

@@ -210,18 +210,20 @@ impl RawRepl {
     /// Execute `code`. Stdout is handed to `on_stdout` as it arrives; the stderr text is returned
     /// (empty when the code raised nothing).
     pub fn exec(&mut self, code: &[u8], on_stdout: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>> {
-        self.exec_noting(code, on_stdout, &mut || {})
+        self.exec_noting(code, on_stdout, &mut |_| {}, &mut || {})
     }
 
     /// [`RawRepl::exec`], calling `on_accepted` once the board took the command (the handshake
-    /// is over and the code runs).
+    /// is over and the code runs), and `on_frame` with each board → host frame, in stream order
+    /// with the output (once [`RawRepl::watch_frames`] was called; `docs/protocol.md` §6).
     pub fn exec_noting(
         &mut self,
         code: &[u8],
         on_stdout: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
         on_accepted: &mut dyn FnMut(),
     ) -> Result<Vec<u8>> {
-        let result = self.run(code, on_stdout, on_accepted);
+        let result = self.run(code, on_stdout, on_frame, on_accepted);
         if let Err(TransportError::BoardReset(_)) = result {
             // The board starts afresh: nothing is defined on it any more.
             self.ran_since_enter = false;
@@ -233,6 +235,7 @@ impl RawRepl {
         &mut self,
         code: &[u8],
         on_stdout: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
         on_accepted: &mut dyn FnMut(),
     ) -> Result<Vec<u8>> {
         self.idle_tail.clear();
@@ -251,7 +254,7 @@ impl RawRepl {
         self.send(code)?;
         self.prompt_pending = true;
         on_accepted();
-        self.follow(on_stdout)?;
+        self.follow(on_stdout, on_frame)?;
         // The error text follows the end of the program's output at once.
         let mut stderr = self.link.read_until(
             &[EOT],
@@ -259,36 +262,51 @@ impl RawRepl {
             "the end of the error output (\\x04)",
         )?;
         stderr.pop();
+        self.link.frames_due(on_frame);
         Ok(stderr)
+    }
+
+    /// From now on take board → host frames after `marker` out of everything the board sends
+    /// (they may come at any moment, a command's handshake included).
+    pub(crate) fn watch_frames(&mut self, marker: &[u8]) {
+        self.link.watch_frames(marker);
+    }
+
+    /// Frames dropped because too many waited (see [`Link::take_frames_dropped`]).
+    pub(crate) fn take_frames_dropped(&mut self) -> u64 {
+        self.link.take_frames_dropped()
     }
 
     /// Stream stdout until its terminating `\x04`, with no time limit. The raw REPL banner in
     /// the output means the board rebooted during the command (it will never end it). Bytes
     /// are read only once `on_stdout` took the previous ones, so a slow consumer holds the board
     /// back (through the link's flow control) instead of filling memory.
-    fn follow(&mut self, on_stdout: &mut dyn FnMut(&[u8])) -> Result<()> {
+    fn follow(
+        &mut self,
+        on_stdout: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
+    ) -> Result<()> {
         // The end of the output so far, to find a banner split across reads.
         let mut recent: Vec<u8> = Vec::new();
         loop {
             let pending = self.link.pending();
             if let Some(i) = pending.iter().position(|&b| b == EOT) {
-                if i > 0 {
-                    on_stdout(&pending[..i]);
-                }
-                self.link.consume(i + 1);
+                self.link.hand_on(i, on_stdout, on_frame);
+                self.link.consume(1);
                 return Ok(());
             }
             if !pending.is_empty() {
-                on_stdout(pending);
                 recent.extend_from_slice(pending);
                 let n = pending.len();
-                self.link.consume(n);
+                self.link.hand_on(n, on_stdout, on_frame);
                 if find(&recent, RAW_PROMPT).is_some() {
                     return Err(TransportError::BoardReset(show_bytes(&recent, 120)));
                 }
                 let keep = recent.len().saturating_sub(RAW_PROMPT.len());
                 recent.drain(..keep);
             }
+            // Frames that came alone (a host function's request: the board waits for the answer).
+            self.link.frames_due(on_frame);
             self.link.fill(None)?;
         }
     }
@@ -307,46 +325,61 @@ impl RawRepl {
     /// to `on_bytes` (the end of the previous command's prompt is taken out). Returns false,
     /// leaving the bytes for the next command to judge, when they hold a reboot: the caller stops
     /// watching until then.
-    pub(crate) fn idle(&mut self, on_bytes: &mut dyn FnMut(&[u8])) -> Result<bool> {
-        if !self.idle_take(on_bytes) {
+    pub(crate) fn idle(
+        &mut self,
+        on_bytes: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
+    ) -> Result<bool> {
+        if !self.idle_take(on_bytes, on_frame) {
             return Ok(false);
         }
         self.link.fill(None)?;
-        Ok(self.idle_take(on_bytes))
+        Ok(self.idle_take(on_bytes, on_frame))
     }
 
     /// [`RawRepl::idle`] on the bytes already received.
-    fn idle_take(&mut self, on_bytes: &mut dyn FnMut(&[u8])) -> bool {
+    fn idle_take(
+        &mut self,
+        on_bytes: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
+    ) -> bool {
         if self.prompt_pending {
             let Some(i) = self.link.pending().iter().position(|&b| b == b'>') else {
+                self.link.frames_due(on_frame);
                 return true; // the prompt is still to come
             };
-            let before = &self.link.pending()[..i];
-            if looks_rebooted(&self.idle_tail, before) {
+            if looks_rebooted(&self.idle_tail, &self.link.pending()[..i]) {
                 return false;
             }
-            let before = before.to_vec();
-            self.link.consume(i + 1);
+            self.idle_hand_on(i, on_bytes, on_frame);
+            self.link.consume(1);
             self.prompt_pending = false;
-            self.idle_hand_on(&before, on_bytes);
         }
-        let pending = self.link.pending();
-        if looks_rebooted(&self.idle_tail, pending) {
+        if looks_rebooted(&self.idle_tail, self.link.pending()) {
             return false;
         }
-        let pending = self.link.take_pending();
-        self.idle_hand_on(&pending, on_bytes);
+        let n = self.link.pending().len();
+        self.idle_hand_on(n, on_bytes, on_frame);
         true
     }
 
-    fn idle_hand_on(&mut self, bytes: &[u8], on_bytes: &mut dyn FnMut(&[u8])) {
-        if bytes.is_empty() {
-            return;
-        }
-        on_bytes(bytes);
-        self.idle_tail.extend_from_slice(bytes);
-        let excess = self.idle_tail.len().saturating_sub(RAW_PROMPT.len());
-        self.idle_tail.drain(..excess);
+    fn idle_hand_on(
+        &mut self,
+        n: usize,
+        on_bytes: &mut dyn FnMut(&[u8]),
+        on_frame: &mut dyn FnMut(&[u8]),
+    ) {
+        let tail = &mut self.idle_tail;
+        self.link.hand_on(
+            n,
+            &mut |bytes| {
+                on_bytes(bytes);
+                tail.extend_from_slice(bytes);
+                let excess = tail.len().saturating_sub(RAW_PROMPT.len());
+                tail.drain(..excess);
+            },
+            on_frame,
+        );
     }
 
     /// Judge bytes the board sent outside any command.

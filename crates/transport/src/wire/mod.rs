@@ -6,15 +6,16 @@
 //! - [`encode`]: host values written as board source text (exact floats, base64 for binary data,
 //!   packed int arrays, short strings padded out of the board parser's intern pool).
 //! - [`pack`]: binary data and int lists packed (base64, DEFLATE, differences) for either way.
-//! - [`splitter`]: a call's output, its in-band frames and its result told apart by an
-//!   unforgeable marker.
-//! - [`frames`]: what a board sends unasked (events, host function requests) and the host's answers.
+//! - [`filter`]: board → host frames (events, host function requests) taken out of everything a
+//!   board sends; [`frames`]: their payloads, and the host's answers.
+//! - [`splitter`]: a call's output and its result told apart by an unforgeable marker.
 //! - [`reply`]: the result's
 //!   framing (`T<ticks>|`, `B`/`A` base64, `P<n>` proxies, `S`) and its decoding.
 //! - [`literal`]: the parser of the Python literals a board returns (never `eval`).
 //! - [`traceback`]: board tracebacks rewritten to point at the host files the code came from.
 
 pub mod encode;
+pub mod filter;
 pub mod firmware;
 pub mod frames;
 pub mod literal;
@@ -29,5 +30,5 @@ pub use encode::Encoder;
 pub use firmware::Firmware;
 pub use literal::{Literal, LiteralError, parse_literal};
 pub use reply::{Reply, ReplyError, decode_reply, split_time};
-pub use splitter::{Piece, ReplySplitter};
+pub use splitter::ReplySplitter;
 pub use token::random_token;
