@@ -28,6 +28,8 @@ const libFiles = libIdx >= 0
   : [];
 
 const RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>";
+// True while the VM runs board code (see feed).
+globalThis.belayCodeRunning = false;
 let out = [];
 let mp = null;
 // Output goes out as soon as the VM produces it, as from a board's UART (synchronous writes: the
@@ -85,7 +87,19 @@ async function feed(byte) {
   // Only Ctrl-D (run the raw-REPL command, or soft reset) and Enter (run a friendly-REPL line)
   // can start Python code, which may need asyncify; other bytes just fill the line buffer, and
   // the plain call is far faster for them.
-  const ret = byte === 0x04 || byte === 0x0d ? await mp.replProcessCharWithAsyncify(byte) : mp.replProcessChar(byte);
+  let ret;
+  if (byte === 0x04 || byte === 0x0d) {
+    // Board code may run now: soft timers (machine.Timer in stubs/) go through the scheduler
+    // meanwhile, as on a board, instead of re-entering the VM.
+    globalThis.belayCodeRunning = true;
+    try {
+      ret = await mp.replProcessCharWithAsyncify(byte);
+    } finally {
+      globalThis.belayCodeRunning = false;
+    }
+  } else {
+    ret = mp.replProcessChar(byte);
+  }
   // A Ctrl-C that came while code read stdin is spent with the code.
   interruptPending = false;
   if (ret & 0x100) {

@@ -94,7 +94,13 @@ impl Device {
             )?;
         }
         let device_type: PyObjectRef = Device::class(&vm.ctx).to_owned().into();
-        EventLink::attach(board.clone(), obj.clone(), device_type.clone(), vm)?;
+        EventLink::attach(
+            board.clone(),
+            &obj,
+            device_type.clone(),
+            |name| Self::class_defines(&obj, name, vm),
+            vm,
+        )?;
         let wrapped =
             marks::wrap_class_functions(&obj, &device_type, &firmware.name, &executers, vm)?;
         for e in &executers {

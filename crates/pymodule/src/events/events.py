@@ -1,13 +1,23 @@
 # The host side of board events and host functions (README "Events and host functions";
-# docs/protocol.md §6): run once per interpreter by the first Device, as `belay._events`.
-# `link` is the device's native `_EventLink`: `enable()`, `next(timeout)`, `host(name, f)`,
-# `note_dropped(n)`.
+# docs/protocol.md §6): run once per interpreter, when a device first uses events, as
+# `belay._events`.
+# `link` is the device's native `_EventLink`: `enable()`, `next(timeout)`,
+# `define_host(name, f)`, `note_dropped(n)`.
+# Nothing but sys is imported until events are used: a Device that never uses them pays no
+# threading import at start-up.
 import sys
-import threading
-import time
-from collections import deque, namedtuple
 
-Event = namedtuple("Event", "name value time")
+# Event(name, value, time), a namedtuple made on first use.
+Event = None
+
+
+def _event(name, value, when):
+    global Event
+    if Event is None:
+        from collections import namedtuple
+
+        Event = namedtuple("Event", "name value time")
+    return Event(name, value, when)
 
 # Events without a callback wait here for events()/wait_event(); beyond this many the newest are
 # dropped, counted and reported.
@@ -22,8 +32,9 @@ class Events:
     def __init__(self, link):
         self._link = link
         self._callbacks = {}
-        self._queue = deque()
-        self._cond = threading.Condition()
+        # The queue for events()/wait_event() and its condition, made by _start.
+        self._queue = None
+        self._cond = None
         self._started = False
         self._decoder = None
 
@@ -48,7 +59,7 @@ class Events:
         """`@device.host`: board code may call this function while a call runs on the board."""
 
         def register(f):
-            self._link.host(name or f.__name__, f)
+            self._link.define_host(name or f.__name__, f)
             return f
 
         return register if function is None else register(function)
@@ -77,10 +88,17 @@ class Events:
         if self._started:
             return
         self._started = True
+        import threading
+        from collections import deque
+
+        self._queue = deque()
+        self._cond = threading.Condition()
         self._link.enable()
         threading.Thread(target=self._pump, name="belay events", daemon=True).start()
 
     def _get(self, name, timeout):
+        import time
+
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while True:
@@ -114,7 +132,7 @@ class Events:
     def _handle(self, item):
         kind = item[0]
         if kind == "event":
-            self._deliver(Event(item[1], item[2], item[3]))
+            self._deliver(_event(item[1], item[2], item[3]))
         elif kind == "output":
             if self._decoder is None:
                 import codecs
@@ -170,17 +188,13 @@ class Events:
         _warn("%d event%s dropped (%s)" % (count, "" if count == 1 else "s", why))
 
 
-def attach(device, link, base):
-    """The device's events: its `on`, `host`, `events` and `wait_event` (unless a subclass of
-    `base`, belay.Device, defines the name), and what its class marked with `@Device.on` /
-    `@Device.host`."""
-    events = Events(link)
-    subclasses = [k for k in type(device).__mro__ if k is not base and k is not object]
-    for attr in ("on", "host", "events", "wait_event"):
-        if not any(attr in vars(k) for k in subclasses):
-            setattr(device, attr, getattr(events, attr))
+def register_marks(events, device, base):
+    """What the device's class (a subclass of `base`, belay.Device) marked with `@Device.on` /
+    `@Device.host`, bound to the device."""
     seen = set()
-    for klass in subclasses:
+    for klass in type(device).__mro__:
+        if klass is base or klass is object:
+            continue
         for attr, value in vars(klass).items():
             if attr in seen:
                 continue
@@ -192,7 +206,6 @@ def attach(device, link, base):
             host = getattr(value, "__belay_host__", None)
             if host is not None:
                 events.host(getattr(device, attr), name=host or attr)
-    return events
 
 
 def mark_on(name=None):

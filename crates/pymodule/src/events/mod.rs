@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use belay_transport::BoardEvent;
 use rustpython_vm::builtins::PyModule;
+use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{
+    AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, pyclass,
+};
 
 use crate::board::Board;
 use crate::board::session::host_now;
@@ -38,42 +41,111 @@ pub fn class_mark(which: &'static str, args: FuncArgs, vm: &VirtualMachine) -> P
     module(vm)?.get_attr(which, vm)?.call(args, vm)
 }
 
-/// The native side of a device's events.
+/// The native side of a device's events, and the device's `on`, `host`, `events` and
+/// `wait_event` until they are first used: then `events.py` is loaded (a device that never uses
+/// events never loads it, nor `threading`).
 #[pyclass(module = "belay", name = "_EventLink")]
 #[derive(Debug, PyPayload)]
 pub struct EventLink {
     board: Arc<Board>,
+    /// The `Events` object, made on first use.
+    events: PyMutex<Option<PyObjectRef>>,
 }
 
+/// The device attributes an `EventLink` provides.
+const ATTRIBUTES: [&str; 4] = ["on", "host", "events", "wait_event"];
+
 impl EventLink {
-    /// Give `device` its events (`events.py` `attach`); returns the `Events` object.
+    /// Give `device` its events: `on`, `host`, `events`, `wait_event` unless its class
+    /// (`defines`) has its own, and what its class marked with `@Device.on` / `@Device.host`
+    /// (`subclass`: its class is not `base`, `belay.Device`, itself).
     pub fn attach(
         board: Arc<Board>,
-        device: PyObjectRef,
+        device: &PyObjectRef,
         base: PyObjectRef,
+        defines: impl Fn(&str) -> PyResult<bool>,
         vm: &VirtualMachine,
     ) -> PyResult<()> {
         let link = EventLink {
             board: board.clone(),
+            events: PyMutex::new(None),
         }
         .into_ref(&vm.ctx);
-        let events = module(vm)?
-            .get_attr("attach", vm)?
-            .call((device, link, base), vm)?;
-        board.hub().set_starter(events.get_attr("_start", vm)?);
+        let link_obj: PyObjectRef = link.clone().into();
+        for attr in ATTRIBUTES {
+            if !defines(attr)? {
+                device.set_attr(attr, link_obj.get_attr(attr, vm)?, vm)?;
+            }
+        }
+        board.hub().set_starter(link_obj.get_attr("_start", vm)?);
+        if !device.class().as_object().is(&base) {
+            let events = Self::events_object(&link, vm)?;
+            module(vm)?
+                .get_attr("register_marks", vm)?
+                .call((events, device.clone(), base), vm)?;
+        }
         Ok(())
+    }
+
+    /// The `Events` object (`events.py`), made on first use.
+    fn events_object(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+        if let Some(events) = zelf.events.lock().clone() {
+            return Ok(events);
+        }
+        let events = module(vm)?
+            .get_attr("Events", vm)?
+            .call((zelf.to_owned(),), vm)?;
+        *zelf.events.lock() = Some(events.clone());
+        Ok(events)
+    }
+
+    fn delegate(
+        zelf: &Py<Self>,
+        name: &'static str,
+        args: FuncArgs,
+        vm: &VirtualMachine,
+    ) -> PyResult {
+        Self::events_object(zelf, vm)?
+            .get_attr(name, vm)?
+            .call(args, vm)
     }
 }
 
 #[pyclass]
 impl EventLink {
     #[pymethod]
+    fn on(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        Self::delegate(zelf, "on", args, vm)
+    }
+
+    #[pymethod(name = "host")]
+    fn host_decorator(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        Self::delegate(zelf, "host", args, vm)
+    }
+
+    #[pymethod]
+    fn events(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        Self::delegate(zelf, "events", args, vm)
+    }
+
+    #[pymethod]
+    fn wait_event(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        Self::delegate(zelf, "wait_event", args, vm)
+    }
+
+    /// Events are on (the board has the helper): the event thread must run.
+    #[pymethod]
+    fn _start(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        Self::delegate(zelf, "_start", FuncArgs::default(), vm)
+    }
+
+    #[pymethod]
     fn enable(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
         zelf.board.enable_events(vm)
     }
 
     #[pymethod]
-    fn host(
+    fn define_host(
         zelf: &Py<Self>,
         name: String,
         function: PyObjectRef,

@@ -116,7 +116,8 @@ class PWM:
 class Timer:
     """Fires like a board's soft timer: `callback(timer)` every `period` ms (once for ONE_SHOT),
     while board code runs and while the board idles in its REPL. On a board with threads (the unix
-    port) a thread calls it; on the webassembly port, the JavaScript event loop (js.setTimeout)."""
+    port) a thread calls it; on the webassembly port, the JavaScript event loop (js.setTimeout),
+    through micropython.schedule while board code runs."""
 
     ONE_SHOT = 0
     PERIODIC = 1
@@ -162,10 +163,19 @@ class Timer:
             _thread.start_new_thread(run, ())
             return
         import js
+        import micropython
 
-        def tick(*_):
+        def fire(_=None):
             if self._fire(generation):
                 js.setTimeout(tick, self.period)
+
+        def tick(*_):
+            # While board code runs, the callback waits for a safe point (the scheduler), as a
+            # board's soft timer does; the board wrapper says when code runs (wasm_board.mjs).
+            if js.belayCodeRunning:
+                micropython.schedule(fire, None)
+            else:
+                fire()
 
         js.setTimeout(tick, self.period)
 
