@@ -2,16 +2,18 @@
 //!
 //! Glue between Python objects and the wire layer (`belay_transport`): the module knows no serial
 //! ports and no protocol bytes. Layers, each using only those below it (ARCHITECTURE.md):
-//! - `errors`, `output`, `source` (host source work): leaves.
+//! - `errors`, `output`, `source` (host source work), `embedded` (Python source run as hidden
+//!   submodules): leaves.
 //! - `board`: the Rust board handle (session, start-up, reconnect with replay).
 //! - `proxy::object`, `values` (Python values ↔ board source and literals), `calls` (evaluations
 //!   that return Python values), `host_call` (serving a host function board code called).
 //! - the Python classes: `functions` (tasks, setups, threads), `generator`, `proxy`, `executer`,
-//!   `marks`, `events`, `sync`, `implementation`, `usb`, then `device`, and `module` registering them all.
+//!   `marks`, `events`, `mount`, `sync`, `implementation`, `usb`, then `device`, and `module` registering them all.
 
 mod board;
 mod calls;
 mod device;
+mod embedded;
 mod errors;
 mod events;
 mod executer;
@@ -21,6 +23,7 @@ mod host_call;
 mod implementation;
 mod marks;
 mod module;
+mod mount;
 mod output;
 mod project;
 mod proxy;

@@ -38,6 +38,8 @@ pub struct Board {
     hub: Arc<Hub>,
     /// `close()` ran (no session while reconnecting is not closed).
     closed: std::sync::atomic::AtomicBool,
+    /// Commands to run before the connection closes (unmounting host folders).
+    at_close: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -65,6 +67,7 @@ impl Board {
             history: Mutex::new(Vec::new()),
             hub,
             closed: Default::default(),
+            at_close: Mutex::new(Vec::new()),
         }))
     }
 
@@ -110,6 +113,35 @@ impl Board {
         self.call(vm, Some(&stub), |s| {
             s.run(vm, stub.clone(), Output::Stdout, &no_map).map(drop)
         })
+    }
+
+    /// Mount (`on`) or unmount the host folder served for board path `at` (recorded for replay
+    /// after a reconnect; a mounted folder is unmounted when the device closes).
+    pub fn mount(&self, at: &str, on: bool, vm: &VirtualMachine) -> PyResult<()> {
+        let code = belay_transport::wire::snippets::mount(at, on);
+        let no_map = Context { module: None };
+        self.call(vm, Some(&code), |s| {
+            s.run(vm, code.clone(), Output::Stdout, &no_map).map(drop)
+        })?;
+        let undo = belay_transport::wire::snippets::mount(at, false);
+        let mut at_close = lock(&self.at_close);
+        at_close.retain(|c| *c != undo);
+        if on {
+            at_close.push(undo);
+        }
+        Ok(())
+    }
+
+    /// Run what must run before the connection closes (the board still answers); failures are
+    /// ignored: the connection closes anyway.
+    pub fn run_at_close(&self, vm: &VirtualMachine) {
+        let commands = std::mem::take(&mut *lock(&self.at_close));
+        let no_map = Context { module: None };
+        for code in commands {
+            if let Ok(session) = self.session(vm) {
+                let _ = session.run(vm, code, Output::Stream(None), &no_map);
+            }
+        }
     }
 
     /// The next thing the board sent unasked (None: nothing within `timeout`; Err: the device is

@@ -34,6 +34,8 @@ pub struct Device {
     /// The device's setup, task, thread and teardown executers.
     executers: PyRwLock<Vec<PyRef<Executer>>>,
     atexit_hook: PyMutex<Option<PyObjectRef>>,
+    /// Events, host functions and mounts (set by `__init__`).
+    events: PyRwLock<Option<PyRef<EventLink>>>,
 }
 
 impl std::fmt::Debug for Device {
@@ -72,6 +74,15 @@ impl Device {
             .ok_or_else(|| errors::new::<ConnectionLost>(vm, "the device is not connected"))
     }
 
+    /// The device's event link, or `ConnectionLost` before `__init__` ran.
+    fn link(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+        zelf.events
+            .read()
+            .clone()
+            .map(Into::into)
+            .ok_or_else(|| errors::new::<ConnectionLost>(vm, "the device is not connected"))
+    }
+
     /// Belay's start-up sequence after the connection is made.
     fn start_up(zelf: &Py<Self>, board: &Arc<Board>, vm: &VirtualMachine) -> PyResult<()> {
         let firmware = board.firmware();
@@ -94,13 +105,13 @@ impl Device {
             )?;
         }
         let device_type: PyObjectRef = Device::class(&vm.ctx).to_owned().into();
-        EventLink::attach(
+        *zelf.events.write() = Some(EventLink::attach(
             board.clone(),
             &obj,
             device_type.clone(),
             |name| Self::class_defines(&obj, name, vm),
             vm,
-        )?;
+        )?);
         let wrapped =
             marks::wrap_class_functions(&obj, &device_type, &firmware.name, &executers, vm)?;
         for e in &executers {
@@ -181,6 +192,9 @@ impl Device {
             .flat_map(|e| e.created())
             .collect();
         let answering = board.begin_closing(vm);
+        if answering {
+            board.run_at_close(vm);
+        }
         if !teardowns.is_empty() && !answering {
             eprintln!(
                 "belay: teardowns skipped: the board on {} stopped answering",
@@ -260,6 +274,31 @@ impl Device {
     #[pystaticmethod]
     fn host(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         crate::events::class_mark("mark_host", args, vm)
+    }
+
+    /// `device.mount(folder, at="/remote", readonly=False)`: board code sees the host folder at
+    /// `at` while a call runs (README "Mounting a host folder").
+    #[pymethod]
+    fn mount(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        crate::mount::call(
+            "mount",
+            zelf.to_owned().into(),
+            Self::link(zelf, vm)?,
+            args,
+            vm,
+        )
+    }
+
+    /// `device.unmount(at="/remote")`.
+    #[pymethod]
+    fn unmount(zelf: &Py<Self>, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        crate::mount::call(
+            "unmount",
+            zelf.to_owned().into(),
+            Self::link(zelf, vm)?,
+            args,
+            vm,
+        )
     }
 
     /// How many board events were lost (the board's queue overflowed, or the host did not keep

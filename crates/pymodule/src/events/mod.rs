@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use belay_transport::BoardEvent;
-use rustpython_vm::builtins::PyModule;
 use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{
@@ -23,17 +22,7 @@ const SOURCE: &str = include_str!("events.py");
 
 /// `belay._events`, made on first use.
 pub fn module(vm: &VirtualMachine) -> PyResult<PyObjectRef> {
-    let belay = vm.import("belay", 0)?;
-    if let Ok(m) = belay.get_attr("_events", vm) {
-        return Ok(m);
-    }
-    let dict = vm.ctx.new_dict();
-    dict.set_item("__name__", vm.ctx.new_str("belay._events").into(), vm)?;
-    let scope = rustpython_vm::scope::Scope::with_builtins(None, dict.clone(), vm);
-    vm.run_string(scope, SOURCE, "<belay._events>")?;
-    let module: PyRef<PyModule> = vm.new_module("belay._events", dict, None);
-    belay.set_attr("_events", module.clone(), vm)?;
-    Ok(module.into())
+    crate::embedded::module(vm, "_events", "belay._events", SOURCE)
 }
 
 /// `@Device.on(...)` / `@Device.host` in a class body.
@@ -65,7 +54,7 @@ impl EventLink {
         base: PyObjectRef,
         defines: impl Fn(&str) -> PyResult<bool>,
         vm: &VirtualMachine,
-    ) -> PyResult<()> {
+    ) -> PyResult<PyRef<EventLink>> {
         let link = EventLink {
             board: board.clone(),
             events: PyMutex::new(None),
@@ -84,7 +73,7 @@ impl EventLink {
                 .get_attr("register_marks", vm)?
                 .call((events, device.clone(), base), vm)?;
         }
-        Ok(())
+        Ok(link)
     }
 
     /// The `Events` object (`events.py`), made on first use.
@@ -158,6 +147,25 @@ impl EventLink {
             return Err(vm.new_type_error("@device.host takes a function"));
         }
         zelf.board.define_host(&name, function, vm)
+    }
+
+    /// Serve host function `name` (board code calls it through `_Bh`; nothing is defined on the
+    /// board).
+    #[pymethod]
+    fn serve(
+        zelf: &Py<Self>,
+        name: String,
+        function: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        zelf.board.hub().add_function(&name, function);
+        zelf.board.enable_events(vm)
+    }
+
+    /// Mount (or unmount) the host folder served for board path `at`.
+    #[pymethod]
+    fn mount(zelf: &Py<Self>, at: String, on: bool, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.board.mount(&at, on, vm)
     }
 
     #[pymethod]

@@ -37,6 +37,9 @@ pub mod names {
     pub const PROXY_OBJECT: &str = "_Bo_";
     /// Prefix of the board globals that hold generators (`_Bg_<random>`).
     pub const GENERATOR: &str = "_Bg_";
+    /// The host function that serves mounted host folders (named by board code, defined on the
+    /// host only).
+    pub const MOUNT_SERVER: &str = "_Bfs";
 
     /// Every name the snippets define or use, the constants above included.
     pub const ALL: &[&str] = &[
@@ -53,6 +56,7 @@ pub mod names {
         PUT,
         PROXY_OBJECT,
         GENERATOR,
+        MOUNT_SERVER,
         // Helpers used only by other snippets.
         "_Bb", // b2a_base64
         "_By", // array.array
@@ -81,6 +85,10 @@ pub mod names {
         "_BN", // events dropped
         "_BE", // write queued events
         "_Bh", // call a host function
+        "_BJ", // one operation on a mounted host folder
+        "_BW", // an open file of a mounted host folder
+        "_BV", // a mounted host folder (a VFS)
+        "_BB", // mount or unmount a host folder
     ];
 
     /// Name prefixes a user's board function may not take: Belay's, and the prefixes above.
@@ -151,10 +159,12 @@ pub enum Helper {
     Inflate,
     /// `belay_emit` and `_Bh`: events and host functions (`snippets/events.py`).
     Events,
+    /// `_BB`: host folders mounted on the board (`snippets/mount.py`).
+    Mount,
 }
 
 impl Helper {
-    pub const ALL: [Helper; 7] = [
+    pub const ALL: [Helper; 8] = [
         Helper::Floats,
         Helper::IntList,
         Helper::Proxies,
@@ -162,6 +172,7 @@ impl Helper {
         Helper::Timed,
         Helper::Inflate,
         Helper::Events,
+        Helper::Mount,
     ];
 
     /// Its definition, with the connection's result marker.
@@ -174,6 +185,7 @@ impl Helper {
             Helper::Timed => include_str!("snippets/timed.py"),
             Helper::Inflate => include_str!("snippets/inflate.py"),
             Helper::Events => include_str!("snippets/events.py"),
+            Helper::Mount => include_str!("snippets/mount.py"),
         };
         compact(source).replace(MARKER_SLOT, marker)
     }
@@ -189,6 +201,7 @@ impl Helper {
             Helper::Timed => Some("_Bt("),
             Helper::Inflate => Some("_BZ("),
             Helper::Events => Some(EMIT),
+            Helper::Mount => Some("_BB("),
         }
     }
 
@@ -196,6 +209,7 @@ impl Helper {
     pub fn requires(self) -> &'static [Helper] {
         match self {
             Helper::Generators => &[Helper::Timed],
+            Helper::Mount => &[Helper::Events],
             _ => &[],
         }
     }
@@ -213,6 +227,14 @@ pub const EMIT: &str = "belay_emit";
 /// [`Helper::Events`]) and returns its answer.
 pub fn host_function(name: &str) -> String {
     format!("def {name}(*a,**k):return _Bh('{name}',a,k)\n")
+}
+
+/// Mount (`on`) or unmount the host folder at board path `at` ([`Helper::Mount`]).
+pub fn mount(at: &str, on: bool) -> String {
+    let mut out = String::from("_BB(");
+    super::encode::write_str(at, &mut out);
+    out.push_str(if on { ",1)\n" } else { ",0)\n" });
+    out
 }
 
 /// A fresh result marker for a connection: the record separator `\x1e` and 5 random characters.
@@ -561,7 +583,7 @@ mod tests {
             }
         }
         let bits: Vec<u8> = Helper::ALL.iter().map(|h| h.bit()).collect();
-        assert_eq!(bits, [1, 2, 4, 8, 16, 32, 64]);
+        assert_eq!(bits, [1, 2, 4, 8, 16, 32, 64, 128]);
     }
 
     #[test]
@@ -589,6 +611,7 @@ mod tests {
             generator_step(&generator_name(), "None", true),
             pending_float_result("M"),
             host_function("lookup"),
+            mount("/remote", true),
             sync_bootstrap(
                 &SyncBootstrap {
                     dst: "/",
