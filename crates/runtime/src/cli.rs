@@ -151,6 +151,9 @@ pub enum Command {
     /// Copy a folder (or one file) to a board: only changed files are sent, board files missing
     /// locally are deleted unless kept.
     Sync(SyncArgs),
+    /// A board's files, mpremote-style: ls, cat, cp, rm, mkdir, rmdir, touch, tree, df,
+    /// sha256sum (`belay-run fs PORT COMMAND --help` for each).
+    Fs(FsArgs),
     /// Show the firmware a board runs (`micropython v1.29.0-preview - linux`), or with --host
     /// what belay-run itself embeds.
     Info(InfoArgs),
@@ -215,6 +218,23 @@ pub struct ExecArgs {
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FsArgs {
+    /// Password for WebREPL/telnet boards (before the command).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// `[PORT] COMMAND [ARGS]`: the port may come from --port or BELAY_DEVICE instead. Board
+    /// paths may start with `:`; `cp` needs it to tell the board's side from the host's.
+    #[arg(
+        value_name = "[PORT] COMMAND [ARGS]",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Args)]

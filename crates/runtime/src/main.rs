@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Some(Command::Latency(args)) => commands::latency(args),
         Some(Command::Exec(args)) => commands::exec(args, &cli),
         Some(Command::Sync(args)) => commands::sync(args, &cli),
+        Some(Command::Fs(args)) => commands::fs(args, &cli),
         Some(Command::Info(args)) => commands::info(args, &cli),
         Some(Command::Terminal(args)) => commands::terminal(args, &cli),
         Some(Command::List) => commands::list(),

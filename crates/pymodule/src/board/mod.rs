@@ -115,14 +115,20 @@ impl Board {
         })
     }
 
-    /// Mount (`on`) or unmount the host folder served for board path `at` (recorded for replay
-    /// after a reconnect; a mounted folder is unmounted when the device closes).
+    /// Mount (`on`) or unmount the host folder served for board path `at` (a mount is recorded
+    /// for replay after a reconnect until it is unmounted; a mounted folder is unmounted when the
+    /// device closes).
     pub fn mount(&self, at: &str, on: bool, vm: &VirtualMachine) -> PyResult<()> {
         let code = belay_transport::wire::snippets::mount(at, on);
+        let mounting = belay_transport::wire::snippets::mount(at, true);
         let no_map = Context { module: None };
-        self.call(vm, Some(&code), |s| {
+        self.call(vm, on.then_some(code.as_str()), |s| {
             s.run(vm, code.clone(), Output::Stdout, &no_map).map(drop)
         })?;
+        if !on {
+            // A reconnect must not mount it again.
+            lock(&self.history).retain(|c| *c != mounting);
+        }
         let undo = belay_transport::wire::snippets::mount(at, false);
         let mut at_close = lock(&self.at_close);
         at_close.retain(|c| *c != undo);

@@ -1,6 +1,8 @@
 # Host folders mounted on a board (README "Mounting a host folder"; docs/protocol.md §7), run as
 # `belay._mount` when a device first mounts one. The board's VFS (`_BV`) asks the host function
-# `_Bfs(at, op, *args)` for every operation; it answers [0, value] or [errno, None]. Nothing
+# `_Bfs(at, op, *args)` for every operation; it answers [0, value] or, for an error, its errno
+# name and the host's number (["ENOENT", 2]: the board raises OSError with its own number for the
+# name when it knows the name). Nothing
 # outside the mounted folder is reachable: `..` is refused, and a path whose real location (after
 # symlinks) leaves the folder is refused too.
 import errno
@@ -26,13 +28,14 @@ class Server:
         try:
             handler = getattr(self, "op_" + op)
         except AttributeError:
-            return [errno.EINVAL, None]
+            return ["EINVAL", errno.EINVAL]
         try:
             return [0, handler(*args)]
         except OSError as e:
-            return [e.errno or errno.EIO, None]
+            code = e.errno or errno.EIO
+            return [errno.errorcode.get(code, "EIO"), code]
         except (KeyError, ValueError):
-            return [errno.EBADF, None]
+            return ["EBADF", errno.EBADF]
 
     def local(self, path):
         """The host path of board path `path` (relative to the mount point)."""
@@ -134,7 +137,7 @@ class Mounts:
     def __call__(self, at, op, *args):
         server = self.servers.get(at)
         if server is None:
-            return [errno.ENODEV, None]
+            return ["ENODEV", errno.ENODEV]
         return server(op, *args)
 
 

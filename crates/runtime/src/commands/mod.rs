@@ -1,5 +1,7 @@
 //! belay-run's own commands besides running a script.
 
+mod bar;
+mod fs;
 mod install;
 mod packages;
 mod ports;
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, ExecArgs, InfoArgs, LatencyArgs};
 use crate::interp::run_builtin;
 
+pub use fs::fs;
 pub use install::install;
 pub use packages::{add, cache, clean, new, update};
 pub use ports::{list, select};

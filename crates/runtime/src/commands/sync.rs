@@ -1,16 +1,15 @@
 //! `belay-run sync [PORT] FOLDER`: `device.sync` with a progress bar (files and bytes) on a
 //! terminal, and a one-line summary.
 
-use std::cell::RefCell;
 use std::process::ExitCode;
 
-use belay_pymodule::sync::{Keep, Progress, SyncRequest};
+use belay_pymodule::sync::{Keep, SyncRequest};
 use belay_pymodule::sync_device;
 use belay_transport::sync_plan::DEFAULT_IGNORE;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
+use super::bar::Bar;
 use super::split_port;
 use crate::cli::{Cli, SyncArgs};
 use crate::interp::run_main;
@@ -52,8 +51,25 @@ pub(super) fn sync_with_bar(
     vm: &VirtualMachine,
 ) -> PyResult<()> {
     let bar = Bar::new();
-    let result = sync_device(device, request, &|p| bar.update(p), vm);
-    bar.done(result.is_ok(), &request.dst);
+    let result = sync_device(
+        device,
+        request,
+        &|p| {
+            bar.update(p);
+            Ok(())
+        },
+        vm,
+    );
+    let counts = bar.finish();
+    if result.is_ok() {
+        println!(
+            "Complete: {} file{} ({}) sent to {}.",
+            counts.done,
+            if counts.done == 1 { "" } else { "s" },
+            indicatif::BinaryBytes(counts.bytes),
+            request.dst
+        );
+    }
     result
 }
 
@@ -70,68 +86,4 @@ pub(super) fn connect(
             .collect();
     }
     class.call(FuncArgs::new(vec![vm.ctx.new_str(port).into()], kwargs), vm)
-}
-
-/// The progress bar (drawn only when stderr is a terminal) and the counts for the summary.
-struct Bar {
-    bar: ProgressBar,
-    state: RefCell<Counts>,
-}
-
-#[derive(Default)]
-struct Counts {
-    files: usize,
-    done: usize,
-    bytes: u64,
-}
-
-impl Bar {
-    fn new() -> Bar {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
-            )
-            .expect("a valid template")
-            .progress_chars("=> "),
-        );
-        Bar {
-            bar,
-            state: RefCell::new(Counts::default()),
-        }
-    }
-
-    fn update(&self, progress: Progress<'_>) -> PyResult<()> {
-        let mut s = self.state.borrow_mut();
-        match progress {
-            Progress::Stage(text) => self.bar.set_message(text.to_string()),
-            Progress::Total { files, bytes } => {
-                s.files = files;
-                self.bar.set_length(bytes);
-            }
-            Progress::Pushing(name) => {
-                self.bar
-                    .set_message(format!("{}/{} {name}", s.done + 1, s.files))
-            }
-            Progress::Sent(bytes) => {
-                s.bytes += bytes;
-                self.bar.inc(bytes);
-            }
-            Progress::Pushed => s.done += 1,
-        }
-        Ok(())
-    }
-
-    fn done(&self, ok: bool, dst: &str) {
-        self.bar.finish_and_clear();
-        if ok {
-            let s = self.state.borrow();
-            println!(
-                "Complete: {} file{} ({}) sent to {dst}.",
-                s.done,
-                if s.done == 1 { "" } else { "s" },
-                indicatif::BinaryBytes(s.bytes)
-            );
-        }
-    }
 }

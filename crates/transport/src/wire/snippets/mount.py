@@ -1,12 +1,14 @@
 # A host folder mounted on the board (docs/protocol.md §7): a VFS whose every operation asks the
 # host (host function _Bfs, through _Bh, answered only while a call runs). Defined with the first
 # mount; needs the events helper.
-import io
-# One operation on the folder mounted at `at`: the host answers [0, value] or [errno, None].
+# errno is imported now: importing it while a mount is there would ask the mount, recursively.
+import errno, io
+# One operation on the folder mounted at `at`: the host answers [0, value] or [name, number] for
+# an error ('ENOENT', 2): raised with this board's own number for the name where it has one.
 def _BJ(at, *a):
     r = _Bh('_Bfs', (at,) + a, {})
     if r[0]:
-        raise OSError(r[0])
+        raise OSError(getattr(errno, r[0], r[1]))
     return r[1]
 # An open file: read, readinto, readline, write, seek, tell, close; text files decode as UTF-8.
 class _BW(io.IOBase):
