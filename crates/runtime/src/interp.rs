@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use rustpython_compiler_core::frozen::FrozenLib;
 use rustpython_vm::builtins::PyBaseExceptionRef;
-use rustpython_vm::{AsObject, Interpreter, PyResult, Settings, VirtualMachine};
+use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyResult, Settings, VirtualMachine};
 
 /// An interpreter with `settings` (`pyenv::settings`).
 pub fn interpreter(settings: Settings) -> Interpreter {
@@ -102,8 +102,21 @@ pub fn run_main(
 
 /// Run one of belay-run's own commands, written in Python against the `belay` module.
 pub fn run_builtin(name: &str, source: &'static str, argv: Vec<String>) -> ExitCode {
+    run_builtin_with(name, source, argv, |_| Ok(Vec::new()))
+}
+
+/// [`run_builtin`] with extra globals (native hooks the command's Python calls).
+pub fn run_builtin_with(
+    name: &str,
+    source: &'static str,
+    argv: Vec<String>,
+    globals: impl FnOnce(&VirtualMachine) -> PyResult<Vec<(&'static str, PyObjectRef)>>,
+) -> ExitCode {
     run_main(crate::pyenv::command_settings(argv), |vm| {
         let scope = vm.new_scope_with_main()?;
+        for (key, value) in globals(vm)? {
+            scope.globals.set_item(key, value, vm)?;
+        }
         vm.run_string(scope, source, &format!("<belay-run {name}>"))?;
         Ok(())
     })

@@ -11,7 +11,7 @@ use belay_transport::{
     ConnectOptions, Connection, ExecEvent, ExecHandle, PendingConnection, Phase, PortSpec, RawRepl,
     ReplOptions, TransportError,
 };
-use common::{ENTER, GENEROUS, PASTE_OK, PASTE_REQUEST, STEP, board_in_raw_repl, opts};
+use common::{ENTER, GENEROUS, PASTE_OK, PASTE_REQUEST, STEP, board_in_raw_repl, connected};
 
 /// Step bounds long enough that only a close can end the waits of these tests.
 fn patient() -> ReplOptions {
@@ -19,15 +19,6 @@ fn patient() -> ReplOptions {
         soft_reset: false,
         timeout: Duration::from_secs(30),
     }
-}
-
-fn connected(board: &ScriptedBoard) -> Connection {
-    let pending = board.connect(opts(false));
-    pending
-        .wait(Duration::from_secs(5))
-        .expect("connected in time")
-        .expect("connected");
-    pending.into_connection()
 }
 
 /// Drop `pending` (still connecting); it must take less than [`GENEROUS`] (the bound is 1 s).

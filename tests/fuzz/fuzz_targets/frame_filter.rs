@@ -7,17 +7,12 @@
 use belay_transport::wire::filter::{FRAME_CLOSE, FrameFilter, Piece};
 use libfuzzer_sys::fuzz_target;
 
+mod layout;
+
 fuzz_target!(|data: &[u8]| {
-    // Layout: marker length (1..=16), marker, piece lengths seed, stream.
-    let Some((&n, rest)) = data.split_first() else {
+    let Some((marker, seed, stream)) = layout::split(data) else {
         return;
     };
-    let n = usize::from(n % 16) + 1;
-    if rest.len() < n + 1 {
-        return;
-    }
-    let (marker, rest) = rest.split_at(n);
-    let (&seed, stream) = rest.split_first().unwrap();
     let mut filter = FrameFilter::new(marker);
     let mut opening = marker.to_vec();
     opening.push(belay_transport::wire::filter::FRAME_OPEN);
@@ -32,13 +27,8 @@ fuzz_target!(|data: &[u8]| {
             rebuilt.push(FRAME_CLOSE);
         }
     };
-    let mut fed = 0;
-    let mut piece = usize::from(seed % 7) + 1;
-    while fed < stream.len() {
-        let end = (fed + piece).min(stream.len());
-        filter.push(&stream[fed..end], &mut take);
-        fed = end;
-        piece = piece * 3 % 11 + 1;
+    for piece in layout::pieces(stream, seed) {
+        filter.push(piece, &mut take);
     }
     rebuilt.extend_from_slice(&filter.held());
     assert_eq!(rebuilt, stream);

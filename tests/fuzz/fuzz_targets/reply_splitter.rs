@@ -6,26 +6,16 @@
 use belay_transport::wire::ReplySplitter;
 use libfuzzer_sys::fuzz_target;
 
+mod layout;
+
 fuzz_target!(|data: &[u8]| {
-    // Layout: marker length (1..=16), marker, piece lengths seed, stream.
-    let Some((&n, rest)) = data.split_first() else {
+    let Some((marker, seed, stream)) = layout::split(data) else {
         return;
     };
-    let n = usize::from(n % 16) + 1;
-    if rest.len() < n + 1 {
-        return;
-    }
-    let (marker, rest) = rest.split_at(n);
-    let (&seed, stream) = rest.split_first().unwrap();
     let mut splitter = ReplySplitter::new(marker);
     let mut out = Vec::new();
-    let mut fed = 0;
-    let mut piece = usize::from(seed % 7) + 1;
-    while fed < stream.len() {
-        let end = (fed + piece).min(stream.len());
-        splitter.push(&stream[fed..end], &mut |b| out.extend_from_slice(b));
-        fed = end;
-        piece = piece * 3 % 11 + 1;
+    for piece in layout::pieces(stream, seed) {
+        splitter.push(piece, &mut |b| out.extend_from_slice(b));
     }
     let reply = splitter.finish(&mut |b| out.extend_from_slice(b));
     match reply {

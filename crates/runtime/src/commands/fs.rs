@@ -13,7 +13,7 @@ use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 use super::bar::Bar;
 use super::port_or_default;
 use crate::cli::{Cli, FsArgs};
-use crate::interp::run_main;
+use crate::interp::run_builtin_with;
 
 /// The commands `fs.py` knows: a first word that is none of them is the port.
 const COMMANDS: [&str; 10] = [
@@ -49,8 +49,7 @@ pub fn fs(args: &FsArgs, cli: &Cli) -> ExitCode {
         args.password.clone().unwrap_or_default(),
     ];
     argv.extend(rest.iter().cloned());
-    run_main(crate::pyenv::command_settings(argv), |vm| {
-        let scope = vm.new_scope_with_main()?;
+    run_builtin_with("fs", include_str!("fs.py"), argv, |vm| {
         let bar = Arc::new(Bar::new());
         let hook = vm.new_function(
             "_progress",
@@ -59,9 +58,7 @@ pub fn fs(args: &FsArgs, cli: &Cli) -> ExitCode {
                   b: OptionalArg<PyObjectRef>,
                   vm: &VirtualMachine| progress(&bar, kind, a, b, vm),
         );
-        scope.globals.set_item("_progress", hook.into(), vm)?;
-        vm.run_string(scope, include_str!("fs.py"), "<belay-run fs>")?;
-        Ok(())
+        Ok(vec![("_progress", hook.into())])
     })
 }
 

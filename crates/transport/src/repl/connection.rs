@@ -480,8 +480,8 @@ impl Server {
         let result = self.repl.idle(
             &mut |bytes| events.send(BoardEvent::Output(bytes.to_vec()), bytes.len()),
             &mut |payload| {
+                // A host function called now cannot be answered: `board_event` reports it.
                 let event = match parse_frame(payload) {
-                    Ok(Frame::HostCall { name, .. }) => BoardEvent::StrayHostCall(name),
                     Ok(frame) => board_event(frame),
                     Err(_) => BoardEvent::Output(unparsed(marker, payload)),
                 };
@@ -513,7 +513,8 @@ impl Server {
     }
 }
 
-/// An event or a dropped count, for the consumer.
+/// An event, a dropped count, or (while no call runs) a host function call that cannot be
+/// answered, for the consumer.
 fn board_event(frame: Frame) -> BoardEvent {
     match frame {
         Frame::Event { name, value, ticks } => BoardEvent::Event { name, value, ticks },
