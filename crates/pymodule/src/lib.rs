@@ -32,6 +32,8 @@ pub mod sync;
 mod usb;
 mod values;
 
+pub use mount::set_auto_mount;
+
 pub use board::args::{
     preconnect, release_preconnect, set_default_connect_timeout, set_default_port,
 };
@@ -61,4 +63,21 @@ pub fn sync_device(
         .downcast_ref::<device::Device>()
         .ok_or_else(|| vm.new_type_error("sync needs a belay.Device"))?;
     sync::run(&*device.board(vm)?, request, progress, vm)
+}
+
+/// The board's own REPL on `device` (a `belay.Device`) for a person, for `belay-run mount`: the
+/// raw REPL is left, `keys` gets the sender for what the person types (dropping it ends the
+/// session and re-enters the raw REPL), the board's output goes to `out` as it comes, and host
+/// functions, a mounted folder's included, are served meanwhile. Returns true when the board
+/// soft-rebooted instead (`device.reconnect()` restores what was defined and mounted).
+pub fn terminal(
+    device: &rustpython_vm::PyObjectRef,
+    keys: &dyn Fn(belay_transport::TerminalKeys),
+    out: &mut dyn FnMut(&[u8]),
+    vm: &rustpython_vm::VirtualMachine,
+) -> rustpython_vm::PyResult<bool> {
+    let device = device
+        .downcast_ref::<device::Device>()
+        .ok_or_else(|| vm.new_type_error("the terminal needs a belay.Device"))?;
+    device.board(vm)?.terminal(vm, keys, out)
 }

@@ -144,8 +144,9 @@ impl ScriptArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a host script (the same as `belay-run SCRIPT`).
-    Run(ScriptArgs),
+    /// Run a host script (the same as `belay-run SCRIPT`), optionally with a host folder
+    /// mounted on every board it opens.
+    Run(RunArgs),
     /// Run Python code on a board and print the value of an expression.
     Exec(ExecArgs),
     /// Copy a folder (or one file) to a board: only changed files are sent, board files missing
@@ -159,6 +160,9 @@ pub enum Command {
     Info(InfoArgs),
     /// An interactive REPL on a board (Ctrl-] exits).
     Terminal(PortArgs),
+    /// An interactive REPL on a board with a host folder mounted on it: board code imports from
+    /// the folder and works in it without copying (Ctrl-] exits).
+    Mount(MountArgs),
     /// List the serial ports, with their USB details.
     List,
     /// Pick a board's port interactively and print the `export BELAY_DEVICE='…'` line for it.
@@ -208,6 +212,40 @@ pub struct InfoArgs {
     /// where this binary came from.
     #[arg(long, conflicts_with = "port")]
     pub host: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Mount this host folder on every board the script opens (`device.mount(FOLDER)`), once
+    /// it is connected and before its setups run: board code imports from it and works in it.
+    #[arg(long, value_name = "FOLDER")]
+    pub mount: Option<String>,
+    /// Where the board sees the mounted folder.
+    #[arg(
+        long,
+        value_name = "BOARD_DIR",
+        default_value = "/remote",
+        requires = "mount"
+    )]
+    pub mount_at: String,
+    #[command(flatten)]
+    pub script: ScriptArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MountArgs {
+    /// `[PORT] FOLDER`: the port may come from --port or BELAY_DEVICE instead.
+    #[arg(value_name = "PORT FOLDER", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// Where the board sees the folder.
+    #[arg(long, value_name = "BOARD_DIR", default_value = "/remote")]
+    pub at: String,
+    /// The board may read the folder but not change it.
+    #[arg(long)]
+    pub readonly: bool,
+    /// Password for WebREPL/telnet boards.
+    #[arg(long)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]

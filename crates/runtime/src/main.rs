@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         Some(Command::Fs(args)) => commands::fs(args, &cli),
         Some(Command::Info(args)) => commands::info(args, &cli),
         Some(Command::Terminal(args)) => commands::terminal(args, &cli),
+        Some(Command::Mount(args)) => commands::mount(args, &cli),
         Some(Command::List) => commands::list(),
         Some(Command::Select) => commands::select(),
         Some(Command::New(args)) => commands::new(args),
@@ -58,8 +59,11 @@ fn main() -> ExitCode {
         Some(Command::Cache { action }) => commands::cache(action),
         Some(Command::Completions { shell }) => commands::completions(*shell),
         Some(Command::Run(args)) => {
-            let program = Program::Script(args.script().to_path_buf());
-            run_program(&program, args.args(), &cli, &matches)
+            if let Some(folder) = &args.mount {
+                belay_pymodule::set_auto_mount(folder.clone(), args.mount_at.clone());
+            }
+            let program = Program::Script(args.script.script().to_path_buf());
+            run_program(&program, args.script.args(), &cli, &matches)
         }
         None => {
             let (program, args) = program(&cli, tail);

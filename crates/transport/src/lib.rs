@@ -36,6 +36,7 @@ pub use repl::connection::{Collected, Connection, PendingConnection};
 pub use repl::events::{BoardEvent, EVENT_BACKLOG, EventSource};
 pub use repl::passthrough::{Passthrough, PassthroughSender};
 pub use repl::raw_repl::{PasteMode, RawRepl, ReplOptions};
+pub use repl::terminal::TerminalKeys;
 pub use spec::PortSpec;
 pub use usb::{
     PORT_COLUMNS, Property, UsbError, UsbPort, UsbSpecifier, list_ports, list_usb_ports, port_row,

@@ -138,6 +138,17 @@ impl Board {
         Ok(())
     }
 
+    /// The board's own REPL for a person, host functions served meanwhile
+    /// ([`Session::terminal`]); true when the board soft-rebooted.
+    pub fn terminal(
+        &self,
+        vm: &VirtualMachine,
+        keys: &dyn Fn(belay_transport::TerminalKeys),
+        out: &mut dyn FnMut(&[u8]),
+    ) -> PyResult<bool> {
+        self.session(vm)?.terminal(vm, keys, out)
+    }
+
     /// Run what must run before the connection closes (the board still answers); failures are
     /// ignored: the connection closes anyway.
     pub fn run_at_close(&self, vm: &VirtualMachine) {

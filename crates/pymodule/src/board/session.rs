@@ -9,11 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use belay_transport::timesync::TimeSync;
+use belay_transport::wire::Literal;
 use belay_transport::wire::reply::holds_finite_float;
 use belay_transport::wire::snippets::{self, Helper};
 use belay_transport::wire::traceback::{CodeMap, Origin, remap};
 use belay_transport::wire::{Encoder, split_time};
-use belay_transport::{BoardEvent, Connection, ExecEvent, ExecHandle, TransportError};
+use belay_transport::{
+    BoardEvent, Connection, ExecEvent, ExecHandle, TerminalKeys, TransportError,
+};
 use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObject, PyObjectRef, PyResult, VirtualMachine};
@@ -401,17 +404,11 @@ impl Session {
                     }
                 }
                 Ok(ExecEvent::HostCall { name, args, kwargs }) => {
-                    let line = match self.hub.serve_call(&name, args, kwargs, vm) {
-                        Ok(line) => line,
-                        Err(exc) => {
-                            // Ctrl-C (or SystemExit) in the host function: the call ends.
-                            self.interrupted(vm, handle, forward);
-                            return Err(exc);
-                        }
-                    };
-                    if let Err(e) = self.conn.answer(&line) {
+                    if let Err(exc) = self.answer_host_call(vm, &name, args, kwargs) {
+                        // Ctrl-C (or SystemExit) in the host function, or the answer could not
+                        // be sent: the call ends.
                         self.interrupted(vm, handle, forward);
-                        return Err(transport_error(vm, e));
+                        return Err(exc);
                     }
                 }
                 Ok(ExecEvent::Done { reply, stderr }) => {
@@ -423,6 +420,48 @@ impl Session {
                     return Err(transport_error(vm, e));
                 }
                 Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(transport_error(vm, TransportError::Closed));
+                }
+            }
+        }
+    }
+
+    /// Serve a host function the board called and send it the answer.
+    fn answer_host_call(
+        &self,
+        vm: &VirtualMachine,
+        name: &str,
+        args: Vec<Literal>,
+        kwargs: Vec<(String, Literal)>,
+    ) -> PyResult<()> {
+        let line = self.hub.serve_call(name, args, kwargs, vm)?;
+        self.conn.answer(&line).map_err(|e| transport_error(vm, e))
+    }
+
+    /// The board's own REPL for a person ([`Connection::terminal`]): `keys` gets the sender for
+    /// what they type, the board's output goes to `out` as it comes, and host functions (a
+    /// mounted folder) are served meanwhile. Returns whether the board soft-rebooted (what was
+    /// defined on it is gone: reconnect to go on); otherwise it ends when the keys are dropped.
+    pub fn terminal(
+        &self,
+        vm: &VirtualMachine,
+        keys: &dyn Fn(TerminalKeys),
+        out: &mut dyn FnMut(&[u8]),
+    ) -> PyResult<bool> {
+        let (handle, sender) = self.conn.terminal();
+        keys(sender);
+        loop {
+            vm.check_signals()?;
+            match vm.allow_threads(|| handle.recv_timeout(SIGNAL_POLL)) {
+                Ok(ExecEvent::Accepted) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(ExecEvent::Stdout(bytes)) => out(&bytes),
+                Ok(ExecEvent::HostCall { name, args, kwargs }) => {
+                    self.answer_host_call(vm, &name, args, kwargs)?
+                }
+                Ok(ExecEvent::Done { .. }) => return Ok(false),
+                Ok(ExecEvent::Failed(TransportError::BoardReset(_))) => return Ok(true),
+                Ok(ExecEvent::Failed(e)) => return Err(transport_error(vm, e)),
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(transport_error(vm, TransportError::Closed));
                 }

@@ -122,6 +122,7 @@ impl Device {
         }
 
         board.start(vm)?;
+        crate::mount::auto_mount(&obj, vm)?;
         vm.call_method(&obj, "__pre_autoinit__", ())?;
         for setup in wrapped.autoinit {
             setup.call((), vm)?;

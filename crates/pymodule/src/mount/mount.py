@@ -96,7 +96,11 @@ class Server:
 
     def op_write(self, fd, data):
         self.writable()
-        return self.files[fd].write(data)
+        f = self.files[fd]
+        n = f.write(data)
+        # On the host file at once: board code that never closes its file loses nothing.
+        f.flush()
+        return n
 
     def op_seek(self, fd, offset, whence):
         return self.files[fd].seek(offset, whence)
@@ -151,6 +155,11 @@ def mount(device, link, folder, at="/remote", readonly=False):
     """`device.mount(folder, at="/remote", readonly=False)`: board code sees the host folder at
     `at` (while a call runs on the board), imports from it, and works in it."""
     at = _mount_point(at)
+    if device.implementation.name == "circuitpython":
+        # docs/protocol.md §7: no VFS for Python objects there.
+        raise NotImplementedError(
+            "CircuitPython cannot mount a host folder (its storage.mount takes only its own "
+            "filesystems): copy the files with device.sync(folder) or `belay-run fs cp` instead")
     mounts = getattr(device, "_belay_mounts", None)
     if mounts is None:
         mounts = device._belay_mounts = Mounts()

@@ -3,6 +3,7 @@
 mod bar;
 mod fs;
 mod install;
+mod mount;
 mod packages;
 mod ports;
 mod sync;
@@ -15,6 +16,7 @@ use crate::interp::run_builtin;
 
 pub use fs::fs;
 pub use install::install;
+pub use mount::mount;
 pub use packages::{add, cache, clean, new, update};
 pub use ports::{list, select};
 pub use sync::sync;

@@ -22,6 +22,7 @@ use crate::io::timed::{AbortSignal, TimedRead};
 use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
 use crate::repl::events::{BoardEvent, EventSink, EventSource, channel};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
+use crate::repl::terminal::TerminalKeys;
 use crate::spec::PortSpec;
 use crate::wire::filter::{FRAME_CLOSE, FRAME_OPEN};
 use crate::wire::frames::{Frame, host_answer, parse_frame};
@@ -35,6 +36,12 @@ enum Command {
         id: u64,
         code: Vec<u8>,
         marker: Option<Vec<u8>>,
+        out: CallOutput,
+    },
+    /// The board's friendly REPL until `keys` ends ([`Connection::terminal`]).
+    Terminal {
+        id: u64,
+        keys: Receiver<Vec<u8>>,
         out: CallOutput,
     },
     /// From now on read the board between commands too, for its events (frames after
@@ -168,21 +175,50 @@ impl Connection {
             return ExecHandle::failed(id, TransportError::Closed);
         };
         let (handle, out) = call(id, abort.clone());
-        let queued = self.commands.send(Command::Exec {
+        self.queue(Command::Exec {
             id,
             code,
             marker,
             out,
         });
-        if let Err(e) = queued {
-            let Command::Exec { out, .. } = e.0 else {
-                unreachable!()
-            };
-            out.finish(ExecEvent::Failed(TransportError::Closed));
-        } else if self.watching.load(Ordering::SeqCst) {
-            abort.poke();
-        }
         handle
+    }
+
+    /// The board's own REPL, for a person: the protocol thread leaves the raw REPL, sends what
+    /// goes through the returned [`TerminalKeys`] to the board as it is, and streams the board's
+    /// output as [`ExecEvent::Stdout`]; board → host frames are still taken out (events go to
+    /// [`Connection::events`], host function calls come as [`ExecEvent::HostCall`] and are
+    /// answered with [`Connection::answer`]). Dropping the keys ends the session: the raw REPL
+    /// is entered again and the handle gets `Done`. A soft reboot the user asks for ends it with
+    /// `Failed(`[`TransportError::BoardReset`]`)`.
+    pub fn terminal(&self) -> (ExecHandle, TerminalKeys) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (keys_tx, keys) = unbounded();
+        let keys_tx = TerminalKeys::new(keys_tx, self.abort.clone());
+        let Some(abort) = &self.abort else {
+            return (ExecHandle::failed(id, TransportError::Closed), keys_tx);
+        };
+        let (handle, out) = call(id, abort.clone());
+        self.queue(Command::Terminal { id, keys, out });
+        (handle, keys_tx)
+    }
+
+    /// Queue a command that has a [`CallOutput`] (it fails at once if the thread is gone).
+    fn queue(&self, command: Command) {
+        match self.commands.send(command) {
+            Err(e) => {
+                if let Command::Exec { out, .. } | Command::Terminal { out, .. } = e.0 {
+                    out.finish(ExecEvent::Failed(TransportError::Closed));
+                }
+            }
+            Ok(()) => {
+                if let Some(abort) = &self.abort
+                    && self.watching.load(Ordering::SeqCst)
+                {
+                    abort.poke();
+                }
+            }
+        }
     }
 
     /// What the board sends unasked: events (during calls, and between calls once
@@ -386,7 +422,12 @@ impl Server {
                     code,
                     marker,
                     out,
-                } => self.exec(&abort, id, &code, marker.as_deref(), &out),
+                } => self.exec(&abort, id, &out, |server| {
+                    server.run_call(&code, marker.as_deref(), &out)
+                }),
+                Command::Terminal { id, keys, out } => {
+                    self.exec(&abort, id, &out, |server| server.run_terminal(&keys, &out))
+                }
                 Command::Watch { marker } => {
                     self.repl.watch_frames(&marker);
                     self.watching = Some(marker);
@@ -406,13 +447,13 @@ impl Server {
         }
     }
 
+    /// Run command `id` with `run`, unless the connection is closing or lost.
     fn exec(
         &mut self,
         abort: &AbortSignal,
         id: u64,
-        code: &[u8],
-        marker: Option<&[u8]>,
         out: &CallOutput,
+        run: impl FnOnce(&mut Self) -> Result<ExecEvent>,
     ) {
         if abort.is_closing() {
             out.finish(ExecEvent::Failed(TransportError::Closed));
@@ -426,7 +467,7 @@ impl Server {
         }
         self.idle_paused = false;
         abort.begin(id);
-        let result = self.run_call(code, marker, out);
+        let result = self.resynced().and_then(|()| run(self));
         abort.end();
         match result {
             Ok(done) => out.finish(done),
@@ -437,25 +478,23 @@ impl Server {
         }
     }
 
-    /// Run one call (re-entering the raw REPL first if the previous one failed).
+    /// Re-enter the raw REPL if the previous command failed.
+    fn resynced(&mut self) -> Result<()> {
+        if self.resync {
+            self.repl.enter_raw(false)?;
+            self.resync = false;
+        }
+        Ok(())
+    }
+
+    /// Run one call.
     fn run_call(
         &mut self,
         code: &[u8],
         marker: Option<&[u8]>,
         out: &CallOutput,
     ) -> Result<ExecEvent> {
-        if self.resync {
-            self.repl.enter_raw(false)?;
-            self.resync = false;
-        }
-        let (events, watching) = (&self.events, self.watching.as_deref());
-        let mut on_frame = |payload: &[u8]| match parse_frame(payload) {
-            Ok(Frame::HostCall { name, args, kwargs }) => {
-                out.host_call(ExecEvent::HostCall { name, args, kwargs })
-            }
-            Ok(frame) => events.send(board_event(frame), payload.len()),
-            Err(_) => out.stdout(&unparsed(watching.unwrap_or_default(), payload)),
-        };
+        let mut on_frame = frame_handler(&self.events, self.watching.as_deref(), out);
         let mut splitter = marker.map(ReplySplitter::new);
         let stderr = self.repl.exec_noting(
             code,
@@ -466,9 +505,24 @@ impl Server {
             &mut on_frame,
             &mut || out.accepted(),
         )?;
+        drop(on_frame);
         let reply = splitter.and_then(|s| s.finish(&mut |b| out.stdout(b)));
         self.report_frames_dropped();
         Ok(ExecEvent::Done { reply, stderr })
+    }
+
+    /// A terminal session ([`Connection::terminal`]).
+    fn run_terminal(&mut self, keys: &Receiver<Vec<u8>>, out: &CallOutput) -> Result<ExecEvent> {
+        out.accepted();
+        let mut on_frame = frame_handler(&self.events, self.watching.as_deref(), out);
+        self.repl
+            .terminal(keys, &mut |bytes| out.stdout(bytes), &mut on_frame)?;
+        drop(on_frame);
+        self.report_frames_dropped();
+        Ok(ExecEvent::Done {
+            reply: None,
+            stderr: Vec::new(),
+        })
     }
 
     /// Between commands: wait for the board's bytes (or a queued command) once.
@@ -510,6 +564,22 @@ impl Server {
             };
             self.events.send(report, 0);
         }
+    }
+}
+
+/// What a command does with a frame: a host function call goes to the command's caller, the
+/// rest to the event channel; one that does not parse is output.
+fn frame_handler<'a>(
+    events: &'a EventSink,
+    watching: Option<&'a [u8]>,
+    out: &'a CallOutput,
+) -> impl FnMut(&[u8]) + 'a {
+    move |payload: &[u8]| match parse_frame(payload) {
+        Ok(Frame::HostCall { name, args, kwargs }) => {
+            out.host_call(ExecEvent::HostCall { name, args, kwargs })
+        }
+        Ok(frame) => events.send(board_event(frame), payload.len()),
+        Err(_) => out.stdout(&unparsed(watching.unwrap_or_default(), payload)),
     }
 }
 

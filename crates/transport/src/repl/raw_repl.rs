@@ -75,7 +75,7 @@ pub struct RawRepl {
     pub(super) link: Link,
     pub(super) mode: PasteMode,
     /// A command ran since the last prompt was consumed, so a `>` is still to come.
-    prompt_pending: bool,
+    pub(super) prompt_pending: bool,
     /// A command was sent since the board last started afresh (so a reboot now loses
     /// something). Re-entering the raw REPL without a soft reset keeps what was defined.
     ran_since_enter: bool,
@@ -410,6 +410,11 @@ impl RawRepl {
             expected: expected.to_string(),
             received: show_bytes(self.link.pending(), 300),
         }
+    }
+
+    /// The board started afresh on its own (a soft reboot): nothing is defined on it any more.
+    pub(super) fn forget_definitions(&mut self) {
+        self.ran_since_enter = false;
     }
 
     /// Ctrl-C twice, then leave the raw REPL (what a board expects before the port closes).

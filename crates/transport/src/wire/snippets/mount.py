@@ -1,6 +1,6 @@
 # A host folder mounted on the board (docs/protocol.md §7): a VFS whose every operation asks the
-# host (host function _Bfs, through _Bh, answered only while a call runs). Defined with the first
-# mount; needs the events helper.
+# host (host function _Bfs, through _Bh, answered while a call or a `belay-run mount` terminal
+# runs). Defined with the first mount; needs the events helper.
 # errno is imported now: importing it while a mount is there would ask the mount, recursively.
 import errno, io
 # One operation on the folder mounted at `at`: the host answers [0, value] or [name, number] for
