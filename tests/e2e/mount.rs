@@ -172,7 +172,8 @@ fn mount_with_piped_input() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("\r\nhi from the host folder\r\n"),
+        stdout.contains("\nhi from the host folder\r\n")
+            || stdout.contains("\nhi from the host folder\n"),
         "{stdout}"
     );
     assert!(stdout.contains("['greet.py']"), "{stdout}");
