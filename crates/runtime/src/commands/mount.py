@@ -20,8 +20,9 @@ try:
     sys.stderr.flush()
     while _terminal(device):
         device.reconnect()
-        sys.stderr.write("\n--- soft reboot: %s mounted again at %s ---\n" % (folder, at))
+        # The console is still raw: lines end in \r\n.
+        sys.stderr.write("\r\n--- soft reboot: %s mounted again at %s ---\r\n" % (folder, at))
         sys.stderr.flush()
 finally:
     device.close()
-sys.stderr.write("\n--- terminal closed ---\n")
+sys.stderr.write("\r\n--- terminal closed ---\r\n")

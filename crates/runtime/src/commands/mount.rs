@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use belay_transport::{TerminalKeys, TransportError};
+use belay_transport::TerminalKeys;
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use super::port_or_default;
@@ -35,17 +35,23 @@ pub fn mount(args: &MountArgs, cli: &Cli) -> ExitCode {
         args.at.clone(),
         if args.readonly { "1" } else { "0" }.to_string(),
     ];
-    run_builtin_with("mount", include_str!("mount.py"), argv, |vm| {
+    let code = run_builtin_with("mount", include_str!("mount.py"), argv, |vm| {
         let hook = vm.new_function("_terminal", terminal);
         Ok(vec![("_terminal", hook.into())])
-    })
+    });
+    // The console as it was.
+    lock(&RAW).take();
+    code
 }
+
+/// The console is raw from the first session to the end of the command: keys typed while the
+/// board reboots and the folder is mounted again wait, as typed, for the next session.
+static RAW: Mutex<Option<RawMode>> = Mutex::new(None);
 
 /// `_terminal(device)`: the board's REPL until Ctrl-] or the end of input (False), or until the
 /// board soft-rebooted (True).
 fn terminal(device: PyObjectRef, vm: &VirtualMachine) -> PyResult<bool> {
-    let _raw = RawMode::enable();
-    let keys: Arc<Mutex<Option<TerminalKeys>>> = Arc::default();
+    lock(&RAW).get_or_insert_with(RawMode::enable);
     let over = Arc::new(AtomicBool::new(false));
     let output = Arc::new(BoardOutput::new());
     // Lines piped in go one at a time, each at a prompt: a mount operation's answer is read from
@@ -55,22 +61,20 @@ fn terminal(device: PyObjectRef, vm: &VirtualMachine) -> PyResult<bool> {
     } else {
         Pace::LineByLine
     };
-    let pump = {
-        let (keys, over, output) = (keys.clone(), over.clone(), output.clone());
-        std::thread::spawn(move || {
-            let send = |bytes: &[u8]| match &*keys.lock().unwrap_or_else(|p| p.into_inner()) {
-                Some(keys) => keys.send(bytes),
-                None => Err(TransportError::Closed),
-            };
-            let _ = pump_keys(&send, &|| over.load(Ordering::Relaxed), &output, pace);
+    // Keys are read only once the session can take them (none is lost before it starts).
+    let pump: Mutex<Option<std::thread::JoinHandle<()>>> = Mutex::new(None);
+    let start_pump = |keys: TerminalKeys| {
+        let (over, output) = (over.clone(), output.clone());
+        *lock(&pump) = Some(std::thread::spawn(move || {
+            let over = || over.load(Ordering::Relaxed);
+            let _ = pump_keys(&|bytes| keys.send(bytes), &over, &output, pace);
             // Ctrl-] or the end of input: dropping the keys ends the session.
-            keys.lock().unwrap_or_else(|p| p.into_inner()).take();
-        })
+        }));
     };
     let mut stdout = std::io::stdout();
     let outcome = belay_pymodule::terminal(
         &device,
-        &|sender| *keys.lock().unwrap_or_else(|p| p.into_inner()) = Some(sender),
+        &start_pump,
         &mut |bytes| {
             let _ = stdout.write_all(bytes);
             let _ = stdout.flush();
@@ -79,7 +83,12 @@ fn terminal(device: PyObjectRef, vm: &VirtualMachine) -> PyResult<bool> {
         vm,
     );
     over.store(true, Ordering::Relaxed);
-    keys.lock().unwrap_or_else(|p| p.into_inner()).take();
-    vm.allow_threads(|| pump.join().ok());
+    if let Some(pump) = lock(&pump).take() {
+        vm.allow_threads(|| pump.join().ok());
+    }
     outcome
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
