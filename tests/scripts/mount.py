@@ -69,6 +69,14 @@ def file_ops():
         f.seek(4)
         middle = f.read(3)
         where = f.tell()
+    # readinto reads ahead (as import does); what comes next, and tell(), stay exact.
+    with open("notes.txt", "rb") as f:
+        piece = bytearray(2)
+        f.readinto(piece)
+        assert (bytes(piece), f.tell(), f.read(3)) == (b"on", 2, b"e\nt"), "read-ahead"
+        f.readinto(piece)
+        f.seek(1)
+        assert (bytes(piece), f.readline()) == (b"wo", b"ne\n"), "read-ahead then seek"
     os.mkdir("sub")
     os.rename("notes.txt", "sub/renamed.txt")
     listing = sorted(os.listdir("sub"))

@@ -11,12 +11,20 @@ def _BJ(at, *a):
         raise OSError(getattr(errno, r[0], r[1]))
     return r[1]
 # An open file: read, readinto, readline, write, seek, tell, close; text files decode as UTF-8.
+# `import` reads through readinto in small pieces: it is served from a read-ahead of 4 KiB (`b`),
+# given back to the host (a relative seek) before any other operation.
 class _BW(io.IOBase):
     def __init__(s, at, fd, text):
         s.at = at
         s.fd = fd
         s.text = text
+        s.b = b''
+    def _sync(s):
+        if s.b:
+            _BJ(s.at, 'seek', s.fd, -len(s.b), 1)
+            s.b = b''
     def read(s, n=-1):
+        s._sync()
         out = []
         while n:
             d = _BJ(s.at, 'read', s.fd, 4096 if n < 0 else min(n, 4096))
@@ -28,17 +36,24 @@ class _BW(io.IOBase):
         d = b''.join(out)
         return d.decode() if s.text else d
     def readinto(s, b):
-        d = _BJ(s.at, 'read', s.fd, len(b))
-        b[:len(d)] = d
-        return len(d)
+        if not s.b:
+            s.b = _BJ(s.at, 'read', s.fd, max(len(b), 4096))
+        n = min(len(b), len(s.b))
+        b[:n] = s.b[:n]
+        s.b = s.b[n:]
+        return n
     def readline(s):
+        s._sync()
         d = _BJ(s.at, 'readline', s.fd)
         return d.decode() if s.text else d
     def write(s, b):
+        s._sync()
         return _BJ(s.at, 'write', s.fd, b.encode() if s.text else bytes(b))
     def seek(s, o, w=0):
+        s._sync()
         return _BJ(s.at, 'seek', s.fd, o, w)
     def tell(s):
+        s._sync()
         return _BJ(s.at, 'seek', s.fd, 0, 1)
     def flush(s):
         pass
