@@ -2,7 +2,7 @@
 and `belay-run fs cp -r` of 50 files against mpremote's, on the unix test board unpaced and on
 paced links, in one run.
 
-    python3 bench/mount_fs.py [--bauds 115200] [--repeat 3] [--paced-repeat 1]
+    python3 bench/mount_fs.py [--bauds 115200] [--repeat 5] [--paced-repeat 1]
 
 Figure 1: bench/mount_fs_workload.py under belay-run (mount + import, sync + import, then again
 with nothing changed and after editing one module). Figure 2: `belay-run fs PORT cp -r DIR :DST`
@@ -63,14 +63,14 @@ def workload(cmd, env, timeout):
 
 
 def same_tree(a, b):
+    """Folder b holds exactly the 50 files of folder a, byte for byte."""
     cmp = filecmp.dircmp(a, b)
-    names = cmp.left_list
-    match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
-    return len(match) == len(names) == FILES and not cmp.right_only
+    match, _, _ = filecmp.cmpfiles(a, b, cmp.left_list, shallow=False)
+    return len(match) == len(cmp.left_list) == FILES and not cmp.right_only
 
 
 def timed(cmd, stats, timeout):
-    """(ms from start to exit, [bytes sent, received], last line printed) of one command."""
+    """(ms from start to exit, [bytes sent, received], the lines it printed) of one command."""
     before = settled_stats(stats)
     t0 = time.perf_counter()
     try:
@@ -86,7 +86,8 @@ def timed(cmd, stats, timeout):
 
 
 def copies(port, stats, scratch, repeat, timeout):
-    """Each tool's copy into an empty folder and again unchanged: tool -> {step: [ms, bytes]}."""
+    """Each tool's `ls`, copy into an empty folder and copy again unchanged: tool -> {step: [ms,
+    bytes]}, the folder's size, and what each tool printed for the unchanged copy."""
     src = os.path.join(scratch, "files")
     size = make_files(src)
     dst = os.path.join(scratch, "board-cp")
@@ -110,7 +111,7 @@ def copies(port, stats, scratch, repeat, timeout):
                 if not same_tree(src, landed):
                     sys.exit(f"{' '.join(cmd)}: {landed} differs from {src} after the {step} copy")
                 samples[tool][step].append((ms, wire))
-                said[tool, step] = lines
+            said[tool] = lines
     result = {}
     for tool, steps in samples.items():
         result[tool] = {
@@ -192,7 +193,7 @@ def cp_table(results, size, version):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bauds", default="115200", help="comma-separated paced links ('' for the free link only)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each step unpaced; the median counts")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each step unpaced; the median counts")
     ap.add_argument("--paced-repeat", type=int, default=1, help="runs of each step on a paced link")
     args = ap.parse_args()
     for path in (BELAY_RUN, BOARD_PY, MPREMOTE):
@@ -222,7 +223,7 @@ def main():
     print(cp_table(cps, size, version))
     print()
     for tool in ("belay-run", "mpremote"):
-        lines = said[tool, "again"]
+        lines = said[tool]
         up_to_date = sum(1 for line in lines if line.startswith("Up to date"))
         shown = f"{up_to_date} 'Up to date' lines" if up_to_date else (lines[-1] if lines else "(nothing)")
         print(f"{tool}, unchanged copy, printed: {shown}")

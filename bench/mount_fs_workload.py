@@ -226,7 +226,7 @@ for n in range(REPEAT):
     first_import.append(measure(do_import))
     device(f"sys.path.remove({dst!r})")
 device(f"sys.path.insert(0, {dst!r})")  # the last folder stays in use
-again, edited, import_only = [], [], []
+again, edited = [], []
 for _ in range(REPEAT):
     forget()
     again.append(measure(lambda: (device.sync(SRC, dst=dst), do_import())))
