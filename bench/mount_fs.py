@@ -2,7 +2,7 @@
 and `belay-run fs cp -r` of 50 files against mpremote's, on the unix test board unpaced and on
 paced links, in one run.
 
-    python3 bench/mount_fs.py [--bauds 115200] [--repeat 5] [--paced-repeat 1]
+    python3 bench/mount_fs.py [--bauds 115200] [--repeat 3] [--paced-repeat 1]
 
 Figure 1: bench/mount_fs_workload.py under belay-run (mount + import, sync + import, then again
 with nothing changed and after editing one module). Figure 2: `belay-run fs PORT cp -r DIR :DST`
@@ -193,7 +193,7 @@ def cp_table(results, size, version):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bauds", default="115200", help="comma-separated paced links ('' for the free link only)")
-    ap.add_argument("--repeat", type=int, default=5, help="runs of each step unpaced; the median counts")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each step unpaced; the median counts")
     ap.add_argument("--paced-repeat", type=int, default=1, help="runs of each step on a paced link")
     args = ap.parse_args()
     for path in (BELAY_RUN, BOARD_PY, MPREMOTE):
