@@ -118,6 +118,20 @@ def merge_best(best, run):
                 best[bytes_key(key)] = run[bytes_key(key)]
 
 
+def workload_json(cmd, env, timeout):
+    """A workload's last stdout line as JSON; exits with what it printed when it fails or hangs
+    (what it wrote on stderr otherwise is shown)."""
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        sys.exit(f"{' '.join(cmd)} hung (no result within {timeout:.0f} s):\n{(e.stderr or b'')[-3000:]}")
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    if out.stderr.strip():
+        print(f"{os.path.basename(cmd[0])} {' '.join(cmd[1:4])}: stderr:\n{out.stderr[-2000:]}", file=sys.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def run_once(cmd, env):
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if out.returncode != 0:

@@ -12,29 +12,15 @@ the wire per reading and per second each way (board.py --stats), events against 
 """
 import argparse
 import datetime
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from bench import BELAY_PY, BELAY_RUN, BOARD_PY, ROOT, fmt_count, link_name, start_board
+from bench import BELAY_PY, BELAY_RUN, BOARD_PY, ROOT, fmt_count, link_name, start_board, workload_json
 
 WORKLOAD = os.path.join(ROOT, "bench", "events_workload.py")
-
-
-def run(cmd, env, timeout):
-    """The workload's JSON line; exits with what it printed when it fails or hangs."""
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
-    except subprocess.TimeoutExpired as e:
-        sys.exit(f"{' '.join(cmd)} hung (no result within {timeout:.0f} s):\n{(e.stderr or b'')[-3000:]}")
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
-    if out.stderr.strip():
-        print(f"{os.path.basename(cmd[0])} {cmd[3]}: stderr:\n{out.stderr[-2000:]}", file=sys.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def have_belay():
@@ -51,11 +37,11 @@ def measure(baud, n, with_belay):
     timeout = n * 0.040 + 60
     try:
         rows = [
-            ("events", "belay-run", run([BELAY_RUN, WORKLOAD, port, "events", str(n)], env, timeout)),
-            ("poll", "belay-run", run([BELAY_RUN, WORKLOAD, port, "poll", str(n)], env, timeout)),
+            ("events", "belay-run", workload_json([BELAY_RUN, WORKLOAD, port, "events", str(n)], env, timeout)),
+            ("poll", "belay-run", workload_json([BELAY_RUN, WORKLOAD, port, "poll", str(n)], env, timeout)),
         ]
         if with_belay:
-            rows.append(("poll", "Belay 0.30.1", run([BELAY_PY, WORKLOAD, port, "poll", str(n)], env, timeout)))
+            rows.append(("poll", "Belay 0.30.1", workload_json([BELAY_PY, WORKLOAD, port, "poll", str(n)], env, timeout)))
         return rows
     finally:
         board.stdin.close()

@@ -16,7 +16,6 @@ files are the host's). Prints markdown tables.
 import argparse
 import datetime
 import filecmp
-import json
 import os
 import random
 import shutil
@@ -26,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from bench import BELAY_RUN, BOARD_PY, ROOT, fmt_count, link_name, settled_stats, start_board
+from bench import BELAY_RUN, BOARD_PY, ROOT, fmt_count, link_name, settled_stats, start_board, workload_json
 
 WORKLOAD = os.path.join(ROOT, "bench", "mount_fs_workload.py")
 MPREMOTE = os.path.join(ROOT, "bench", ".venv", "bin", "mpremote")
@@ -49,17 +48,6 @@ def make_files(folder):
             f.write(text)
         total += len(text)
     return total
-
-
-def workload(cmd, env, timeout):
-    """The workload's JSON line; exits with what it printed when it fails or hangs."""
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
-    except subprocess.TimeoutExpired as e:
-        sys.exit(f"{' '.join(cmd)} hung (no result within {timeout} s):\n{(e.stderr or b'')[-3000:]}")
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def same_tree(a, b):
@@ -130,7 +118,7 @@ def measure(baud, repeat):
     try:
         work = os.path.join(scratch, "workload")
         os.makedirs(work)
-        mount = workload([BELAY_RUN, WORKLOAD, port, work, str(repeat)], env, timeout)
+        mount = workload_json([BELAY_RUN, WORKLOAD, port, work, str(repeat)], env, timeout)
         cp, size, said = copies(port, stats, scratch, repeat, timeout)
         return mount, cp, size, said
     finally:
