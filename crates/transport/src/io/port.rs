@@ -267,9 +267,8 @@ fn open_serial(path: &str, opts: &SerialOptions) -> Result<Port> {
         port: path.to_string(),
         reason: e.to_string(),
     };
-    let builder = serialport::new(path, opts.baudrate).timeout(Duration::from_secs(10));
     let (port, reader, writer) =
-        sys::open_serial(builder, opts.exclusive).map_err(|e| open_err(&e))?;
+        sys::open_serial(path, opts.baudrate, opts.exclusive).map_err(|e| open_err(&e))?;
     Ok(Port::new(
         Box::new(SourceReader(reader)),
         Box::new(writer),

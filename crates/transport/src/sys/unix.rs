@@ -124,11 +124,16 @@ impl Pollable for SerialSource {
 /// Open a serial port: the port itself (kept open while the board is in use), a handle to read
 /// it with timeouts and one to write it. `exclusive: false` lets other programs open it too.
 pub(crate) fn open_serial(
-    builder: serialport::SerialPortBuilder,
+    path: &str,
+    baud: u32,
     exclusive: bool,
 ) -> serialport::Result<(SerialPort, SerialSource, SerialPort)> {
     use serialport::SerialPort as _;
-    let mut port = builder.open_native()?;
+    let builder = serialport::new(path, baud).timeout(SERIAL_TIMEOUT);
+    let mut port = match builder.open_native() {
+        Err(e) if is_enosys(&e) => open_plain_termios(path, baud)?,
+        opened => opened?,
+    };
     if !exclusive {
         port.set_exclusive(false)?;
     }
@@ -137,6 +142,49 @@ pub(crate) fn open_serial(
     let reader = SerialSource(port.try_clone_native()?);
     let writer = port.try_clone_native()?;
     Ok((port, reader, writer))
+}
+
+/// How long one blocking serial call may take (reads are timed by `poll` before they happen).
+const SERIAL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// serialport maps errno values it does not name to `Unknown`, keeping only strerror's text
+/// (nix's description of ENOSYS).
+fn is_enosys(e: &serialport::Error) -> bool {
+    e.kind == serialport::ErrorKind::Unknown && e.description == "Function not implemented"
+}
+
+/// Open a tty with the classic termios calls only. serialport configures Linux ports with the
+/// `TCSETS2` ioctl (any baud rate); user-mode emulators such as Debian's qemu-user 7.2 answer it
+/// with ENOSYS, so a Raspberry Pi build tested under emulation could open no board. rustix's
+/// termios falls back to `TCSETS` by itself (as it does for WSL); this path sets raw 8N1 through
+/// it, then hands the descriptor to serialport (README "Platforms").
+fn open_plain_termios(path: &str, baud: u32) -> serialport::Result<SerialPort> {
+    use rustix::fs::{Mode, OFlags};
+    use rustix::termios::{self, ControlModes, InputModes, OptionalActions};
+    use std::os::fd::{FromRawFd, IntoRawFd};
+    let fail = |what: &str, e: Errno| {
+        let err = io::Error::from(e);
+        serialport::Error::new(
+            serialport::ErrorKind::Io(err.kind()),
+            format!("{what} {path}: {err}"),
+        )
+    };
+    let flags = OFlags::RDWR | OFlags::NOCTTY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = rustix::fs::open(path, flags, Mode::empty()).map_err(|e| fail("open", e))?;
+    let mut tio = termios::tcgetattr(&fd).map_err(|e| fail("tcgetattr", e))?;
+    tio.make_raw();
+    tio.control_modes |= ControlModes::CREAD | ControlModes::CLOCAL;
+    tio.control_modes -= ControlModes::CSTOPB | ControlModes::CRTSCTS;
+    tio.input_modes -= InputModes::IXON | InputModes::IXOFF | InputModes::IXANY;
+    tio.set_speed(baud).map_err(|e| fail("baud rate for", e))?;
+    termios::tcsetattr(&fd, OptionalActions::Now, &tio).map_err(|e| fail("tcsetattr", e))?;
+    // Blocking from here on, as serialport leaves its ports.
+    rustix::fs::fcntl_setfl(&fd, OFlags::empty()).map_err(|e| fail("fcntl", e))?;
+    // SAFETY: ownership of the descriptor passes to the TTYPort.
+    let mut port = unsafe { serialport::TTYPort::from_raw_fd(fd.into_raw_fd()) };
+    use serialport::SerialPort as _;
+    port.set_timeout(SERIAL_TIMEOUT)?;
+    Ok(port)
 }
 
 /// Make `cmd` start its own process group, so that [`stop_process_group`] ends everything it
@@ -163,4 +211,49 @@ pub(crate) fn stop_process_group(child: &mut Child) {
             libc::waitpid(pid, &mut status, 0);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    /// A pty pair: the controlling side, and the path of the side a board would be.
+    fn pty() -> (std::fs::File, String) {
+        // SAFETY: posix_openpt/grantpt/unlockpt/ptsname_r on a descriptor we own.
+        unsafe {
+            let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+            assert!(master >= 0, "posix_openpt: {}", io::Error::last_os_error());
+            assert_eq!(libc::grantpt(master), 0);
+            assert_eq!(libc::unlockpt(master), 0);
+            let mut name = [0 as libc::c_char; 128];
+            assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
+            let path = std::ffi::CStr::from_ptr(name.as_ptr())
+                .to_string_lossy()
+                .into_owned();
+            (std::fs::File::from(OwnedFd::from_raw_fd(master)), path)
+        }
+    }
+
+    #[test]
+    fn plain_termios_opens_a_raw_port_that_passes_bytes_both_ways() {
+        let (mut master, path) = pty();
+        let mut port = open_plain_termios(&path, 115200).expect("open");
+        // Raw: a Ctrl-C and a CR reach the reader untouched, no echo comes back.
+        master.write_all(b"\x03abc\r").unwrap();
+        let mut got = [0u8; 5];
+        port.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"\x03abc\r");
+        port.write_all(b"\x04ok").unwrap();
+        let mut back = [0u8; 3];
+        master.read_exact(&mut back).unwrap();
+        assert_eq!(&back, b"\x04ok");
+    }
+
+    #[test]
+    fn plain_termios_reports_a_missing_device_by_name() {
+        let err = open_plain_termios("/dev/belay-no-such-tty", 115200).unwrap_err();
+        assert!(err.description.contains("/dev/belay-no-such-tty"), "{err}");
+        assert_eq!(err.kind, serialport::ErrorKind::Io(io::ErrorKind::NotFound));
+    }
 }
