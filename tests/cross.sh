@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# A cross-built belay-run under user-mode emulation against the unix test board: the emulated
-# binary opens the board's pty itself, as on a Raspberry Pi with a USB board.
+# A cross-built belay-run under emulation against the unix test board: the emulated binary opens
+# the board's pty itself, as on a Raspberry Pi with a USB board (qemu-user), or as COM5 (wine,
+# which maps the port to the pty through its registry, HKLM\Software\Wine\Ports).
 #
-#   bash tests/cross.sh QEMU BINARY        e.g. bash tests/cross.sh qemu-aarch64 dist/out/aarch64-unknown-linux-gnu/belay-run
+#   bash tests/cross.sh RUNNER BINARY   e.g. bash tests/cross.sh qemu-aarch64 dist/out/aarch64-unknown-linux-gnu/belay-run
+#                                            bash tests/cross.sh wine dist/out/x86_64-win7-windows-gnu/belay-run.exe
 #
 # Checks: --version; the walking-skeleton script (tests/scripts/literals.py: every literal kind
 # round-trips); an example with its output compared (02_blink_neopixel); `exec`; a sync
-# (tests/scripts/sync.py, into a scratch folder) and `fs ls` of what it left.
+# (tests/scripts/sync.py, into a scratch folder) and `fs ls` of what it left. Under wine also:
+# host paths with backslashes in `sync`, `terminal` with piped input, and an `exec:` port.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-qemu="${1:?usage: bash tests/cross.sh QEMU BINARY}"
-bin="${2:?usage: bash tests/cross.sh QEMU BINARY}"
+runner="${1:?usage: bash tests/cross.sh RUNNER BINARY}"
+bin="${2:?usage: bash tests/cross.sh RUNNER BINARY}"
 bash tests/boards/install.sh >/dev/null
 scratch="$(mktemp -d /tmp/belay-cross-XXXXXX)"
 board_pid=""
@@ -21,25 +24,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-belay() { timeout 300 "$qemu" "$bin" "$@"; }
 fail() { echo "tests/cross.sh: FAILED: $*" >&2; exit 1; }
 
 python3 tests/boards/board.py unix --workdir "$scratch" >"$scratch/port" 2>"$scratch/board.log" &
 board_pid=$!
 for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.1; done
-port="$(head -1 "$scratch/port")"
-[ -n "$port" ] || fail "the unix test board did not start: $(cat "$scratch/board.log")"
+pty="$(head -1 "$scratch/port")"
+[ -n "$pty" ] || fail "the unix test board did not start: $(cat "$scratch/board.log")"
 
-echo "--- $qemu $bin --version"
+windows=0
+case "$bin" in *.exe) windows=1 ;; esac
+if [ "$windows" -eq 1 ]; then
+  # A prefix of our own, made once; COM5 is the board's pty (wine reads the mapping when its
+  # server starts, so the server is restarted after the change).
+  export WINEPREFIX="${WINEPREFIX:-$HOME/.cache/belay-wine}" WINEDEBUG=-all
+  [ -d "$WINEPREFIX" ] || "$runner" wineboot -i >/dev/null 2>&1
+  "$runner" reg add 'HKLM\Software\Wine\Ports' /v COM5 /t REG_SZ /d "$pty" /f >/dev/null
+  wineserver -k || true
+  port=COM5
+  host() { echo "Z:${1//\//\\}"; }
+else
+  port="$pty"
+  host() { echo "$1"; }
+fi
+belay() { timeout 300 "$runner" "$bin" "$@"; }
+
+echo "--- $runner $bin --version"
 belay --version | tee "$scratch/out"
 grep -q "^belay-run " "$scratch/out" || fail "--version"
 
 echo "--- the walking skeleton: tests/scripts/literals.py"
-belay tests/scripts/literals.py "$port" | tee "$scratch/out"
+belay "$(host "$root/tests/scripts/literals.py")" "$port" | tee "$scratch/out"
 [ "$(tail -1 "$scratch/out")" = "literals ok 34" ] || fail "literals.py"
 
 echo "--- an example: 02_blink_neopixel"
-belay --port "$port" examples/02_blink_neopixel/main.py -n 2 --period 0 >"$scratch/out"
+belay --port "$port" "$(host "$root/examples/02_blink_neopixel/main.py")" -n 2 --period 0 >"$scratch/out"
 expected="$(printf 'red: pixel is (255, 0, 0)\ngreen: pixel is (0, 255, 0)\nblue: pixel is (0, 0, 255)\n%.0s' 1 2)"
 [ "$(cat "$scratch/out")" = "$expected" ] || fail "02_blink_neopixel printed: $(cat "$scratch/out")"
 echo ok
@@ -49,12 +68,24 @@ echo "--- exec"
 echo ok
 
 echo "--- sync: tests/scripts/sync.py into $scratch/synced"
-belay tests/scripts/sync.py "$port" "$scratch/synced" | tee "$scratch/out"
+belay "$(host "$root/tests/scripts/sync.py")" "$port" "$scratch/synced" | tee "$scratch/out"
 [ "$(tail -1 "$scratch/out")" = "sync ok" ] || fail "sync.py"
 mkdir -p "$scratch/project/lib"
 echo "VALUE = 7" >"$scratch/project/lib/conf.py"
-belay sync "$port" "$scratch/project" --dst "$scratch/board"
+belay sync "$port" "$(host "$scratch/project")" --dst "$scratch/board"
 belay fs "$port" ls -r ":$scratch/board" | tee "$scratch/out"
 grep -q "lib/conf.py" "$scratch/out" || fail "sync then fs ls"
 [ "$(cat "$scratch/board/lib/conf.py")" = "VALUE = 7" ] || fail "synced content"
-echo "tests/cross.sh: all checks passed under $qemu"
+
+if [ "$windows" -eq 1 ]; then
+  echo "--- terminal with piped input"
+  printf 'print(6 * 7)\n' | belay terminal "$port" | tee "$scratch/out"
+  grep -q "^42" "$scratch/out" || fail "terminal"
+  echo "--- an exec: port (the board as a process of its own, run through cmd /C)"
+  kill "$board_pid" 2>/dev/null || true
+  board_pid=""
+  [ "$(belay exec "exec:$(host /usr/bin/python3) $(host "$root/tests/boards/board.py") unix --stdio" '6 * 7')" = "42" ] ||
+    fail "exec: port"
+  echo ok
+fi
+echo "tests/cross.sh: all checks passed under $runner"

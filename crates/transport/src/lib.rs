@@ -30,7 +30,7 @@ pub use error::{Phase, Result, TransportError, show_bytes};
 pub use io::link::READ_CHUNK as LINK_READ_CHUNK;
 pub use io::login::Credentials;
 pub use io::port::{ConnectOptions, SerialOptions};
-pub use io::timed::{ReadOutcome, TimedRead, Until, stdin_has_input};
+pub use io::timed::{ReadOutcome, TimedRead, Until, read_stdin};
 pub use repl::call::{ExecEvent, ExecHandle, STDOUT_IN_FLIGHT};
 pub use repl::connection::{Collected, Connection, PendingConnection};
 pub use repl::events::{BoardEvent, EVENT_BACKLOG, EventSource};

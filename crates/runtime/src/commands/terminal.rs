@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use belay_transport::{
-    ConnectOptions, Credentials, Passthrough, PortSpec, TransportError, stdin_has_input,
+    ConnectOptions, Credentials, Passthrough, PortSpec, ReadOutcome, TransportError, read_stdin,
 };
 
 use super::port_or_default;
@@ -200,21 +200,16 @@ pub(super) fn pump_keys(
     output: &BoardOutput,
     pace: Pace,
 ) -> Result<(), TransportError> {
-    let mut stdin = std::io::stdin().lock();
     let mut buf = [0u8; 1024];
     while !over() {
         // Wake up now and then to notice a board that went away.
-        match stdin_has_input(Duration::from_millis(200)) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(_) => break,
-        }
-        let n = match stdin.read(&mut buf) {
-            Ok(0) | Err(_) => {
+        let n = match read_stdin(&mut buf, Duration::from_millis(200)) {
+            Ok(ReadOutcome::Data(n)) => n,
+            Ok(ReadOutcome::TimedOut | ReadOutcome::Woken) => continue,
+            Ok(ReadOutcome::Closed) | Err(_) => {
                 output.wait_quiet();
                 break;
             }
-            Ok(n) => n,
         };
         let keys = &buf[..n];
         let (keys, leave) = match keys.iter().position(|&b| b == EXIT_KEY) {

@@ -10,7 +10,12 @@ mod unix;
 #[cfg(unix)]
 pub use unix::*;
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+#[cfg(not(any(unix, windows)))]
 compile_error!(
     "belay-run's runtime has no platform layer for this system yet: add one in src/sys/ \
      (see ARCHITECTURE.md, \"Platforms\")"

@@ -109,7 +109,7 @@ enum Telnet {
 /// The reading side of a telnet connection: option negotiation is answered and removed, `IAC IAC`
 /// becomes a 0xFF data byte.
 pub(crate) struct TelnetReader {
-    inner: SourceReader<TcpStream>,
+    inner: SourceReader<crate::sys::Watched<TcpStream>>,
     replies: TcpStream,
     state: Telnet,
     options: Options,
@@ -122,7 +122,7 @@ impl TelnetReader {
     pub(crate) fn new(stream: TcpStream, options: Options) -> io::Result<TelnetReader> {
         Ok(TelnetReader {
             replies: stream.try_clone()?,
-            inner: SourceReader(stream),
+            inner: SourceReader::new(stream),
             state: Telnet::Data,
             options,
             answered: Vec::new(),

@@ -142,7 +142,7 @@ impl Port {
                 let stream = net::connect(host, *port, step.allowed(), &spec.to_string())?;
                 let writer = stream.try_clone().map_err(|e| open_error(spec, e))?;
                 Ok(Port::new(
-                    Box::new(SourceReader(stream)),
+                    Box::new(SourceReader::new(stream)),
                     Box::new(writer),
                     None,
                     KeepAlive::Nothing,

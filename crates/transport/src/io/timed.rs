@@ -88,9 +88,10 @@ pub(crate) fn wait_readable(
     retry_until(timeout, |left| sys::poll_once(source, left, wake))
 }
 
-/// Whether this process's standard input (a terminal, a pipe) has input within `timeout`.
-pub fn stdin_has_input(timeout: Duration) -> io::Result<bool> {
-    Ok(wait_readable(io::stdin().source(), Some(timeout), None)? == Ready::Readable)
+/// Read this process's standard input (a terminal, a pipe) once, waiting at most `timeout`.
+/// Whoever uses this reads stdin only through it (on Windows a thread reads it for the process).
+pub fn read_stdin(buf: &mut [u8], timeout: Duration) -> io::Result<ReadOutcome> {
+    read_within(io::stdin().source(), buf, Until::timeout(Some(timeout)))
 }
 
 /// Wait as `until` says, then read once.
@@ -103,7 +104,14 @@ fn read_within(source: Source<'_>, buf: &mut [u8], until: Until<'_>) -> io::Resu
 }
 
 /// Any owned reader the platform can wait on (pipe, tty, socket, serial port).
-pub(crate) struct SourceReader<T: Pollable + Send>(pub T);
+pub(crate) struct SourceReader<T>(pub T);
+
+impl<T: sys::Watch> SourceReader<sys::Watched<T>> {
+    /// A reader made ready to be waited on ([`sys::Watch`]).
+    pub fn new(reader: T) -> Self {
+        SourceReader(reader.watch())
+    }
+}
 
 impl<T: Pollable + Send> TimedRead for SourceReader<T> {
     fn read_timeout(&mut self, buf: &mut [u8], until: Until<'_>) -> io::Result<ReadOutcome> {

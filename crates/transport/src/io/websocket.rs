@@ -48,7 +48,7 @@ pub(crate) fn handshake(
         .map_err(|e| fail(e.to_string()))?;
 
     let writer_stream = stream.try_clone().map_err(|e| fail(e.to_string()))?;
-    let mut reader = SourceReader(stream);
+    let mut reader = SourceReader::new(stream);
     let deadline = Instant::now() + timeout;
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
@@ -140,7 +140,7 @@ impl Write for WsWriter {
 
 /// Yields the payload bytes of data frames; answers pings; a close frame ends the stream.
 pub(crate) struct WsReader {
-    inner: SourceReader<TcpStream>,
+    inner: SourceReader<crate::sys::Watched<TcpStream>>,
     /// Received bytes not yet parsed into frames.
     raw: Vec<u8>,
     /// Payload bytes not yet handed out.

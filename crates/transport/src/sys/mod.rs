@@ -11,15 +11,22 @@
 //! - [`WakePipe`]: a wake-up another thread can set and a blocked wait also watches.
 //! - [`SerialPort`], [`open_serial`]: serialport's native port, split into a timed reader and a
 //!   writer.
-//! - [`own_process_group`], [`stop_process_group`]: `exec:` boards run as a group that ends
-//!   together.
+//! - [`Watched`], [`Watch`]: a reader made ready to wait on (on Unix the reader itself; on
+//!   Windows a thread that reads it).
+//! - [`shell`], [`spawn_group`], [`stop_process_group`]: `exec:` boards run through the system's
+//!   shell, as a group that ends together.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::*;
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use windows::*;
+
+#[cfg(not(any(unix, windows)))]
 compile_error!(
     "belay-transport has no platform layer for this system yet: add one in src/sys/ \
      (see ARCHITECTURE.md, \"Platforms\")"

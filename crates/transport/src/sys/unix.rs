@@ -26,6 +26,20 @@ impl<T: AsFd> Pollable for T {
     }
 }
 
+/// A reader ready to be waited on: on Unix the reader itself (its descriptor is polled).
+pub(crate) type Watched<T> = T;
+
+/// Readers that can be made ready to wait on (pipes, sockets).
+pub(crate) trait Watch: Sized {
+    fn watch(self) -> Watched<Self>;
+}
+
+impl<T: AsFd> Watch for T {
+    fn watch(self) -> T {
+        self
+    }
+}
+
 /// One `poll(2)`: `None` when a signal interrupted it.
 pub(crate) fn poll_once(
     source: Source<'_>,
@@ -131,6 +145,7 @@ pub(crate) fn open_serial(
     use serialport::SerialPort as _;
     let builder = serialport::new(path, baud).timeout(SERIAL_TIMEOUT);
     let mut port = match builder.open_native() {
+        #[cfg(target_os = "linux")]
         Err(e) if is_enosys(&e) => open_plain_termios(path, baud)?,
         opened => opened?,
     };
@@ -149,37 +164,51 @@ const SERIAL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// serialport maps errno values it does not name to `Unknown`, keeping only strerror's text
 /// (nix's description of ENOSYS).
+#[cfg(target_os = "linux")]
 fn is_enosys(e: &serialport::Error) -> bool {
     e.kind == serialport::ErrorKind::Unknown && e.description == "Function not implemented"
 }
 
 /// Open a tty with the classic termios calls only. serialport configures Linux ports with the
 /// `TCSETS2` ioctl (any baud rate); user-mode emulators such as Debian's qemu-user 7.2 answer it
-/// with ENOSYS, so a Raspberry Pi build tested under emulation could open no board. rustix's
-/// termios falls back to `TCSETS` by itself (as it does for WSL); this path sets raw 8N1 through
-/// it, then hands the descriptor to serialport (README "Platforms").
+/// with ENOSYS, so a Raspberry Pi build tested under emulation could open no board (rustix falls
+/// back to `TCSETS` on ENOTTY only). glibc's `tcsetattr` still uses `TCSETS`: this path sets raw
+/// 8N1 at a standard rate through it, then hands the descriptor to serialport (README
+/// "Platforms").
+#[cfg(target_os = "linux")]
 fn open_plain_termios(path: &str, baud: u32) -> serialport::Result<SerialPort> {
     use rustix::fs::{Mode, OFlags};
-    use rustix::termios::{self, ControlModes, InputModes, OptionalActions};
     use std::os::fd::{FromRawFd, IntoRawFd};
-    let fail = |what: &str, e: Errno| {
-        let err = io::Error::from(e);
+    let fail = |what: &str, err: io::Error| {
         serialport::Error::new(
             serialport::ErrorKind::Io(err.kind()),
             format!("{what} {path}: {err}"),
         )
     };
     let flags = OFlags::RDWR | OFlags::NOCTTY | OFlags::NONBLOCK | OFlags::CLOEXEC;
-    let fd = rustix::fs::open(path, flags, Mode::empty()).map_err(|e| fail("open", e))?;
-    let mut tio = termios::tcgetattr(&fd).map_err(|e| fail("tcgetattr", e))?;
-    tio.make_raw();
-    tio.control_modes |= ControlModes::CREAD | ControlModes::CLOCAL;
-    tio.control_modes -= ControlModes::CSTOPB | ControlModes::CRTSCTS;
-    tio.input_modes -= InputModes::IXON | InputModes::IXOFF | InputModes::IXANY;
-    tio.set_speed(baud).map_err(|e| fail("baud rate for", e))?;
-    termios::tcsetattr(&fd, OptionalActions::Now, &tio).map_err(|e| fail("tcsetattr", e))?;
+    let fd = rustix::fs::open(path, flags, Mode::empty()).map_err(|e| fail("open", e.into()))?;
+    let raw = fd.as_raw_fd();
+    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill.
+    let mut tio: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: termios calls on our own open descriptor with a valid struct.
+    if unsafe { libc::tcgetattr(raw, &mut tio) } != 0 {
+        return Err(fail("tcgetattr", io::Error::last_os_error()));
+    }
+    // SAFETY: as above; cfmakeraw only edits the struct.
+    unsafe { libc::cfmakeraw(&mut tio) };
+    tio.c_cflag |= libc::CREAD | libc::CLOCAL;
+    tio.c_cflag &= !(libc::CSTOPB | libc::CRTSCTS);
+    tio.c_iflag &= !(libc::IXON | libc::IXOFF | libc::IXANY);
+    if let Some(speed) = standard_speed(baud) {
+        // What cfsetspeed does on Linux: the rate lives in the CBAUD bits.
+        tio.c_cflag = (tio.c_cflag & !libc::CBAUD) | speed;
+    }
+    // SAFETY: as above.
+    if unsafe { libc::tcsetattr(raw, libc::TCSANOW, &tio) } != 0 {
+        return Err(fail("tcsetattr", io::Error::last_os_error()));
+    }
     // Blocking from here on, as serialport leaves its ports.
-    rustix::fs::fcntl_setfl(&fd, OFlags::empty()).map_err(|e| fail("fcntl", e))?;
+    rustix::fs::fcntl_setfl(&fd, OFlags::empty()).map_err(|e| fail("fcntl", e.into()))?;
     // SAFETY: ownership of the descriptor passes to the TTYPort.
     let mut port = unsafe { serialport::TTYPort::from_raw_fd(fd.into_raw_fd()) };
     use serialport::SerialPort as _;
@@ -187,10 +216,33 @@ fn open_plain_termios(path: &str, baud: u32) -> serialport::Result<SerialPort> {
     Ok(port)
 }
 
-/// Make `cmd` start its own process group, so that [`stop_process_group`] ends everything it
+/// The termios constant for a standard baud rate (other rates keep the tty's own).
+#[cfg(target_os = "linux")]
+fn standard_speed(baud: u32) -> Option<libc::tcflag_t> {
+    Some(match baud {
+        9600 => libc::B9600,
+        19200 => libc::B19200,
+        38400 => libc::B38400,
+        57600 => libc::B57600,
+        115200 => libc::B115200,
+        230400 => libc::B230400,
+        460800 => libc::B460800,
+        921600 => libc::B921600,
+        _ => return None,
+    })
+}
+
+/// The command that runs a line through the system's shell.
+pub(crate) fn shell(line: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(line);
+    cmd
+}
+
+/// Start `cmd` in a process group of its own, so that [`stop_process_group`] ends everything it
 /// started (a shell and its children).
-pub(crate) fn own_process_group(cmd: &mut Command) -> &mut Command {
-    cmd.process_group(0)
+pub(crate) fn spawn_group(cmd: &mut Command) -> io::Result<Child> {
+    cmd.process_group(0).spawn()
 }
 
 /// SIGTERM the child's process group and reap it in the background (never blocks the caller).
@@ -213,7 +265,7 @@ pub(crate) fn stop_process_group(child: &mut Child) {
     });
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use std::os::fd::{FromRawFd, OwnedFd};
