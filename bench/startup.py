@@ -5,17 +5,31 @@ and the size of each binary.
 
     python3 bench/startup.py BINARY [BINARY...] [--runs N] [--board]
 
+A BINARY may carry the emulator that runs it, as one argument: "qemu-aarch64 dist/out/aarch64-
+unknown-linux-gnu/belay-run", "/usr/lib/wine/wine64 dist/out/x86_64-win7-windows-gnu/belay-run.exe"
+(README "Platforms"; wine gets its paths as Z:\...; `--board` is for native binaries only).
+
 Each command runs N times (default 40) per binary, interleaved (so load on the machine hits every
 binary alike); the median wall time is printed in milliseconds, with the ratio to the first binary.
 """
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import tempfile
 import time
 
 from bench import ROOT, start_board
+
+
+def command(binary, extra):
+    """The command line for `binary` (perhaps "EMULATOR PATH") with `extra` arguments; file
+    arguments become Windows paths for a .exe."""
+    parts = shlex.split(binary)
+    if parts[-1].endswith(".exe"):
+        extra = ["Z:" + a.replace("/", "\\") if os.path.isabs(a) else a for a in extra]
+    return parts + extra
 
 
 def timed(cmd):
@@ -61,8 +75,10 @@ def run(args, port):
         for _ in range(args.runs):
             for name, extra in workloads:
                 for binary in args.binaries:
+                    if "first task" in name and len(shlex.split(binary)) > 1:
+                        continue
                     try:
-                        times[(binary, name)].append(timed([binary, *extra]))
+                        times[(binary, name)].append(timed(command(binary, extra)))
                     except subprocess.CalledProcessError:
                         runnable[binary] = runnable[binary] and name != "-c pass"
     first = args.binaries[0]
@@ -79,7 +95,7 @@ def run(args, port):
             base = times[(first, name)]
             ratio = median / (statistics.median(base) * 1000) if base else float("nan")
             cells.append(f"{median:.1f} ({ratio:.2f}×)")
-        size = os.path.getsize(binary) / 2**20
+        size = os.path.getsize(shlex.split(binary)[-1]) / 2**20
         print(f"| {binary} | {size:.1f} | " + " | ".join(cells) + " |")
 
 

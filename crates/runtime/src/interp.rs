@@ -10,6 +10,7 @@ use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyResult, Settings, Virt
 /// An interpreter with `settings` (`pyenv::settings`).
 pub fn interpreter(settings: Settings) -> Interpreter {
     crate::tls::install();
+    crate::sys::prepare_c_runtime();
     let builder = Interpreter::builder(settings);
     let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     let belay = belay_pymodule::module_def(&builder.ctx);

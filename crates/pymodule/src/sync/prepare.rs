@@ -93,6 +93,14 @@ fn mpy_cross(bin: &Path, src: &Path) -> Result<Vec<u8>, SyncError> {
         source,
     })?;
     let out = dir.path().join("out.mpy");
+    // A path that names no file is said so before spawning: not every system reports a failed
+    // exec as an error (qemu-user runs a vfork-style spawn as a fork, and the child exits 127).
+    if bin.components().count() > 1 && !bin.exists() {
+        return Err(SyncError::Prepare(format!(
+            "cannot run {}: no such file",
+            bin.display()
+        )));
+    }
     let result = Command::new(bin)
         .arg("-o")
         .arg(&out)

@@ -1,6 +1,6 @@
 //! `belay-run terminal [PORT]`: the board's own REPL, byte for byte, until Ctrl-].
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -37,3 +37,6 @@ pub fn die_of_sigint() -> ! {
     // Should SIGINT be blocked, exit with the status a shell gives it.
     std::process::exit(130)
 }
+
+/// Before the interpreter starts: nothing to prepare on Unix.
+pub fn prepare_c_runtime() {}
