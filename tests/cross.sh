@@ -18,8 +18,10 @@ bin="${2:?usage: bash tests/cross.sh RUNNER BINARY}"
 bash tests/boards/install.sh >/dev/null
 scratch="$(mktemp -d /tmp/belay-cross-XXXXXX)"
 board_pid=""
+net_pid=""
 cleanup() {
   [ -n "$board_pid" ] && kill "$board_pid" 2>/dev/null || true
+  [ -n "$net_pid" ] && kill "$net_pid" 2>/dev/null || true
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -40,7 +42,7 @@ if [ "$windows" -eq 1 ]; then
   export WINEPREFIX="${WINEPREFIX:-$HOME/.cache/belay-wine}" WINEDEBUG=-all
   [ -d "$WINEPREFIX" ] || "$runner" wineboot -i >/dev/null 2>&1
   "$runner" reg add 'HKLM\Software\Wine\Ports' /v COM5 /t REG_SZ /d "$pty" /f >/dev/null
-  wineserver -k || true
+  wineserver -k >/dev/null 2>&1 || true
   port=COM5
   host() { echo "Z:${1//\//\\}"; }
 else
@@ -89,11 +91,21 @@ if [ "$windows" -eq 1 ]; then
   echo "--- terminal with piped input"
   printf 'print(6 * 7)\n' | belay terminal "$port" | tee "$scratch/out"
   grep -q "^42" "$scratch/out" || fail "terminal"
-  echo "--- an exec: port (the board as a process of its own, run through cmd /C)"
-  kill "$board_pid" 2>/dev/null || true
-  board_pid=""
-  [ "$(belay exec "exec:$(host /usr/bin/python3) $(host "$root/tests/boards/board.py") unix --stdio" '6 * 7')" = "42" ] ||
-    fail "exec: port"
+  echo "--- socket:// and exec: ports (the board served over TCP by tests/boards/net_board.py)"
+  # It stops when its stdin closes: a fifo this script holds open until it ends.
+  mkfifo "$scratch/hold"
+  python3 tests/boards/net_board.py tcp <"$scratch/hold" >"$scratch/net" 2>"$scratch/net.log" &
+  net_pid=$!
+  exec 3>"$scratch/hold"
+  for _ in $(seq 100); do [ -s "$scratch/net" ] && break; sleep 0.1; done
+  address="$(head -1 "$scratch/net")"
+  [ -n "$address" ] || fail "the network test board did not start: $(cat "$scratch/net.log")"
+  [ "$(belay exec "socket://$address" '6 * 7')" = "42" ] || fail "socket:// port"
+  # exec: runs a Windows program through cmd /C: belay-run.exe itself, relaying its stdin and
+  # stdout to the board (wine gives a Linux child no pipes of a Windows parent).
+  relay="exec:$(host "$(realpath "$bin")") $(host "$root/tests/scripts/relay.py") ${address%:*} ${address##*:}"
+  [ "$(belay exec "$relay" '6 * 7')" = "42" ] || fail "exec: port"
+  exec 3>&-
   echo ok
 fi
 echo "tests/cross.sh: all checks passed under $runner"

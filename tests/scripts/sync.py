@@ -17,8 +17,9 @@ device = belay.Device(PORT)
 def write(root, rel, data):
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
-        f.write(data)
+    # Bytes as given: text mode on Windows would write CR LF.
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
 
 
 def board_read(rel):
@@ -164,10 +165,17 @@ else:
     raise AssertionError("keep=5 accepted")
 
 # 6b. mpy_cross_binary: called as `BIN -o OUT.mpy SRC.py`, and the board gets OUT as NAME.mpy.
-fake = os.path.join(tempfile.mkdtemp(prefix="belay-mpy-cross-"), "mpy-cross")
-with open(fake, "w") as f:
-    f.write('#!/bin/sh\n[ "$1" = -o ] || exit 3\nprintf "compiled:" > "$2"\ncat "$3" >> "$2"\n')
-os.chmod(fake, 0o755)
+fake_dir = tempfile.mkdtemp(prefix="belay-mpy-cross-")
+if os.name == "nt":
+    # A batch file: "compiled:" then the source, concatenated by copy /b.
+    fake = os.path.join(fake_dir, "mpy-cross.cmd")
+    write(fake_dir, "prefix.bin", b"compiled:")
+    write(fake_dir, "mpy-cross.cmd", '@echo off\r\nif not "%1"=="-o" exit /b 3\r\n'
+          'copy /b "%~dp0prefix.bin" + "%3" "%2" >nul\r\n')
+else:
+    fake = os.path.join(fake_dir, "mpy-cross")
+    write(fake_dir, "mpy-cross", '#!/bin/sh\n[ "$1" = -o ] || exit 3\nprintf "compiled:" > "$2"\ncat "$3" >> "$2"\n')
+    os.chmod(fake, 0o755)
 compiled_src = tempfile.mkdtemp(prefix="belay-sync-mpy-")
 write(compiled_src, "mod.py", "x = 1\n")
 write(compiled_src, "data.txt", "as is\n")
