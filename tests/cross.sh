@@ -43,6 +43,9 @@ if [ "$windows" -eq 1 ]; then
   [ -d "$WINEPREFIX" ] || "$runner" wineboot -i >/dev/null 2>&1
   "$runner" reg add 'HKLM\Software\Wine\Ports' /v COM5 /t REG_SZ /d "$pty" /f >/dev/null
   wineserver -k >/dev/null 2>&1 || true
+  # A server of our own, quiet: one started by a test command would print its object dump into
+  # the test's output when it exits.
+  wineserver -p5 >/dev/null 2>&1
   port=COM5
   host() { echo "Z:${1//\//\\}"; }
 else
