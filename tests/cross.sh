@@ -18,10 +18,10 @@ bin="${2:?usage: bash tests/cross.sh RUNNER BINARY}"
 bash tests/boards/install.sh >/dev/null
 scratch="$(mktemp -d /tmp/belay-cross-XXXXXX)"
 board_pid=""
-net_pid=""
+net_pids=()
 cleanup() {
   [ -n "$board_pid" ] && kill "$board_pid" 2>/dev/null || true
-  [ -n "$net_pid" ] && kill "$net_pid" 2>/dev/null || true
+  for pid in "${net_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -91,24 +91,33 @@ grep -q "lib/conf.py" "$scratch/out" || fail "sync then fs ls"
 cmp "$scratch/project/lib/data.txt" "$scratch/board/lib/data.txt" || fail "synced data file"
 
 if [ "$windows" -eq 1 ]; then
+  echo "--- list (serialport's Windows listing: wine shows its mapped ports, without USB details)"
+  belay list | tee "$scratch/out"
+  grep -q "^COM5 " "$scratch/out" || fail "list"
   echo "--- terminal with piped input"
   printf 'print(6 * 7)\n' | belay terminal "$port" | tee "$scratch/out"
   grep -q "^42" "$scratch/out" || fail "terminal"
-  echo "--- socket:// and exec: ports (the board served over TCP by tests/boards/net_board.py)"
-  # It stops when its stdin closes: a fifo this script holds open until it ends.
-  mkfifo "$scratch/hold"
-  python3 tests/boards/net_board.py tcp <"$scratch/hold" >"$scratch/net" 2>"$scratch/net.log" &
-  net_pid=$!
-  exec 3>"$scratch/hold"
-  for _ in $(seq 100); do [ -s "$scratch/net" ] && break; sleep 0.1; done
-  address="$(head -1 "$scratch/net")"
-  [ -n "$address" ] || fail "the network test board did not start: $(cat "$scratch/net.log")"
+  echo "--- socket://, exec: and WebREPL ports (boards served over TCP by tests/boards/net_board.py)"
+  # A network board stops when its stdin closes: a fifo this script holds open until it ends.
+  # Sets $address.
+  net_board() {
+    mkfifo "$scratch/hold-$1"
+    python3 tests/boards/net_board.py "$@" <"$scratch/hold-$1" >"$scratch/net-$1" 2>"$scratch/net-$1.log" &
+    net_pids+=("$!")
+    eval "exec {fd}>\"\$scratch/hold-$1\""
+    for _ in $(seq 100); do [ -s "$scratch/net-$1" ] && break; sleep 0.1; done
+    address="$(head -1 "$scratch/net-$1")"
+  }
+  net_board tcp
+  [ -n "$address" ] || fail "the network test board did not start: $(cat "$scratch/net-tcp.log")"
   [ "$(belay exec "socket://$address" '6 * 7')" = "42" ] || fail "socket:// port"
   # exec: runs a Windows program through cmd /C: belay-run.exe itself, relaying its stdin and
   # stdout to the board (wine gives a Linux child no pipes of a Windows parent).
   relay="exec:$(host "$(realpath "$bin")") $(host "$root/tests/scripts/relay.py") ${address%:*} ${address##*:}"
   [ "$(belay exec "$relay" '6 * 7')" = "42" ] || fail "exec: port"
-  exec 3>&-
+  net_board webrepl --password s3cret
+  [ -n "$address" ] || fail "the WebREPL test board did not start: $(cat "$scratch/net-webrepl.log")"
+  [ "$(belay exec "ws://$address" --password s3cret '6 * 7')" = "42" ] || fail "WebREPL port"
   echo ok
 fi
 echo "tests/cross.sh: all checks passed under $runner"
