@@ -34,6 +34,8 @@ for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.1; done
 pty="$(head -1 "$scratch/port")"
 [ -n "$pty" ] || fail "the unix test board did not start: $(cat "$scratch/board.log")"
 
+# A dynamically linked armv7 build finds the armhf glibc here (Debian's libc6-armhf-cross).
+case "$runner" in qemu-arm) export QEMU_LD_PREFIX="${QEMU_LD_PREFIX:-/usr/arm-linux-gnueabihf}" ;; esac
 windows=0
 case "$bin" in *.exe) windows=1 ;; esac
 if [ "$windows" -eq 1 ]; then
