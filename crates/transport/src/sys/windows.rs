@@ -295,12 +295,12 @@ pub(crate) fn open_serial(
     _exclusive: bool,
 ) -> serialport::Result<(SerialPort, SerialSource, SerialPort)> {
     use serialport::SerialPort as _;
-    let mut port = serialport::new(path, baud)
+    // The builder's timeout becomes the port's COMMTIMEOUTS when it opens.
+    let port = serialport::new(path, baud)
         .timeout(SERIAL_POLL)
         .open_native()?;
     // Bytes that arrived before we opened the port belong to nobody: drop them.
     let _ = port.clear(serialport::ClearBuffer::Input);
-    port.set_timeout(SERIAL_POLL)?;
     let reader = watched(port.try_clone_native()?, None);
     let writer = port.try_clone_native()?;
     Ok((port, reader, writer))
@@ -341,7 +341,7 @@ pub(crate) fn spawn_group(cmd: &mut Command) -> io::Result<Child> {
     Ok(child)
 }
 
-/// End the child's job (or the child alone) and reap it in the background.
+/// End the child's job (or the child alone); Windows leaves nothing to reap.
 pub(crate) fn stop_process_group(child: &mut Child) {
     use windows_sys::Win32::Foundation::CloseHandle;
     use windows_sys::Win32::System::JobObjects::TerminateJobObject;
@@ -360,6 +360,5 @@ pub(crate) fn stop_process_group(child: &mut Child) {
             CloseHandle(job as _);
         }
     }
-    // No zombies on Windows: nothing to reap.
     let _ = child.kill();
 }
