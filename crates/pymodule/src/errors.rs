@@ -153,9 +153,9 @@ pub(crate) fn transport_error(vm: &VirtualMachine, e: TransportError) -> PyBaseE
             new::<ConnectionFailedError>(vm, message)
         }
         TransportError::Timeout { .. } => new::<ConnectionLost>(vm, message),
-        TransportError::Protocol { .. } | TransportError::Aborted => {
-            new::<PyboardError>(vm, message)
-        }
+        TransportError::Protocol { .. }
+        | TransportError::Aborted
+        | TransportError::StillBusy { .. } => new::<PyboardError>(vm, message),
     }
 }
 

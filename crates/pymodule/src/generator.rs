@@ -90,7 +90,7 @@ impl BoardGenerator {
             self.release(vm);
             return Ok(None);
         }
-        let value = values::decode(text, self.trusted, vm)?;
+        let value = values::decode(text, self.trusted, session.floats(), vm)?;
         if !self.return_time {
             return Ok(Some(value));
         }

@@ -4,7 +4,7 @@
 //! board raises (`RuntimeError` naming the host function). Ctrl-C in the function ends the call.
 
 use belay_transport::wire::frames::host_answer;
-use belay_transport::wire::{Encoder, Literal};
+use belay_transport::wire::{Encoder, FloatFormat, Literal};
 use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
@@ -19,6 +19,7 @@ pub fn serve(
     name: &str,
     args: Vec<Literal>,
     kwargs: Vec<(String, Literal)>,
+    floats: FloatFormat,
     vm: &VirtualMachine,
 ) -> PyResult<Vec<u8>> {
     let failed = |why: String| Ok(host_answer(Err(&format!("host function {name}() {why}"))));
@@ -28,16 +29,16 @@ pub fn serve(
     let call = || -> PyResult<PyObjectRef> {
         let args = args
             .into_iter()
-            .map(|a| values::to_py(a, vm))
+            .map(|a| values::to_py(a, floats, vm))
             .collect::<PyResult<Vec<_>>>()?;
         let kwargs = kwargs
             .into_iter()
-            .map(|(k, v)| Ok((k, values::to_py(v, vm)?)))
+            .map(|(k, v)| Ok((k, values::to_py(v, floats, vm)?)))
             .collect::<PyResult<KwArgs>>()?;
         function.call(FuncArgs::new(args, kwargs), vm)
     };
     match hub.serve(name, call) {
-        Ok(value) => match values::to_source(Encoder::default(), &value, vm) {
+        Ok(value) => match values::to_source(Encoder::default().with_floats(floats), &value, vm) {
             Ok(source) => Ok(host_answer(Ok(&source))),
             Err(e) => failed(format!(
                 "returned a value the board cannot take: {}",

@@ -23,7 +23,7 @@ pub struct Implementation {
 impl Implementation {
     pub fn new(board: Arc<Board>, vm: &VirtualMachine) -> PyResult<Self> {
         let firmware = board.firmware();
-        let version = to_py(firmware.version.clone(), vm)?;
+        let version = to_py(firmware.version.clone(), firmware.floats, vm)?;
         Ok(Implementation {
             board,
             firmware,

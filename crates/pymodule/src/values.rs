@@ -2,10 +2,8 @@
 //! `belay_transport::wire::encode`, containers here), and board results (parsed literals) built
 //! into Python objects. A proxy argument stands for the board object it names.
 
-use belay_transport::wire::encode::{
-    Encoder, MAX_SEND_DEPTH, write_constant, write_float, write_int,
-};
-use belay_transport::wire::{Literal, Reply, decode_reply};
+use belay_transport::wire::encode::{Encoder, MAX_SEND_DEPTH, write_constant, write_int};
+use belay_transport::wire::{FloatFormat, Literal, Reply, decode_reply};
 use rustpython_vm::builtins::{
     PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyStr, PyTuple,
 };
@@ -93,7 +91,7 @@ fn write(
             Err(_) => write_int(i.as_bigint(), out),
         }
     } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
-        write_float(f.to_f64(), out);
+        encoder.write_float(f.to_f64(), out);
     } else if let Some(s) = obj.downcast_ref::<PyStr>() {
         let text = s.to_str().ok_or_else(|| {
             vm.new_value_error("a str with lone surrogates cannot be sent to the board")
@@ -193,9 +191,13 @@ fn write_int_list(
     encoder.write_int_list(&values, out)
 }
 
-/// Build the host object for a parsed literal.
-pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+/// Build the host object for a literal from a board that stores floats as `floats` (a board
+/// float becomes the shortest decimal the board reads back as the same value).
+pub fn to_py(lit: Literal, floats: FloatFormat, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
     let ctx = &vm.ctx;
+    let to_py_items = |items: Vec<Literal>| -> PyResult<Vec<PyObjectRef>> {
+        items.into_iter().map(|l| to_py(l, floats, vm)).collect()
+    };
     Ok(match lit {
         Literal::None => ctx.none(),
         Literal::Bool(b) => ctx.new_bool(b).into(),
@@ -207,7 +209,7 @@ pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
             })?;
             ctx.new_bigint(&big).into()
         }
-        Literal::Float(f) => ctx.new_float(f).into(),
+        Literal::Float(f) => ctx.new_float(floats.host_value(f)).into(),
         Literal::Str(s) => ctx.new_str(s).into(),
         Literal::Bytes(b) => ctx.new_bytes(b).into(),
         Literal::ByteArray(b) => ctx
@@ -215,37 +217,33 @@ pub fn to_py(lit: Literal, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
             .bytearray_type
             .as_object()
             .call((ctx.new_bytes(b),), vm)?,
-        Literal::Tuple(items) => ctx.new_tuple(to_py_items(items, vm)?).into(),
-        Literal::List(items) => ctx.new_list(to_py_items(items, vm)?).into(),
+        Literal::Tuple(items) => ctx.new_tuple(to_py_items(items)?).into(),
+        Literal::List(items) => ctx.new_list(to_py_items(items)?).into(),
         Literal::Set(items) => {
-            let list = ctx.new_list(to_py_items(items, vm)?);
+            let list = ctx.new_list(to_py_items(items)?);
             ctx.types.set_type.as_object().call((list,), vm)?
         }
         Literal::Dict(pairs) => {
             let dict = ctx.new_dict();
             for (k, v) in pairs {
-                dict.set_item(&*to_py(k, vm)?, to_py(v, vm)?, vm)?;
+                dict.set_item(&*to_py(k, floats, vm)?, to_py(v, floats, vm)?, vm)?;
             }
             dict.into()
         }
     })
 }
 
-fn to_py_items(items: Vec<Literal>, vm: &VirtualMachine) -> PyResult<Vec<PyObjectRef>> {
-    items.into_iter().map(|l| to_py(l, vm)).collect()
-}
-
 /// A result text as a host value: a literal, or (with `trusted`) evaluated on the host, which
 /// lets the board run code on the host (Belay's `trusted=True`, kept for compatibility). Long
 /// bytes come base64-encoded either way.
-pub fn decode(text: &[u8], trusted: bool, vm: &VirtualMachine) -> PyResult {
+pub fn decode(text: &[u8], trusted: bool, floats: FloatFormat, vm: &VirtualMachine) -> PyResult {
     let base64 = matches!(text.first(), Some(b'B' | b'A'));
     if trusted && !base64 {
         let source = String::from_utf8_lossy(text).into_owned();
         return vm.builtins.get_attr("eval", vm)?.call((source,), vm);
     }
     match decode_reply(text, false) {
-        Ok(Reply::Value(literal)) => to_py(literal, vm),
+        Ok(Reply::Value(literal)) => to_py(literal, floats, vm),
         Ok(other) => unreachable!("not asked to decode {other:?}"),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),
     }

@@ -38,6 +38,15 @@ pub enum TransportError {
     #[error("the board rebooted unexpectedly; everything defined on it is gone (received {0})")]
     BoardReset(String),
 
+    /// Re-entering the raw REPL after a command the host gave up on: the board did not come back
+    /// within the step's bound (it is still running code that does not stop for Ctrl-C).
+    #[error(
+        "the board is still busy: it did not stop for Ctrl-C and come back to its raw REPL within \
+         {:.1?} (it may still be running a call that was given up on); received {received}",
+        waited
+    )]
+    StillBusy { waited: Duration, received: String },
+
     /// The host gave up on the running command (it did not end after an interrupt).
     #[error("the command was abandoned: the board did not finish it after an interrupt")]
     Aborted,

@@ -13,9 +13,24 @@ use crate::io::timed::{ReadOutcome, Ready, TimedRead, Until, wait_readable};
 use crate::repl::connection::{Connection, PendingConnection};
 use crate::repl::raw_repl::{RawRepl, ReplOptions};
 
+/// What the board answers once a step's bytes came.
+enum Answer {
+    Bytes(Vec<u8>),
+    /// Computed from the bytes the host wrote for the step.
+    From(fn(&[u8]) -> Vec<u8>),
+}
+
+/// One step: the host bytes it waits for (exact, or a prefix up to an end byte), and its answer.
+struct Step {
+    expect: Vec<u8>,
+    /// The step's bytes are `expect` followed by anything up to and including this byte.
+    until: Option<u8>,
+    answer: Answer,
+}
+
 #[derive(Default)]
 struct State {
-    steps: VecDeque<(Vec<u8>, Vec<u8>)>,
+    steps: VecDeque<Step>,
     /// Host bytes not yet matched against a step.
     received: Vec<u8>,
     /// Every byte the host wrote, for assertions.
@@ -52,12 +67,25 @@ impl ScriptedBoard {
 
     /// When the host has written exactly `expect` (since the previous step), send `reply`.
     pub fn step(self, expect: &[u8], reply: &[u8]) -> Self {
-        self.state
-            .0
-            .lock()
-            .unwrap()
-            .steps
-            .push_back((expect.to_vec(), reply.to_vec()));
+        self.push(Step {
+            expect: expect.to_vec(),
+            until: None,
+            answer: Answer::Bytes(reply.to_vec()),
+        })
+    }
+
+    /// When the host has written `prefix`, then anything up to and including `until`, send what
+    /// `answer` makes of those bytes (for commands with random parts).
+    pub fn step_answering(self, prefix: &[u8], until: u8, answer: fn(&[u8]) -> Vec<u8>) -> Self {
+        self.push(Step {
+            expect: prefix.to_vec(),
+            until: Some(until),
+            answer: Answer::From(answer),
+        })
+    }
+
+    fn push(self, step: Step) -> Self {
+        self.state.0.lock().unwrap().steps.push_back(step);
         self
     }
 
@@ -187,7 +215,7 @@ impl io::Write for Writer {
         s.writes += 1;
         s.received.extend_from_slice(data);
         loop {
-            let Some((expect, _)) = s.steps.front() else {
+            let Some(Step { expect, until, .. }) = s.steps.front() else {
                 if s.silent_at_end {
                     s.received.clear();
                 } else if !s.received.is_empty() && s.unexpected.is_none() {
@@ -207,8 +235,19 @@ impl io::Write for Writer {
                 }
                 break;
             }
-            let (expect, reply) = s.steps.pop_front().unwrap();
-            s.received.drain(..expect.len());
+            let len = match until {
+                None => expect.len(),
+                Some(end) => match s.received[expect.len()..].iter().position(|b| b == end) {
+                    Some(i) => expect.len() + i + 1,
+                    None => break,
+                },
+            };
+            let step = s.steps.pop_front().unwrap();
+            let taken: Vec<u8> = s.received.drain(..len).collect();
+            let reply = match step.answer {
+                Answer::Bytes(reply) => reply,
+                Answer::From(answer) => answer(&taken),
+            };
             s.outbox.extend(reply);
         }
         cv.notify_all();

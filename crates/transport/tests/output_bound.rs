@@ -12,7 +12,9 @@ use belay_transport::{
     Connection, ExecEvent, ExecHandle, LINK_READ_CHUNK, ReplOptions, STDOUT_IN_FLIGHT,
     TransportError,
 };
-use common::{ENTER, GENEROUS, PASTE_OK, PASTE_REQUEST, RAW, STEP, board_in_raw_repl};
+use common::{
+    ENTER, GENEROUS, PASTE_OK, PASTE_REQUEST, PROBE, RAW, STEP, board_in_raw_repl, probe_reply,
+};
 
 const FLOOD: usize = 4 * 1024 * 1024;
 /// Protocol bytes besides the output (the paste answer, its acknowledgement, end markers).
@@ -105,6 +107,7 @@ fn a_consumer_that_stops_reading_does_not_hold_up_close() {
 fn a_call_held_back_by_its_consumer_can_be_aborted() {
     let board = flooding_board(b"")
         .step(ENTER, RAW)
+        .step_answering(PROBE, 0x04, probe_reply)
         .step(b"next()\x04", b"OKok\x04\x04>");
     let conn = connected(&board);
     let handle = conn.exec(b"flood()".to_vec(), None);

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use belay_transport::scripted::ScriptedBoard;
 use belay_transport::{ExecEvent, PasteMode, TransportError};
-use common::{ENTER, RAW, assert_all_steps_ran, connected, entered, exec, opts};
+use common::{
+    ENTER, PROBE, RAW, assert_all_steps_ran, connected, entered, exec, opts, probe_reply,
+};
 
 #[test]
 fn enter_with_soft_reset_then_one_write_per_call() {
@@ -248,6 +250,66 @@ fn an_abort_request_stops_a_call_that_never_ends() {
     assert!(matches!(err, TransportError::Aborted), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert_eq!(out, b"running");
+}
+
+/// Give up a running call (it printed `running`) and return once the connection says so.
+fn abandon_running_call(conn: &belay_transport::Connection) {
+    let handle = conn.exec(b"loop()".to_vec(), None);
+    loop {
+        match handle
+            .recv_timeout(Duration::from_secs(5))
+            .expect("an event")
+        {
+            ExecEvent::Stdout(_) => conn.abort(handle.id),
+            ExecEvent::Failed(e) => {
+                assert!(matches!(e, TransportError::Aborted), "{e}");
+                return;
+            }
+            ExecEvent::Accepted => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn after_a_given_up_call_the_next_one_skips_what_the_board_still_owed() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"loop()\x04", b"\x04running")
+        // The next call re-enters the raw REPL: the board first finishes the call it was given
+        // up on (its output's end, its error's end, its prompt), then shows a banner for each
+        // Ctrl-A it had been sent meanwhile (here two: an earlier attempt's too).
+        .step(
+            ENTER,
+            b" done\x04\x04>\r\nraw REPL; CTRL-B to exit\r\n>raw REPL; CTRL-B to exit\r\n>",
+        )
+        // The probe: whatever comes before its output is dropped.
+        .step_answering(PROBE, 0x04, probe_reply)
+        .step(b"1\x04", b"OK1\r\n\x04\x04>");
+    let conn = connected(&board);
+    abandon_running_call(&conn);
+    let out = conn.exec_collect(b"1", None).expect("the call after");
+    assert_eq!((out.stdout, out.stderr), (b"1\r\n".to_vec(), vec![]));
+    assert_all_steps_ran(&board);
+}
+
+#[test]
+fn a_board_still_busy_after_a_given_up_call_is_said_to_be() {
+    let board = ScriptedBoard::new()
+        .step(ENTER, RAW)
+        .step(b"\x05A\x01", b"R\x01\x80\x00\x01")
+        .step(b"loop()\x04", b"\x04running")
+        .silent_at_end();
+    let conn = connected(&board);
+    abandon_running_call(&conn);
+    let t0 = Instant::now();
+    let err = conn
+        .exec_collect(b"1", None)
+        .expect_err("the board is busy");
+    assert!(matches!(err, TransportError::StillBusy { .. }), "{err}");
+    assert!(err.to_string().contains("still busy"), "{err}");
+    assert!(t0.elapsed() < common::GENEROUS, "{:?}", t0.elapsed());
 }
 
 /// Run `second` after a first call whose reply is `first_reply`; the second call must report a

@@ -17,6 +17,7 @@ pub type ServeHostCall = fn(
     &str,
     Vec<belay_transport::wire::Literal>,
     Vec<(String, belay_transport::wire::Literal)>,
+    belay_transport::wire::FloatFormat,
     &VirtualMachine,
 ) -> PyResult<Vec<u8>>;
 
@@ -61,9 +62,10 @@ impl Hub {
         name: &str,
         args: Vec<belay_transport::wire::Literal>,
         kwargs: Vec<(String, belay_transport::wire::Literal)>,
+        floats: belay_transport::wire::FloatFormat,
         vm: &VirtualMachine,
     ) -> PyResult<Vec<u8>> {
-        (self.serve_call)(self, name, args, kwargs, vm)
+        (self.serve_call)(self, name, args, kwargs, floats, vm)
     }
 
     pub fn add_function(&self, name: &str, function: PyObjectRef) {

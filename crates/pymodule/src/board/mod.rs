@@ -6,6 +6,7 @@
 //! (`crate::calls`), so this module sits below all the Python classes.
 
 pub mod args;
+mod gate;
 pub mod hub;
 pub mod session;
 pub mod startup;

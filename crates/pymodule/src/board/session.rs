@@ -4,7 +4,7 @@
 //! the call timeout interrupt the board call before the exception propagates.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use belay_transport::wire::Literal;
 use belay_transport::wire::reply::holds_finite_float;
 use belay_transport::wire::snippets::{self, Helper};
 use belay_transport::wire::traceback::{CodeMap, Origin, remap};
-use belay_transport::wire::{Encoder, split_time};
+use belay_transport::wire::{Encoder, FloatFormat, split_time};
 use belay_transport::{
     BoardEvent, Connection, ExecEvent, ExecHandle, TerminalKeys, TransportError,
 };
@@ -21,6 +21,7 @@ use crossbeam_channel::RecvTimeoutError;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{PyObject, PyObjectRef, PyResult, VirtualMachine};
 
+use super::gate::Gate;
 use super::hub::Hub;
 use crate::errors::{
     self, ConnectionLost, NotBelayResponseError, PyboardError, PyboardException, transport_error,
@@ -67,6 +68,10 @@ pub struct Session {
     unresponsive: AtomicBool,
     /// Host functions and events, shared with the board's other sessions.
     hub: Arc<Hub>,
+    /// Held while what the board has changes (helpers, codecs, a first float result).
+    gate: Gate,
+    /// The significant bits of the board's floats ([`FloatFormat`]), once the helpers said.
+    float_bits: AtomicU32,
 }
 
 impl std::fmt::Debug for Session {
@@ -112,27 +117,50 @@ impl Session {
             closing: AtomicBool::new(false),
             unresponsive: AtomicBool::new(false),
             hub,
+            gate: Gate::default(),
+            float_bits: AtomicU32::new(FloatFormat::DOUBLE.bits()),
         }
     }
 
     /// How to write `values` for this board: with the codecs when any of them may go packed
-    /// (the codecs are defined on the board first, once), as literals otherwise.
+    /// (the codecs are defined on the board first, once), as literals otherwise; floats at the
+    /// board's precision.
     pub fn encoder<'a>(
         &self,
         vm: &VirtualMachine,
         values: impl IntoIterator<Item = &'a PyObject>,
     ) -> PyResult<Encoder> {
         match *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(known) => return Ok(known),
-            None if !crate::values::may_pack(values, vm) => return Ok(Encoder::default()),
+            Some(known) => return Ok(known.with_floats(self.floats())),
+            None if !crate::values::may_pack(values, vm) => {
+                return Ok(Encoder::default().with_floats(self.floats()));
+            }
             None => {}
         }
         self.codecs(vm)
     }
 
-    /// The codecs, defined on the board if they are not yet.
+    /// How the board stores floats (doubles until the helpers said otherwise).
+    pub fn floats(&self) -> FloatFormat {
+        FloatFormat::from_bits(self.float_bits.load(Ordering::Relaxed).into()).unwrap_or_default()
+    }
+
+    /// What the helpers said of the board's floats.
+    pub fn set_floats(&self, floats: FloatFormat) {
+        self.float_bits.store(floats.bits(), Ordering::Relaxed);
+    }
+
+    /// The codecs, defined on the board if they are not yet (once, whatever the threads).
     pub fn codecs(&self, vm: &VirtualMachine) -> PyResult<Encoder> {
-        if let Some(known) = *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) {
+        let known = || {
+            let codecs = *self.codecs.lock().unwrap_or_else(|p| p.into_inner());
+            codecs.map(|c| c.with_floats(self.floats()))
+        };
+        if let Some(known) = known() {
+            return Ok(known);
+        }
+        let _pass = self.gate.enter(vm)?;
+        if let Some(known) = known() {
             return Ok(known);
         }
         let ctx = Context { module: None };
@@ -144,7 +172,7 @@ impl Session {
                 errors::new::<NotBelayResponseError>(vm, "the board did not answer the codecs")
             })?;
         *self.codecs.lock().unwrap_or_else(|p| p.into_inner()) = Some(encoder);
-        Ok(encoder)
+        Ok(encoder.with_floats(self.floats()))
     }
 
     pub fn marker(&self) -> &str {
@@ -178,7 +206,8 @@ impl Session {
     /// Run `code`; return the reply text printed after the marker, if any. Helpers the code calls
     /// that the board does not have yet are defined first (a command of their own, so that the
     /// code's line numbers stay those of its source); a result that holds a float before the
-    /// float helpers are defined is fetched again with them.
+    /// float helpers are defined is fetched again with them. Until the board has everything the
+    /// call may need, the call holds the session's gate (see `gate`).
     pub fn run(
         &self,
         vm: &VirtualMachine,
@@ -186,6 +215,11 @@ impl Session {
         output: Output,
         ctx: &Context<'_>,
     ) -> PyResult<Option<Vec<u8>>> {
+        let _pass = if self.settled_for(&code) {
+            None
+        } else {
+            Some(self.gate.enter(vm)?)
+        };
         for helper in Helper::ALL {
             if !self.has(helper) && helper.trigger().is_some_and(|t| code.contains(t)) {
                 for &needed in helper.requires() {
@@ -218,6 +252,15 @@ impl Session {
         Ok(again.map(|value| [&text[..at], &value].concat()))
     }
 
+    /// Whether the board has every helper `code` needs and the float helpers (a call then changes
+    /// nothing the session tracks, and needs no gate).
+    fn settled_for(&self, code: &str) -> bool {
+        self.has(Helper::Floats)
+            && Helper::ALL
+                .iter()
+                .all(|&h| self.has(h) || h.trigger().is_none_or(|t| !code.contains(t)))
+    }
+
     fn has(&self, helper: Helper) -> bool {
         self.defined.load(Ordering::Relaxed) & helper.bit() != 0
     }
@@ -241,6 +284,10 @@ impl Session {
 
     /// Make sure the board has `belay_emit` and the host function helper.
     pub fn ensure_events(&self, vm: &VirtualMachine) -> PyResult<()> {
+        if self.has(Helper::Events) {
+            return Ok(());
+        }
+        let _pass = self.gate.enter(vm)?;
         if !self.has(Helper::Events) {
             self.define_helper(vm, Helper::Events)?;
         }
@@ -373,7 +420,9 @@ impl Session {
         handle: &ExecHandle,
         forward: &mut Forwarder,
     ) -> PyResult<(Option<Vec<u8>>, Vec<u8>)> {
-        let deadline = self.call_timeout.map(|t| Instant::now() + t);
+        // The call's own time counts from when the board took it: not the wait behind other
+        // threads' calls, nor the re-synchronisation after an earlier call that was given up.
+        let mut deadline: Option<Instant> = None;
         // While closing, a board that does not take the command soon has stopped answering.
         let mut accept_by = self
             .closing
@@ -396,7 +445,10 @@ impl Session {
                 None => SIGNAL_POLL,
             };
             match vm.allow_threads(|| handle.recv_timeout(poll)) {
-                Ok(ExecEvent::Accepted) => accept_by = None,
+                Ok(ExecEvent::Accepted) => {
+                    accept_by = None;
+                    deadline = self.call_timeout.map(|t| Instant::now() + t);
+                }
                 Ok(ExecEvent::Stdout(bytes)) => {
                     if let Err(exc) = forward.write(&bytes, vm) {
                         self.interrupted(vm, handle, forward);
@@ -435,7 +487,7 @@ impl Session {
         args: Vec<Literal>,
         kwargs: Vec<(String, Literal)>,
     ) -> PyResult<()> {
-        let line = self.hub.serve_call(name, args, kwargs, vm)?;
+        let line = self.hub.serve_call(name, args, kwargs, self.floats(), vm)?;
         self.conn.answer(&line).map_err(|e| transport_error(vm, e))
     }
 

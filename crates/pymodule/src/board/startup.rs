@@ -51,6 +51,7 @@ pub fn prepare(session: &Session, args: &DeviceArgs, vm: &VirtualMachine) -> PyR
     let firmware = Firmware::from_reply(&literal(vm, &reply)?).ok_or_else(|| {
         errors::new::<InternalError>(vm, "unexpected implementation tuple from the board")
     })?;
+    session.set_floats(firmware.floats);
     let ticks_max = match firmware.ticks_max {
         // No time.ticks_ms: CircuitPython's supervisor clock.
         0 => {

@@ -195,8 +195,13 @@ impl EventLink {
                         clock.host_time(tick)
                     })
                     .map_or(now, |t| t.min(now));
-                vm.new_tuple((s("event"), s(&name), values::to_py(value, vm)?, when))
-                    .into()
+                vm.new_tuple((
+                    s("event"),
+                    s(&name),
+                    values::to_py(value, session.floats(), vm)?,
+                    when,
+                ))
+                .into()
             }
             BoardEvent::Output(bytes) => {
                 vm.new_tuple((s("output"), vm.ctx.new_bytes(bytes))).into()

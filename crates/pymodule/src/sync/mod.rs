@@ -177,7 +177,7 @@ fn push(
     let reply = session
         .run(vm, code, Output::Stdout, &ctx)?
         .ok_or_else(|| internal(vm, "the board did not return its file hashes"))?;
-    let hashes: Vec<u32> = values::decode(&reply, false, vm)?
+    let hashes: Vec<u32> = values::decode(&reply, false, session.floats(), vm)?
         .try_into_value::<Vec<u64>>(vm)
         .map_err(|_| internal(vm, "the board's hash list is not a list of ints"))?
         .into_iter()

@@ -481,7 +481,7 @@ impl Server {
     /// Re-enter the raw REPL if the previous command failed.
     fn resynced(&mut self) -> Result<()> {
         if self.resync {
-            self.repl.enter_raw(false)?;
+            self.repl.resync()?;
             self.resync = false;
         }
         Ok(())

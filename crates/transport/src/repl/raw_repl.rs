@@ -27,6 +27,7 @@ use crate::io::port::{ConnectOptions, Port, SharedWriter};
 use crate::io::timed::{AbortSignal, TimedRead};
 use crate::io::wait::{Budget, Wait};
 use crate::spec::PortSpec;
+use crate::wire::token::random_token;
 
 pub(crate) const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
 /// Ctrl-C twice stops a running program (main.py loops included); Ctrl-B leaves raw mode.
@@ -183,6 +184,44 @@ impl RawRepl {
     /// entered).
     pub fn enter_raw(&mut self, soft_reset: bool) -> Result<()> {
         self.enter_within(soft_reset, self.wait(Phase::Reenter))
+    }
+
+    /// Re-enter the raw REPL after a command that failed or that the host gave up on (the board's
+    /// state is unknown), keeping what is defined on the board. The board may still be finishing
+    /// that command (one that does not stop for Ctrl-C) and may still owe the end of its reply,
+    /// the banners of earlier attempts to re-enter and the Ctrl-C's meanwhile: once the banner
+    /// came, a probe prints a fresh token (split in two in the command, so only the board's
+    /// output holds it whole) and everything up to its reply is dropped. Each step waits at most
+    /// [`ReplOptions::timeout`]; a board that is still busy after that is
+    /// [`TransportError::StillBusy`].
+    pub fn resync(&mut self) -> Result<()> {
+        let wait = self.wait(Phase::Reenter);
+        self.enter_within(false, wait).map_err(|e| match e {
+            TransportError::Timeout {
+                phase, received, ..
+            } if phase == Phase::Reenter => TransportError::StillBusy {
+                waited: wait.allowed(),
+                received,
+            },
+            other => other,
+        })?;
+        let (a, b) = (random_token(8), random_token(8));
+        let probe = format!("print('{a}'+'{b}')");
+        self.link.write(&[probe.as_bytes(), &[EOT]].concat())?;
+        let token = format!("{a}{b}");
+        self.link.read_until(
+            token.as_bytes(),
+            wait,
+            "the output of the probe that follows re-entering the raw REPL",
+        )?;
+        // The rest of the probe's reply: the end of its output and an empty error text.
+        self.link.read_until(
+            &[EOT, EOT],
+            wait,
+            "the end of the probe's reply (\\x04\\x04)",
+        )?;
+        self.prompt_pending = true;
+        Ok(())
     }
 
     fn enter_within(&mut self, soft_reset: bool, wait: Wait) -> Result<()> {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::literal::Literal;
 use super::pack;
+use super::precision::FloatFormat;
 
 /// Deepest container nesting sent to a board (its parser recurses, and its C stack is small).
 pub const MAX_SEND_DEPTH: usize = 100;
@@ -39,6 +40,8 @@ pub struct Encoder {
     pub int_arrays: bool,
     /// The board has MicroPython's `deflate` module: long data may go compressed (`_BZ`).
     pub deflate: bool,
+    /// How the board stores floats: a float goes as the nearest value it can hold.
+    pub floats: FloatFormat,
 }
 
 impl Encoder {
@@ -55,11 +58,22 @@ impl Encoder {
                     base64: *base64,
                     int_arrays: *int_arrays,
                     deflate: *base64 && *deflate,
+                    floats: FloatFormat::DOUBLE,
                 }),
                 _ => None,
             },
             _ => None,
         }
+    }
+
+    /// The same encoder for a board that stores floats as `floats`.
+    pub fn with_floats(self, floats: FloatFormat) -> Encoder {
+        Encoder { floats, ..self }
+    }
+
+    /// A float value: the nearest value the board can hold, written exactly ([`write_float`]).
+    pub fn write_float(self, f: f64, out: &mut String) {
+        write_float(self.floats.board_value(f), out);
     }
 
     /// A str value (padded out of the board's intern pool when short).
@@ -274,6 +288,19 @@ mod tests {
     }
 
     #[test]
+    fn floats_for_a_single_precision_board_are_its_nearest_value() {
+        let single = Encoder::default().with_floats(FloatFormat::SINGLE);
+        let float = |f: f64| text(|s| single.write_float(f, s));
+        // 0.3 as a 32-bit float: 10066330 * 2**-25, a small int the board converts exactly.
+        assert_eq!(float(0.3), "5033165*2.0**-24");
+        assert_eq!(float(16777217.0), "16777216.0");
+        assert_eq!(float(1e39), "float('inf')");
+        assert_eq!(text(|s| Encoder::default().write_float(0.3, s)), {
+            text(|s| write_float(0.3, s))
+        });
+    }
+
+    #[test]
     fn short_bytes_are_padded_out_of_the_boards_qstr_pool() {
         let bytes = |d: &[u8]| text(|s| Encoder::default().write_bytes(d, s));
         assert_eq!(bytes(b"ab"), "b'ab         '[:-9]");
@@ -288,6 +315,7 @@ mod tests {
             base64: true,
             int_arrays: true,
             deflate: false,
+            floats: FloatFormat::DOUBLE,
         };
         let binary: Vec<u8> = (0..=255).collect();
         let s = text(|s| with.write_bytes(&binary, s));
@@ -312,6 +340,7 @@ mod tests {
             base64: true,
             int_arrays: true,
             deflate: false,
+            floats: FloatFormat::DOUBLE,
         };
         let small: Vec<i32> = (0..40).collect();
         assert!(

@@ -2,6 +2,7 @@
 //! the helpers print, and the outcome of the native-emitter check.
 
 use super::literal::Literal;
+use super::precision::FloatFormat;
 
 /// Architectures by `sys.implementation._mpy >> 10` (MicroPython's `MP_NATIVE_ARCH_*` order).
 const ARCHITECTURES: [Option<&str>; 13] = [
@@ -43,16 +44,18 @@ pub struct Firmware {
     /// The largest value of the board's tick counter (it wraps to 0 after it); 0 when the board
     /// has no `time.ticks_ms` (CircuitPython: see `snippets::supervisor_clock`).
     pub ticks_max: u64,
+    /// How the board stores floats.
+    pub floats: FloatFormat,
 }
 
 impl Firmware {
-    /// From the helpers' `(name, version, platform, _mpy, ticks_max)` tuple (`None` when the board
-    /// sent something else).
+    /// From the helpers' `(name, version, platform, _mpy, ticks_max, float_bits)` tuple (`None`
+    /// when the board sent something else).
     pub fn from_reply(reply: &Literal) -> Option<Firmware> {
         let Literal::Tuple(items) = reply else {
             return None;
         };
-        let [name, version, platform, mpy, ticks_max] = items.as_slice() else {
+        let [name, version, platform, mpy, ticks_max, float_bits] = items.as_slice() else {
             return None;
         };
         let text = |l: &Literal| match l {
@@ -71,6 +74,10 @@ impl Firmware {
             arch,
             ticks_max: match ticks_max {
                 Literal::Int(n) => u64::try_from(*n).ok()?,
+                _ => return None,
+            },
+            floats: match float_bits {
+                Literal::Int(n) => FloatFormat::from_bits(u64::try_from(*n).ok()?)?,
                 _ => return None,
             },
         })
@@ -121,20 +128,28 @@ mod tests {
     fn implementation_tuples() {
         // The implementation part of what a CircuitPython 10.3 board sent (shared/transcripts).
         // No time.ticks_ms there: the clock is defined next, ticks_max is 0 until then.
-        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, 0)";
+        let reply = b"('circuitpython', (10, 3, 0, ''), 'linux', 2822, 0, 53)";
         let firmware = Firmware::from_reply(&parse_literal(reply).unwrap()).unwrap();
         assert_eq!(firmware.name, "circuitpython");
         assert_eq!(firmware.arch, Some("x64"));
         assert!(firmware.files_are_the_hosts());
         assert_eq!(firmware.ticks_max, 0);
-        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, 1073741823)";
+        assert_eq!(firmware.floats, FloatFormat::DOUBLE);
+        let mcu = b"('micropython', (1, 29, 0, ''), 'rp2', None, 1073741823, 24)";
         let firmware = Firmware::from_reply(&parse_literal(mcu).unwrap()).unwrap();
         assert_eq!(firmware.arch, None);
         assert!(!firmware.files_are_the_hosts());
-        assert_eq!(
-            Firmware::from_reply(&parse_literal(b"('micropython', 1)").unwrap()),
-            None
-        );
+        assert_eq!(firmware.floats, FloatFormat::SINGLE);
+        let esp8266 = b"('micropython', (1, 28, 0, ''), 'esp8266', 2310, 1073741823, 22)";
+        let firmware = Firmware::from_reply(&parse_literal(esp8266).unwrap()).unwrap();
+        assert_eq!(firmware.floats.bits(), 22);
+        for bad in [
+            &b"('micropython', 1)"[..],
+            b"('micropython', (1, 29, 0, ''), 'rp2', None, 1073741823)",
+            b"('micropython', (1, 29, 0, ''), 'rp2', None, 1073741823, 0)",
+        ] {
+            assert_eq!(Firmware::from_reply(&parse_literal(bad).unwrap()), None);
+        }
     }
 
     #[test]

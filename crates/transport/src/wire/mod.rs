@@ -12,6 +12,7 @@
 //! - [`reply`]: the result's
 //!   framing (`T<ticks>|`, `B`/`A` base64, `P<n>` proxies, `S`) and its decoding.
 //! - [`literal`]: the parser of the Python literals a board returns (never `eval`).
+//! - [`precision`]: floats at the board's own precision (32-bit floats on most boards).
 //! - [`traceback`]: board tracebacks rewritten to point at the host files the code came from.
 
 pub mod encode;
@@ -20,15 +21,17 @@ pub mod firmware;
 pub mod frames;
 pub mod literal;
 pub mod pack;
+pub mod precision;
 pub mod reply;
 pub mod snippets;
 pub mod splitter;
-mod token;
+pub(crate) mod token;
 pub mod traceback;
 
 pub use encode::Encoder;
 pub use firmware::Firmware;
 pub use literal::{Literal, LiteralError, parse_literal};
+pub use precision::FloatFormat;
 pub use reply::{Reply, ReplyError, decode_reply, split_time};
 pub use splitter::ReplySplitter;
 pub use token::random_token;

@@ -122,8 +122,9 @@ pub fn compact(source: &str) -> String {
 }
 
 /// The helpers every connection defines first, with this connection's result marker; the last
-/// line prints `(name, version, platform, _mpy, ticks_max)`, `ticks_max` 0 when the board has no
-/// `time.ticks_ms` ([`supervisor_clock`] then defines the clock).
+/// line prints `(name, version, platform, _mpy, ticks_max, float_bits)`, `ticks_max` 0 when the
+/// board has no `time.ticks_ms` ([`supervisor_clock`] then defines the clock), `float_bits` the
+/// significant bits of its floats ([`super::FloatFormat`]).
 pub fn helpers(marker: &str) -> String {
     compact(include_str!("snippets/helpers.py")).replace(MARKER_SLOT, marker)
 }

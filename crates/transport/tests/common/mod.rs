@@ -14,6 +14,18 @@ pub const PASTE_REQUEST: &[u8] = b"\x05A\x01";
 /// Raw-paste accepted with a window of 128 bytes (and the first window granted).
 pub const PASTE_OK: &[u8] = b"R\x01\x80\x00\x01";
 
+/// How the probe that follows re-entering the raw REPL after a failed call starts.
+pub const PROBE: &[u8] = b"print('";
+
+/// The board's reply to that probe (`print('<a>'+'<b>')`): `OK`, then the output `<a><b>` and an
+/// empty error.
+pub fn probe_reply(command: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(command.to_vec()).unwrap();
+    let parts: Vec<&str> = text.split('\'').collect();
+    assert_eq!(parts.len(), 5, "{text:?}");
+    format!("OK{}{}\r\n\x04\x04>", parts[1], parts[3]).into_bytes()
+}
+
 /// The bound every protocol step gets in these tests.
 pub const STEP: Duration = Duration::from_millis(300);
 /// What a test allows for a bound of [`STEP`] (or 1 s) to show, on a loaded machine.

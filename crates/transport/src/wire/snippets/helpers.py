@@ -1,8 +1,10 @@
 # The helpers every connection defines first, written tight: every byte costs wire time (87 us at
 # 115200 baud). Comment lines are dropped and indentation narrowed before sending (compact).
 # @MARKER@ is this connection's result marker. The last line prints
-# (name, version, platform, _mpy, ticks_max); ticks_max is 0 when the board has no
-# time.ticks_ms. _Bz writes to stdout. The base64 codecs and int arrays (codecs.py) and the timed
+# (name, version, platform, _mpy, ticks_max, float_bits); ticks_max is 0 when the board has no
+# time.ticks_ms; float_bits is the floats' significant bits (53 for doubles, 24 for 32-bit
+# floats, 22 for the 30-bit floats of ESP8266 builds): the first power of two to which adding 1
+# changes nothing. _Bz writes to stdout. The base64 codecs and int arrays (codecs.py) and the timed
 # result (timed.py) come later, with the first command that has use for them.
 import sys,time
 _Bz=sys.stdout.write
@@ -24,4 +26,4 @@ def _Br(v,p=''):
             elif _Bu(r):_Bz('@MARKER@'+p);return _Bw(v)
     _Bz('@MARKER@'+p+r)
 _Bq=sys.implementation
-_Br((_Bq.name,_Bq.version,sys.platform,getattr(_Bq,'_mpy',None),_Bm and _Bs(0,-1)))
+_Br((_Bq.name,_Bq.version,sys.platform,getattr(_Bq,'_mpy',None),_Bm and _Bs(0,-1),next(p for p in range(99)if 2**p/1+1==2**p/1)))
