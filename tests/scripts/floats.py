@@ -1,4 +1,4 @@
-"""Floats at the board's own precision (docs/protocol.md §4), in every path a float takes.
+"""Floats at the board's own precision (docs/protocol.md §3.3), in every path a float takes.
 
     floats.py PORT single|double
 

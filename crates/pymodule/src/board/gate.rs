@@ -1,7 +1,7 @@
 //! One host thread at a time changes what a session has on the board: the lazily sent helpers,
 //! the codecs, and a first float result that waits on the board (`_Bv`) to be fetched again by
 //! the call that left it. Without this, two threads' first calls could define a helper twice or
-//! fetch each other's result (`docs/protocol.md` §4, "Calls from several host threads").
+//! fetch each other's result (`docs/protocol.md` §3.4).
 //!
 //! The gate is re-entrant (a thread that holds it may enter again: defining the codecs inside a
 //! call that already holds it), and a thread waiting for it still notices Ctrl-C.

@@ -1,4 +1,4 @@
-//! Floats at the board's own precision (`docs/protocol.md` §4, "Floats").
+//! Floats at the board's own precision (`docs/protocol.md` §3.3).
 //!
 //! Most MicroPython builds for microcontrollers (RP2040, ESP32, STM32) and CircuitPython compute
 //! with 32-bit floats (24 significant bits); MicroPython's ESP8266 build keeps floats inside
