@@ -176,3 +176,38 @@ fn wire_bytes_of_connect_and_first_use() {
     eprintln!("{}", run.stdout);
     let _ = std::fs::remove_file(&stats);
 }
+
+#[test]
+fn belay_sentinels_submodules_implementation_complex_soft_reset_unix() {
+    check_script(Kind::Unix, "belay_compat.py", &[], "belay compat ok");
+}
+
+#[test]
+fn belay_sentinels_submodules_implementation_complex_soft_reset_wasm() {
+    check_script(Kind::Wasm, "belay_compat.py", &[], "belay compat ok");
+}
+
+/// Belay 0.30.1 itself (from PyPI) lists its public names; each is in belay-run or
+/// docs/belay-compatibility.md says why not.
+#[test]
+fn every_public_name_of_belay_is_here_or_documented() {
+    let listed = std::process::Command::new(crate::packages::belay_python())
+        .arg(root().join("tests/packages/belay_names.py"))
+        .output()
+        .expect("running Belay's Python");
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let json = std::env::temp_dir().join(format!("belay-names-{}.json", std::process::id()));
+    std::fs::write(&json, &listed.stdout).unwrap();
+    let doc = root().join("docs/belay-compatibility.md");
+    let run = run_script(
+        "belay_names.py",
+        &[json.to_str().unwrap(), doc.to_str().unwrap()],
+    );
+    let _ = std::fs::remove_file(&json);
+    run.assert_ok();
+    assert!(run.stdout.starts_with("belay names ok"), "{}", run.stdout);
+}

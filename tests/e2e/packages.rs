@@ -50,7 +50,7 @@ fn packages_dir() -> PathBuf {
 }
 
 /// Belay 0.30.1's Python (tests/packages/install.sh).
-fn belay_python() -> PathBuf {
+pub(crate) fn belay_python() -> PathBuf {
     let python = packages_dir().join(".venv/bin/python");
     assert!(
         python.exists(),

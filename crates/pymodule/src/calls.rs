@@ -8,7 +8,6 @@ use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::board::Board;
 use crate::board::session::{Context, Output, Session, no_result};
-use crate::errors::{self, UnparsableResultError};
 use crate::proxy::object::{ProxyObject, Target};
 use crate::values;
 
@@ -105,7 +104,6 @@ pub fn proxied(
             },
             vm,
         )),
-        Ok(Reply::Value(literal)) => values::to_py(literal, floats, vm),
-        Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),
+        other => values::literal_or_unparsable(other, floats, vm),
     }
 }

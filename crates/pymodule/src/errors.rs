@@ -88,8 +88,22 @@ pub(crate) mod belay_errors {
     #[repr(transparent)]
     pub struct NoMatchingExecuterError(BelayException);
 
-    /// A board result that is not a Python literal (belay-run raises instead of returning
-    /// Belay's silent `UNPARSABLE_RESULT`).
+    /// Belay's package manager could not find a package in any index or at its URL.
+    #[pyattr]
+    #[pyexception(name = "PackageNotFoundError", module = "belay", base = BelayException, impl)]
+    #[derive(Debug)]
+    #[repr(transparent)]
+    pub struct PackageNotFoundError(BelayException);
+
+    /// A downloaded file's hash did not match the index's.
+    #[pyattr]
+    #[pyexception(name = "IntegrityError", module = "belay", base = BelayException, impl)]
+    #[derive(Debug)]
+    #[repr(transparent)]
+    pub struct IntegrityError(BelayException);
+
+    /// A reply of belay-run's own board code that is not in the wire format (a user's value
+    /// that is not a literal is `belay.UNPARSABLE_RESULT`, as in Belay).
     #[pyattr]
     #[pyexception(name = "UnparsableResultError", module = "belay", base = BelayException, impl)]
     #[derive(Debug)]

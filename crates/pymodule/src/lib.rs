@@ -12,6 +12,7 @@
 
 mod board;
 mod calls;
+mod compat;
 mod device;
 mod embedded;
 mod errors;
@@ -38,17 +39,19 @@ pub use board::args::{
     preconnect, release_preconnect, set_default_connect_timeout, set_default_port,
 };
 
+/// The definitions of `belay`'s submodules (`belay.project`, and Belay's `belay.exceptions`,
+/// `belay.pyboard`, ...), to register beside [`module_def`].
+pub fn submodule_defs(
+    ctx: &rustpython_vm::Context,
+) -> Vec<&'static rustpython_vm::builtins::PyModuleDef> {
+    let mut defs = compat::module_defs(ctx);
+    defs.push(project::project_module::module_def(ctx));
+    defs
+}
+
 /// The `belay` module's definition, to register with `InterpreterBuilder::add_native_module`.
 pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::builtins::PyModuleDef {
     module::belay::module_def(ctx)
-}
-
-/// The `belay.project` submodule's definition (Belay's project helpers), registered beside
-/// [`module_def`].
-pub fn project_module_def(
-    ctx: &rustpython_vm::Context,
-) -> &'static rustpython_vm::builtins::PyModuleDef {
-    project::project_module::module_def(ctx)
 }
 
 /// Run a sync on `device` (a `belay.Device`), reporting progress to `progress` (the CLI's

@@ -7,7 +7,7 @@ use crate::errors::belay_errors;
 pub(crate) mod belay {
     use rustpython_vm::builtins::PyTypeRef;
     use rustpython_vm::class::PyClassImpl;
-    use rustpython_vm::{PyObjectRef, VirtualMachine};
+    use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
     #[pyattr(name = "__version__")]
     const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -89,5 +89,54 @@ pub(crate) mod belay {
     #[pyattr(name = "ProxyObject", once)]
     fn proxy_object_type(_vm: &VirtualMachine) -> PyTypeRef {
         crate::proxy::object::ProxyObject::make_static_type()
+    }
+
+    /// Belay's `get_proxy_object_target_name`: the board expression a proxy stands for.
+    #[pyfunction]
+    fn get_proxy_object_target_name(proxy: PyObjectRef, vm: &VirtualMachine) -> PyResult<String> {
+        proxy
+            .downcast_ref::<crate::proxy::object::ProxyObject>()
+            .and_then(|p| p.target_name())
+            .ok_or_else(|| vm.new_type_error("not a belay.ProxyObject"))
+    }
+
+    /// `belay.hash.fnv1a(path)`: the FNV-1a 32-bit hash of a file (what `sync` compares).
+    #[pyfunction]
+    fn _fnv1a(path: PyObjectRef, vm: &VirtualMachine) -> PyResult<u32> {
+        // Read by Python's `open`, so errors are the usual OSErrors.
+        let file = vm.builtins.get_attr("open", vm)?.call((path, "rb"), vm)?;
+        let data = vm.call_method(&file, "read", ())?;
+        vm.call_method(&file, "close", ())?;
+        let data = data
+            .downcast_ref::<rustpython_vm::builtins::PyBytes>()
+            .ok_or_else(|| vm.new_type_error("the file did not read as bytes"))?;
+        Ok(belay_transport::sync_plan::fnv1a32(data.as_bytes()))
+    }
+
+    /// Belay's `minify(code)`: comments and docstrings removed, indentation narrowed, line
+    /// numbers kept (what board functions are sent as).
+    #[pyfunction]
+    fn minify(code: String) -> String {
+        crate::source::minify::minify(&code)
+    }
+
+    /// Belay's sentinels (`UNPARSABLE_RESULT`, `NO_RESULT`), made the first time one is asked
+    /// for (a module `__getattr__`, PEP 562).
+    #[pyfunction]
+    fn __getattr__(name: String, vm: &VirtualMachine) -> PyResult {
+        match name.as_str() {
+            "UNPARSABLE_RESULT" | "NO_RESULT" => {
+                let value = crate::compat::sentinel(vm, name.as_str())?;
+                vm.import("belay", 0)?.set_attr(
+                    vm.ctx.intern_str(name.as_str()),
+                    value.clone(),
+                    vm,
+                )?;
+                Ok(value)
+            }
+            other => {
+                Err(vm.new_attribute_error(format!("module 'belay' has no attribute '{other}'")))
+            }
+        }
     }
 }

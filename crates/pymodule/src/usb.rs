@@ -1,8 +1,8 @@
 //! `belay.UsbSpecifier` and `belay.list_devices()`.
 
 use belay_transport::{PORT_COLUMNS, Property, TransportError, UsbSpecifier, list_usb_ports};
-use rustpython_vm::builtins::{PyStr, PyType};
-use rustpython_vm::function::FuncArgs;
+use rustpython_vm::builtins::{PyDict, PyStr, PyType};
+use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::types::{Comparable, Constructor, PyComparisonOp, Representable};
 use rustpython_vm::{Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
@@ -99,6 +99,28 @@ impl PyUsbSpecifier {
         UsbSpecifier::from_json(&text)
             .map(PyUsbSpecifier)
             .map_err(|e| vm.new_value_error(e))
+    }
+
+    /// pydantic's `model_validate`: a specifier from a dict of its fields (or another one).
+    #[pyclassmethod]
+    fn model_validate(cls: PyObjectRef, obj: PyObjectRef, vm: &VirtualMachine) -> PyResult {
+        if obj.downcast_ref::<PyUsbSpecifier>().is_some() {
+            return Ok(obj);
+        }
+        let dict = obj
+            .downcast::<PyDict>()
+            .map_err(|_| vm.new_type_error("UsbSpecifier.model_validate takes a dict"))?;
+        let kwargs = dict
+            .items_vec()
+            .into_iter()
+            .map(|(k, v)| {
+                let key = k
+                    .downcast::<PyStr>()
+                    .map_err(|_| vm.new_type_error("UsbSpecifier fields are named by str keys"))?;
+                Ok((key.to_string(), v))
+            })
+            .collect::<PyResult<KwArgs>>()?;
+        cls.call(FuncArgs::new(Vec::new(), kwargs), vm)
     }
 
     /// The fields as a dict (None for missing ones), like pydantic's `model_dump()`.

@@ -3,9 +3,10 @@
 //! into Python objects. A proxy argument stands for the board object it names.
 
 use belay_transport::wire::encode::{Encoder, MAX_SEND_DEPTH, write_constant, write_int};
-use belay_transport::wire::{FloatFormat, Literal, Reply, decode_reply};
+use belay_transport::wire::{FloatFormat, Literal, Reply, ReplyError, decode_reply};
 use rustpython_vm::builtins::{
-    PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyStr, PyTuple,
+    PyByteArray, PyBytes, PyComplex, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyStr,
+    PyTuple,
 };
 use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
@@ -92,6 +93,13 @@ fn write(
         }
     } else if let Some(f) = obj.downcast_ref::<PyFloat>() {
         encoder.write_float(f.to_f64(), out);
+    } else if let Some(c) = obj.downcast_ref::<PyComplex>() {
+        let z = c.as_complex();
+        out.push_str("complex(");
+        encoder.write_float(z.re, out);
+        out.push(',');
+        encoder.write_float(z.im, out);
+        out.push(')');
     } else if let Some(s) = obj.downcast_ref::<PyStr>() {
         let text = s.to_str().ok_or_else(|| {
             vm.new_value_error("a str with lone surrogates cannot be sent to the board")
@@ -141,7 +149,7 @@ fn write(
     } else {
         return Err(vm.new_type_error(format!(
             "cannot send a '{}' to the board: arguments must be Python literals \
-             (None, bool, int, float, str, bytes, bytearray, tuple, list, dict, set) or ProxyObjects",
+             (None, bool, int, float, complex, str, bytes, bytearray, tuple, list, dict, set) or ProxyObjects",
             obj.class().name()
         )));
     }
@@ -210,6 +218,13 @@ pub fn to_py(lit: Literal, floats: FloatFormat, vm: &VirtualMachine) -> PyResult
             ctx.new_bigint(&big).into()
         }
         Literal::Float(f) => ctx.new_float(floats.host_value(f)).into(),
+        Literal::Complex(re, im) => ctx.types.complex_type.as_object().call(
+            (
+                ctx.new_float(floats.host_value(re)),
+                ctx.new_float(floats.host_value(im)),
+            ),
+            vm,
+        )?,
         Literal::Str(s) => ctx.new_str(s).into(),
         Literal::Bytes(b) => ctx.new_bytes(b).into(),
         Literal::ByteArray(b) => ctx
@@ -235,16 +250,30 @@ pub fn to_py(lit: Literal, floats: FloatFormat, vm: &VirtualMachine) -> PyResult
 
 /// A result text as a host value: a literal, or (with `trusted`) evaluated on the host, which
 /// lets the board run code on the host (Belay's `trusted=True`, kept for compatibility). Long
-/// bytes come base64-encoded either way.
+/// bytes come base64-encoded either way. A value that is not a literal (a module, a `Pin`, a
+/// named tuple) is `belay.UNPARSABLE_RESULT`, as in Belay.
 pub fn decode(text: &[u8], trusted: bool, floats: FloatFormat, vm: &VirtualMachine) -> PyResult {
     let base64 = matches!(text.first(), Some(b'B' | b'A'));
     if trusted && !base64 {
         let source = String::from_utf8_lossy(text).into_owned();
         return vm.builtins.get_attr("eval", vm)?.call((source,), vm);
     }
-    match decode_reply(text, false) {
+    literal_or_unparsable(decode_reply(text, false), floats, vm)
+}
+
+/// A decoded reply's value; `belay.UNPARSABLE_RESULT` for one that is not a literal.
+pub fn literal_or_unparsable(
+    reply: Result<Reply, ReplyError>,
+    floats: FloatFormat,
+    vm: &VirtualMachine,
+) -> PyResult {
+    match reply {
         Ok(Reply::Value(literal)) => to_py(literal, floats, vm),
-        Ok(other) => unreachable!("not asked to decode {other:?}"),
+        Ok(Reply::Proxy(_)) => Err(errors::new::<UnparsableResultError>(
+            vm,
+            "a proxy reply where a value was expected",
+        )),
+        Err(ReplyError::NotALiteral { .. }) => crate::compat::unparsable_result(vm),
         Err(e) => Err(errors::new::<UnparsableResultError>(vm, e.to_string())),
     }
 }

@@ -14,11 +14,11 @@ pub fn interpreter(settings: Settings) -> Interpreter {
     let builder = Interpreter::builder(settings);
     let stdlib = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     let belay = belay_pymodule::module_def(&builder.ctx);
-    let project = belay_pymodule::project_module_def(&builder.ctx);
+    let submodules = belay_pymodule::submodule_defs(&builder.ctx);
     builder
         .add_native_modules(&stdlib)
         .add_native_module(belay)
-        .add_native_module(project)
+        .add_native_modules(&submodules)
         .add_frozen_modules(FROZEN_STDLIB)
         .build()
 }

@@ -23,7 +23,7 @@ use hub::Hub;
 use session::{Context, Output, Session};
 
 /// Most commands remembered for replay after a reconnect.
-const MAX_HISTORY: usize = 1000;
+pub const MAX_HISTORY: usize = 1000;
 
 /// A board: its connection (none once closed) and how to make it again.
 #[derive(Debug)]
@@ -41,6 +41,8 @@ pub struct Board {
     closed: std::sync::atomic::AtomicBool,
     /// Commands to run before the connection closes (unmounting host folders).
     at_close: Mutex<Vec<String>>,
+    /// `soft_reset()` rebooted the board: no session until a reconnect.
+    reset_by_host: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -69,6 +71,7 @@ impl Board {
             hub,
             closed: Default::default(),
             at_close: Mutex::new(Vec::new()),
+            reset_by_host: Default::default(),
         }))
     }
 
@@ -207,10 +210,55 @@ impl Board {
         )
     }
 
-    /// The live session, or `ConnectionLost` when the device was closed.
+    /// The live session, or `ConnectionLost` when the device was closed (or soft-reset).
     pub fn session(&self, vm: &VirtualMachine) -> PyResult<Arc<Session>> {
-        self.live()
-            .ok_or_else(|| errors::new::<ConnectionLost>(vm, "the device is closed"))
+        self.live().ok_or_else(|| {
+            let why = if self
+                .reset_by_host
+                .load(std::sync::atomic::Ordering::Relaxed)
+            {
+                "the board was soft-reset (device.soft_reset()): device.reconnect() connects \
+                 again (interrupting its main.py) to run code on it"
+            } else {
+                "the device is closed"
+            };
+            errors::new::<ConnectionLost>(vm, why)
+        })
+    }
+
+    /// Belay's `soft_reset()`: leave the raw REPL and press Ctrl-D at the board's prompt, so the
+    /// board reboots and runs its `main.py`; the connection closes without interrupting it. Code
+    /// runs on the board again after `device.reconnect()` (with `attempts`, the next call
+    /// reconnects by itself).
+    pub fn soft_reset(&self, vm: &VirtualMachine) -> PyResult<()> {
+        /// How long the board may take to show its reboot.
+        const REBOOT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+        let session = self.session(vm)?;
+        let rebooted = session.terminal(
+            vm,
+            &|keys| {
+                let _ = keys.send(b"\x04");
+                // The session lasts while its keys do: until the reboot shows, or at most
+                // REBOOT_WAIT.
+                std::thread::spawn(move || {
+                    std::thread::sleep(REBOOT_WAIT);
+                    drop(keys);
+                });
+            },
+            &mut |_| {},
+        )?;
+        if !rebooted {
+            return Err(errors::new::<crate::errors::PyboardError>(
+                vm,
+                format!("the board did not reboot within {REBOOT_WAIT:?} of Ctrl-D at its prompt"),
+            ));
+        }
+        self.reset_by_host
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(old) = self.replace_session(None) {
+            vm.allow_threads(|| old.close_silently());
+        }
+        Ok(())
     }
 
     /// The port of the live session (None once closed).
@@ -245,8 +293,16 @@ impl Board {
         record: Option<&str>,
         f: impl Fn(&Session) -> PyResult<T>,
     ) -> PyResult<T> {
-        let session = self.session(vm)?;
         let reconnects = self.args.reconnect_attempts != 0;
+        if reconnects
+            && self.live().is_none()
+            && self
+                .reset_by_host
+                .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            self.reconnect(None, vm)?;
+        }
+        let session = self.session(vm)?;
         let result = match f(&session) {
             Err(e) if reconnects && errors::is::<ConnectionLost>(&e) => {
                 drop(session);
@@ -313,6 +369,8 @@ impl Board {
         *self.firmware.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(firmware);
         *lock(&self.emitters) = None;
         self.replace_session(Some(session));
+        self.reset_by_host
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 

@@ -612,6 +612,12 @@ impl Session {
     pub fn close(&self) {
         self.conn.close(CLOSE_WAIT);
     }
+
+    /// Close the connection without interrupting the board (it runs its `main.py` after a soft
+    /// reset).
+    pub fn close_silently(&self) {
+        self.conn.close_silently(CLOSE_WAIT);
+    }
 }
 
 /// Seconds since the epoch, as Python's `time.time()`.

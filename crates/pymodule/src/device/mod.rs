@@ -348,6 +348,20 @@ impl Device {
         <Self as Callable>::call(zelf, args.bind(vm)?, vm)
     }
 
+    /// Belay's limit on the commands recorded for replay after a reconnect.
+    #[pyattr]
+    #[allow(non_snake_case)]
+    fn MAX_CMD_HISTORY_LEN(ctx: &rustpython_vm::Context) -> PyObjectRef {
+        ctx.new_int(crate::board::MAX_HISTORY).into()
+    }
+
+    /// Reboot the board so that it runs its `main.py` (Belay's `soft_reset`): the connection
+    /// closes without interrupting it; `reconnect()` connects again.
+    #[pymethod]
+    fn soft_reset(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.board(vm)?.soft_reset(vm)
+    }
+
     /// Connect again (after the board was unplugged or reset) and replay the recorded commands.
     #[pymethod]
     fn reconnect(zelf: &Py<Self>, args: ReconnectArgs, vm: &VirtualMachine) -> PyResult<()> {

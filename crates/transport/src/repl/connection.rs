@@ -300,6 +300,16 @@ impl Connection {
     /// thread has not ended by `timeout` (it is stuck writing to a board that holds the line),
     /// it is left to end on its own: it writes nothing more and runs nothing more.
     pub fn close(&self, timeout: Duration) {
+        self.close_leaving(timeout, true);
+    }
+
+    /// [`Connection::close`] without the goodbye: the board is not interrupted and stays in the
+    /// REPL it is in (after a soft reset the host asked for, its `main.py` runs on).
+    pub fn close_silently(&self, timeout: Duration) {
+        self.close_leaving(timeout, false);
+    }
+
+    fn close_leaving(&self, timeout: Duration, goodbye: bool) {
         let deadline = Instant::now() + timeout;
         let thread = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
         let (Some(thread), Some(abort)) = (thread, &self.abort) else {
@@ -310,7 +320,8 @@ impl Connection {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_some();
-        let _ = self.commands.send(Command::Close { leave_by: deadline });
+        let leave_by = if goodbye { deadline } else { Instant::now() };
+        let _ = self.commands.send(Command::Close { leave_by });
         if self.watching.load(Ordering::SeqCst) {
             // Wake a read between commands: the close is next.
             abort.poke();

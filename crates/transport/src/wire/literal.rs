@@ -1,7 +1,7 @@
 //! Parsing the `repr()` text a board sends back as a Python literal, without evaluating it.
 //!
 //! Accepted: `None`, `True`, `False`, ints of any size, floats (including `inf`, `nan` and
-//! `-0.0`), str and bytes literals with every escape Python and MicroPython emit, tuples, lists,
+//! `-0.0`), complex numbers as Python and MicroPython write them (`2j`, `(1-2j)`, `(nan+infj)`), str and bytes literals with every escape Python and MicroPython emit, tuples, lists,
 //! dicts, sets, `set()`, and `dict_keys([...])` (read as a list, as Belay does). Anything else is an
 //! error: a name, a call, an expression. Nesting depth is bounded so hostile input cannot exhaust
 //! the stack.
@@ -20,6 +20,8 @@ pub enum Literal {
     /// Decimal digits with an optional leading `-`, too large for i64.
     BigInt(String),
     Float(f64),
+    /// `(1+2j)`, `2j`, `(nan+infj)`: real and imaginary parts.
+    Complex(f64, f64),
     Str(String),
     Bytes(Vec<u8>),
     /// `bytearray(b'...')`, how MicroPython shows a bytearray.
@@ -116,7 +118,7 @@ impl Parser<'_> {
                 self.i += 1;
                 Ok(Literal::Bytes(self.bytes()?))
             }
-            Some(b'-' | b'+' | b'0'..=b'9' | b'.') => self.number(),
+            Some(b'-' | b'+' | b'0'..=b'9' | b'.') => self.complex_or_number(),
             Some(c) if c.is_ascii_alphabetic() || c == b'_' => self.name(depth),
             Some(_) => Err(self.err("unexpected character")),
         }
@@ -200,6 +202,8 @@ impl Parser<'_> {
             "False" => Ok(Literal::Bool(false)),
             "inf" => Ok(Literal::Float(f64::INFINITY)),
             "nan" => Ok(Literal::Float(f64::NAN)),
+            "infj" | "infJ" => Ok(Literal::Complex(0.0, f64::INFINITY)),
+            "nanj" | "nanJ" => Ok(Literal::Complex(0.0, f64::NAN)),
             "set" => {
                 self.expect(b'(')?;
                 self.expect(b')')?;
@@ -238,7 +242,46 @@ impl Parser<'_> {
         }
     }
 
+    /// A number, or a complex number written as a real part and an imaginary one (`1+2j`).
+    fn complex_or_number(&mut self) -> Result<Literal, LiteralError> {
+        let first = self.number()?;
+        let real = match &first {
+            Literal::Int(i) => *i as f64,
+            Literal::BigInt(digits) => digits.parse().unwrap_or(f64::NAN),
+            Literal::Float(f) => *f,
+            _ => return Ok(first),
+        };
+        let before = self.i;
+        if matches!(self.peek(), Some(b'+' | b'-'))
+            && let Ok(Literal::Complex(zero, imag)) = self.number()
+            && zero == 0.0
+        {
+            return Ok(Literal::Complex(real, imag));
+        }
+        self.i = before;
+        Ok(first)
+    }
+
+    /// A real number, or an imaginary one (`2j`, `-infj`).
     fn number(&mut self) -> Result<Literal, LiteralError> {
+        let negative = self.peek() == Some(b'-');
+        let value = self.real()?;
+        if !matches!(self.peek(), Some(b'j' | b'J')) {
+            return Ok(value);
+        }
+        self.i += 1;
+        let imag = match value {
+            // `-0j`: the sign of a zero imaginary part matters (as `-0.0` does).
+            Literal::Int(0) if negative => -0.0,
+            Literal::Int(i) => i as f64,
+            Literal::BigInt(digits) => digits.parse().unwrap_or(f64::NAN),
+            Literal::Float(f) => f,
+            other => return Ok(other),
+        };
+        Ok(Literal::Complex(0.0, imag))
+    }
+
+    fn real(&mut self) -> Result<Literal, LiteralError> {
         let start = self.i;
         let negative = match self.peek() {
             Some(b'-') => {
@@ -253,13 +296,16 @@ impl Parser<'_> {
         };
         if matches!(self.peek(), Some(c) if c.is_ascii_alphabetic()) {
             let name = self.ident();
+            let inf = if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
             return match name {
-                "inf" => Ok(Literal::Float(if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                })),
+                "inf" => Ok(Literal::Float(inf)),
                 "nan" => Ok(Literal::Float(f64::NAN)),
+                "infj" | "infJ" => Ok(Literal::Complex(0.0, inf)),
+                "nanj" | "nanJ" => Ok(Literal::Complex(0.0, f64::NAN)),
                 _ => {
                     self.i = start;
                     Err(self.err("a sign must be followed by a number"))
@@ -497,6 +543,29 @@ mod tests {
         assert!(matches!(p("nan"), Float(f) if f.is_nan()));
         assert!(matches!(p("-0.0"), Float(f) if f == 0.0 && f.is_sign_negative()));
         assert_eq!(p("0"), Int(0));
+    }
+
+    #[test]
+    fn complex_numbers_as_boards_write_them() {
+        assert_eq!(p("2j"), Complex(0.0, 2.0));
+        assert_eq!(p("(1+2j)"), Complex(1.0, 2.0));
+        assert_eq!(p("(1.5-2.25e-3j)"), Complex(1.5, -0.00225));
+        assert_eq!(p("-3J"), Complex(0.0, -3.0));
+        assert!(
+            matches!(p("(1-0j)"), Complex(r, i) if r == 1.0 && i == 0.0 && i.is_sign_negative())
+        );
+        assert!(matches!(p("(nan+infj)"), Complex(r, i) if r.is_nan() && i == f64::INFINITY));
+        assert!(matches!(p("(-inf-nanj)"), Complex(r, i) if r == f64::NEG_INFINITY && i.is_nan()));
+        assert!(matches!(p("infj"), Complex(r, i) if r == 0.0 && i == f64::INFINITY));
+        assert_eq!(
+            p("[1j, (2+3j)]"),
+            List(vec![Complex(0.0, 1.0), Complex(2.0, 3.0)])
+        );
+        assert_eq!(p("(1, -2)"), Tuple(vec![Int(1), Int(-2)]));
+        bad("1+2");
+        bad("1+2j+3j");
+        bad("j");
+        bad("2jj");
     }
 
     #[test]

@@ -98,6 +98,7 @@ impl FloatFormat {
         let all = |items: Vec<Literal>| items.into_iter().map(|l| self.host_literal(l)).collect();
         match literal {
             Literal::Float(f) => Literal::Float(self.host_value(f)),
+            Literal::Complex(re, im) => Literal::Complex(self.host_value(re), self.host_value(im)),
             Literal::Tuple(items) => Literal::Tuple(all(items)),
             Literal::List(items) => Literal::List(all(items)),
             Literal::Set(items) => Literal::Set(all(items)),
