@@ -198,8 +198,10 @@ impl RawRepl {
         let wait = self.wait(Phase::Reenter);
         self.enter_within(false, wait).map_err(|e| match e {
             TransportError::Timeout {
-                phase, received, ..
-            } if phase == Phase::Reenter => TransportError::StillBusy {
+                phase: Phase::Reenter,
+                received,
+                ..
+            } => TransportError::StillBusy {
                 waited: wait.allowed(),
                 received,
             },
