@@ -17,4 +17,6 @@ mod ports;
 mod properties;
 mod stuck;
 mod support;
+mod sync_report;
+mod tracebacks;
 mod walking_skeleton;
