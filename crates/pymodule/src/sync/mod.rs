@@ -195,7 +195,7 @@ fn push(
     let printed = vm.import("io", 0)?.get_attr("StringIO", vm)?.call((), vm)?;
     let reply = session.run(vm, code, Output::Stream(Some(printed.clone())), &ctx);
     let printed = vm.call_method(&printed, "getvalue", ())?.str(vm)?;
-    let (deleted, other) = deleted_paths(&printed.to_string());
+    let (deleted, other) = deleted_paths(printed.as_ref());
     if !other.is_empty() {
         let stdout = vm.sys_module.get_attr("stdout", vm)?;
         vm.call_method(&stdout, "write", (other,))?;

@@ -89,6 +89,8 @@ fn parse_stdin_frame(line: &str) -> Option<(usize, Option<&str>)> {
 const THREAD_FAILED: &[u8] = b"Unhandled exception in thread started by ";
 /// The start of a frame of code the host sent.
 const STDIN_FRAME: &[u8] = b"  File \"<stdin>\"";
+/// Longest frame line held back: a real one names `<stdin>`, a line number and a function.
+const MAX_FRAME_LINE: usize = 512;
 
 /// Finds the tracebacks that board threads print as output (`Unhandled exception in thread
 /// started by <function f at 0x...>`, then the traceback) and has their `<stdin>` frames
@@ -117,7 +119,7 @@ impl ThreadTracebacks {
             self.head.extend_from_slice(&piece[..room.min(piece.len())]);
             if self.inside && (at_start || !self.held.is_empty()) {
                 self.held.extend_from_slice(piece);
-                if !may_be_frame(&self.held) {
+                if !may_be_frame(&self.held) || self.held.len() > MAX_FRAME_LINE {
                     out.append(&mut self.held);
                 } else if complete {
                     let line = std::mem::take(&mut self.held);
@@ -265,5 +267,19 @@ mod tests {
         assert!(out.ends_with(b"ValueError: x\nprompt> "));
         filter.feed(b"  File \"<stdin>\", line 1, in worker\n", &mut out, &map);
         assert!(out.ends_with(b"prompt>   File \"<stdin>\", line 1, in worker\n"));
+        // A "frame" that does not end is not held for ever.
+        filter.feed(
+            b"Unhandled exception in thread started by f\n",
+            &mut out,
+            &map,
+        );
+        let before = out.len();
+        let start = b"  File \"<stdin>\", line 1";
+        filter.feed(start, &mut out, &map);
+        assert_eq!(out.len(), before);
+        filter.feed(&[b'x'; MAX_FRAME_LINE], &mut out, &map);
+        assert_eq!(out.len(), before + start.len() + MAX_FRAME_LINE);
+        filter.feed(b"y", &mut out, &map);
+        assert!(out.ends_with(b"xy"));
     }
 }
