@@ -18,4 +18,6 @@ mod properties;
 mod results;
 mod stuck;
 mod support;
+mod sync_report;
+mod tracebacks;
 mod walking_skeleton;

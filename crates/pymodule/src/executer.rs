@@ -114,6 +114,8 @@ impl Executer {
                     s.define(&info.name, origin.clone());
                     Ok(())
                 })?;
+                // For the tracebacks its threads print as output (`output::Forwarder`).
+                crate::output::note_function(&info.name, &origin);
                 if kind == Kind::Thread {
                     Thread::new(board, info.name.clone(), func)
                         .into_ref(&vm.ctx)

@@ -55,13 +55,13 @@ pub fn module_def(ctx: &rustpython_vm::Context) -> &'static rustpython_vm::built
 }
 
 /// Run a sync on `device` (a `belay.Device`), reporting progress to `progress` (the CLI's
-/// `sync` command, which draws a progress bar).
+/// `sync` command, which draws a progress bar); what was sent and deleted.
 pub fn sync_device(
     device: &rustpython_vm::PyObjectRef,
     request: &sync::SyncRequest,
     progress: &dyn Fn(sync::Progress<'_>) -> rustpython_vm::PyResult<()>,
     vm: &rustpython_vm::VirtualMachine,
-) -> rustpython_vm::PyResult<()> {
+) -> rustpython_vm::PyResult<sync::SyncOutcome> {
     let device = device
         .downcast_ref::<device::Device>()
         .ok_or_else(|| vm.new_type_error("sync needs a belay.Device"))?;

@@ -24,13 +24,15 @@ pub struct BoardFailure {
     call_site: Vec<CallSite>,
 }
 
+/// One host frame of the call chain that ran the board code.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("called from the host")]
 pub struct CallSite {
     #[source_code]
     src: NamedSource<String>,
-    #[label("this call ran on the board")]
+    #[label("{label}")]
     span: SourceSpan,
+    label: &'static str,
 }
 
 /// A line of a host file, as miette wants it.
@@ -73,27 +75,35 @@ fn board_frames(traceback: &str) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// The innermost frame of the host traceback that is in a readable file.
-fn host_call_site(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Option<Located> {
+/// The frames of the host traceback that are in readable files, outermost first: the calls
+/// that led to the board call, as a Python traceback lists them.
+fn host_call_chain(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Vec<Located> {
     let mut tb: Option<PyObjectRef> = exc.__traceback__().map(Into::into);
-    let mut best = None;
+    let mut chain = Vec::new();
     while let Some(t) = tb.filter(|t| !vm.is_none(t)) {
-        let line = t
-            .get_attr("tb_lineno", vm)
-            .ok()?
-            .try_into_value::<usize>(vm)
-            .ok()?;
-        let file = t
-            .get_attr("tb_frame", vm)
-            .and_then(|f| f.get_attr("f_code", vm))
-            .and_then(|c| c.get_attr("co_filename", vm))
-            .and_then(|n| n.str(vm))
-            .ok()?
-            .to_string();
-        best = locate(&file, line).or(best);
+        if let Some(frame) = traceback_frame(&t, vm) {
+            chain.extend(locate(&frame.0, frame.1));
+        }
         tb = t.get_attr("tb_next", vm).ok();
     }
-    best
+    chain
+}
+
+/// The file and line of one traceback entry.
+fn traceback_frame(tb: &PyObjectRef, vm: &VirtualMachine) -> Option<(String, usize)> {
+    let line = tb
+        .get_attr("tb_lineno", vm)
+        .ok()?
+        .try_into_value::<usize>(vm)
+        .ok()?;
+    let file = tb
+        .get_attr("tb_frame", vm)
+        .and_then(|f| f.get_attr("f_code", vm))
+        .and_then(|c| c.get_attr("co_filename", vm))
+        .and_then(|n| n.str(vm))
+        .ok()?
+        .to_string();
+    Some((file, line))
 }
 
 /// The diagnostic for `exc` when it is a `belay.PyboardException`.
@@ -121,40 +131,40 @@ pub fn diagnose(exc: &PyBaseExceptionRef, vm: &VirtualMachine) -> Option<BoardFa
         .rev()
         .filter(|(file, _)| sources.holds(Path::new(file)))
         .find_map(|(file, line)| locate(&file, line));
-    let call = host_call_site(exc, vm);
+    let mut chain = host_call_chain(exc, vm);
     let has_frames = message.contains("Traceback");
     let traceback = has_frames.then(|| format!("board traceback:\n{}", message.trim_end()));
-    Some(match (board, call) {
-        (Some(b), call) => BoardFailure {
-            summary,
-            src: Some(b.src),
-            span: Some(b.span),
-            label: "raised on the board here".into(),
-            traceback,
-            call_site: call
-                .map(|c| CallSite {
-                    src: c.src,
-                    span: c.span,
-                })
-                .into_iter()
-                .collect(),
-        },
-        (None, Some(c)) => BoardFailure {
-            summary,
-            src: Some(c.src),
-            span: Some(c.span),
-            label: "this call failed on the board".into(),
-            traceback,
-            call_site: Vec::new(),
-        },
-        (None, None) => BoardFailure {
-            summary,
-            src: None,
-            span: None,
-            label: String::new(),
-            traceback,
-            call_site: Vec::new(),
-        },
+    // The board line first, then the host calls that led there, outermost first; without a
+    // board line the innermost call is the place shown, the others lead to it.
+    let (primary, label, last_ran) = match board {
+        Some(b) if summary.starts_with("SyntaxError") => {
+            (Some(b), "the board could not compile this", true)
+        }
+        Some(b) => (Some(b), "raised on the board here", true),
+        None => (chain.pop(), "this call failed on the board", false),
+    };
+    let calls = chain.len();
+    let call_site = chain
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| CallSite {
+            src: c.src,
+            span: c.span,
+            label: if last_ran && i + 1 == calls {
+                "this call ran on the board"
+            } else {
+                "called from here"
+            },
+        })
+        .collect();
+    let (src, span) = primary.map(|p| (p.src, p.span)).unzip();
+    Some(BoardFailure {
+        summary,
+        src,
+        span,
+        label: label.to_string(),
+        traceback,
+        call_site,
     })
 }
 

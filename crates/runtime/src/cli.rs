@@ -299,6 +299,10 @@ pub struct SyncArgs {
     /// Compile .py files with this mpy-cross before sending them.
     #[arg(long, value_name = "PATH")]
     pub mpy_cross_binary: Option<PathBuf>,
+    /// Change nothing on the board: list the files that would be sent (+) and the board files
+    /// and folders that would be deleted (-).
+    #[arg(long)]
+    pub dry_run: bool,
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,

@@ -5,6 +5,8 @@ use std::path::{Component, Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
+use crate::wire::{Literal, parse_literal};
+
 /// Belay's default `ignore` list.
 pub const DEFAULT_IGNORE: [&str; 4] = ["*.pyc", "__pycache__", ".DS_Store", ".pytest_cache"];
 /// Belay's default `keep` list when syncing to the board's root.
@@ -280,9 +282,34 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// The board paths a sync's first command deleted (or, in a dry run, would delete), sorted,
+/// from what it printed: one `repr` of a path a line (`snippets/sync.py`). Lines that are not a
+/// str literal are someone else's output (a board thread's), returned as they came.
+pub fn deleted_paths(output: &str) -> (Vec<String>, String) {
+    let mut deleted = Vec::new();
+    let mut other = String::new();
+    for line in output.split_inclusive('\n') {
+        match parse_literal(line.trim_end_matches(['\r', '\n']).as_bytes()) {
+            Ok(Literal::Str(path)) => deleted.push(path),
+            _ => other.push_str(line),
+        }
+    }
+    deleted.sort();
+    (deleted, other)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deleted_paths_are_the_str_lines_sorted() {
+        let printed = "'/d/b'\r\n'/d/a b'\r\nthread says hi\n'/d/it\\'s'\n\n";
+        let (deleted, other) = deleted_paths(printed);
+        assert_eq!(deleted, ["/d/a b", "/d/b", "/d/it's"]);
+        assert_eq!(other, "thread says hi\n\n");
+        assert_eq!(deleted_paths(""), (Vec::new(), String::new()));
+    }
 
     #[test]
     fn fnv1a_vectors() {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use belay_transport::BoardEvent;
+use belay_transport::wire::traceback::ThreadTracebacks;
 use rustpython_vm::common::lock::PyMutex;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{
@@ -39,6 +40,8 @@ pub struct EventLink {
     board: Arc<Board>,
     /// The `Events` object, made on first use.
     events: PyMutex<Option<PyObjectRef>>,
+    /// Board threads' tracebacks in the output between calls, mapped to host lines.
+    threads: PyMutex<ThreadTracebacks>,
 }
 
 /// The device attributes an `EventLink` provides.
@@ -58,6 +61,7 @@ impl EventLink {
         let link = EventLink {
             board: board.clone(),
             events: PyMutex::new(None),
+            threads: PyMutex::default(),
         }
         .into_ref(&vm.ctx);
         let link_obj: PyObjectRef = link.clone().into();
@@ -204,7 +208,10 @@ impl EventLink {
                 .into()
             }
             BoardEvent::Output(bytes) => {
-                vm.new_tuple((s("output"), vm.ctx.new_bytes(bytes))).into()
+                let mut out = Vec::with_capacity(bytes.len());
+                let map = crate::output::map_thread_frame;
+                zelf.threads.lock().feed(&bytes, &mut out, &map);
+                vm.new_tuple((s("output"), vm.ctx.new_bytes(out))).into()
             }
             BoardEvent::Dropped { count, on_host } => {
                 vm.new_tuple((s("dropped"), count, on_host)).into()

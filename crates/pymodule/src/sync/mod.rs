@@ -1,13 +1,15 @@
 //! `device.sync(...)` and `device.sync_dependencies(...)`.
 //!
-//! One round trip deletes what the board should no longer hold, creates the directories and
-//! returns the board's hashes; then only the files whose hashes differ are sent, several to a
-//! command, as base64 where the board can decode it.
+//! One round trip deletes what the board should no longer hold (it prints each path it deletes),
+//! creates the directories and returns the board's hashes; then only the files whose hashes
+//! differ are sent, several to a command, as base64 where the board can decode it. A dry run
+//! stops after the round trip, which then changes nothing.
 
 use std::path::{Path, PathBuf};
 
 use belay_transport::sync_plan::{
-    self, DEFAULT_IGNORE, SyncError, Tree, discover, dst_dirs, keep_paths, normalise_dst,
+    self, DEFAULT_IGNORE, SyncError, Tree, deleted_paths, discover, dst_dirs, keep_paths,
+    normalise_dst,
 };
 use belay_transport::wire::snippets::{self, SyncBootstrap};
 use rustpython_vm::builtins::{PyList, PyStr, PyTuple};
@@ -71,6 +73,17 @@ pub struct SyncRequest {
     pub ignore: Vec<String>,
     pub minify: bool,
     pub mpy_cross: Option<PathBuf>,
+    /// Change nothing on the board: only find out what would be sent and deleted.
+    pub dry_run: bool,
+}
+
+/// What a sync did (or, in a dry run, would do) to the board.
+#[derive(Debug, Default)]
+pub struct SyncOutcome {
+    /// Board paths of the files sent, with their sizes on the board, in the order sent.
+    pub sent: Vec<(String, u64)>,
+    /// Board paths deleted (files and folders), sorted.
+    pub deleted: Vec<String>,
 }
 
 /// `device.sync(folder, dst="/", keep=None, ignore=None, minify=True, mpy_cross_binary=None,
@@ -91,9 +104,10 @@ pub fn sync(board: &Board, args: SyncArgs, vm: &VirtualMachine) -> PyResult<()> 
             .as_ref()
             .map(|b| fspath(b, vm))
             .transpose()?,
+        dry_run: false,
     };
     let callback = args.progress_update;
-    run(board, &request, &|p| report(callback.as_ref(), p, vm), vm)
+    run(board, &request, &|p| report(callback.as_ref(), p, vm), vm).map(drop)
 }
 
 /// Run a sync on `board`, reporting progress to `progress`.
@@ -102,7 +116,7 @@ pub fn run(
     request: &SyncRequest,
     progress: &dyn Fn(Progress<'_>) -> PyResult<()>,
     vm: &VirtualMachine,
-) -> PyResult<()> {
+) -> PyResult<SyncOutcome> {
     let folder = sync_plan::absolute(&request.folder);
     let dst = normalise_dst(&request.dst).map_err(|e| sync_error(vm, e))?;
     let py = match (&request.mpy_cross, request.minify) {
@@ -131,6 +145,7 @@ pub fn run(
         tree: &tree,
         keep: keep.as_deref(),
         files: &files,
+        dry_run: request.dry_run,
     };
     board.call(vm, None, |s| {
         let firmware = board.firmware();
@@ -150,6 +165,7 @@ struct Plan<'a> {
     tree: &'a Tree,
     keep: Option<&'a [String]>,
     files: &'a [Prepared],
+    dry_run: bool,
 }
 
 fn push(
@@ -159,7 +175,7 @@ fn push(
     viper: bool,
     report: &dyn Fn(Progress<'_>) -> PyResult<()>,
     vm: &VirtualMachine,
-) -> PyResult<()> {
+) -> PyResult<SyncOutcome> {
     let ctx = Context { module: None };
     report(Progress::Stage("Bootstrapping sync..."))?;
     let remote: Vec<&str> = plan.files.iter().map(|f| f.remote.as_str()).collect();
@@ -170,13 +186,21 @@ fn push(
             keep: plan.keep,
             dirs: &dirs,
             files: &remote,
+            dry_run: plan.dry_run,
         },
         implementation,
         viper,
     );
-    let reply = session
-        .run(vm, code, Output::Stdout, &ctx)?
-        .ok_or_else(|| internal(vm, "the board did not return its file hashes"))?;
+    // The board prints the paths it deletes as it goes; they are taken from its output.
+    let printed = vm.import("io", 0)?.get_attr("StringIO", vm)?.call((), vm)?;
+    let reply = session.run(vm, code, Output::Stream(Some(printed.clone())), &ctx);
+    let printed = vm.call_method(&printed, "getvalue", ())?.str(vm)?;
+    let (deleted, other) = deleted_paths(printed.as_ref());
+    if !other.is_empty() {
+        let stdout = vm.sys_module.get_attr("stdout", vm)?;
+        vm.call_method(&stdout, "write", (other,))?;
+    }
+    let reply = reply?.ok_or_else(|| internal(vm, "the board did not return its file hashes"))?;
     let hashes: Vec<u32> = values::decode(&reply, false, session.floats(), vm)?
         .try_into_value::<Vec<u64>>(vm)
         .map_err(|_| internal(vm, "the board's hash list is not a list of ints"))?
@@ -196,6 +220,16 @@ fn push(
         .filter(|(f, h)| f.hash != **h)
         .map(|(f, _)| f)
         .collect();
+    let outcome = SyncOutcome {
+        sent: changed
+            .iter()
+            .map(|f| (f.remote.clone(), f.data.len() as u64))
+            .collect(),
+        deleted,
+    };
+    if plan.dry_run {
+        return Ok(outcome);
+    }
     report(Progress::Total {
         files: changed.len(),
         bytes: changed.iter().map(|f| f.data.len() as u64).sum(),
@@ -228,10 +262,11 @@ fn push(
     }
     if command.is_empty() {
         // The last command went out on the budget; the files it completed are done too.
-        (0..finished).try_for_each(|_| report(Progress::Pushed))
+        (0..finished).try_for_each(|_| report(Progress::Pushed))?;
     } else {
-        send(command, &mut carried, &mut finished)
+        send(command, &mut carried, &mut finished)?;
     }
+    Ok(outcome)
 }
 
 fn report(

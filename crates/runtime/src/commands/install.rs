@@ -193,6 +193,7 @@ fn send(
         ignore,
         minify: true,
         mpy_cross,
+        dry_run: false,
     };
     sync_with_bar(device, &request, vm)
 }

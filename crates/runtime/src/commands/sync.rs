@@ -1,9 +1,10 @@
 //! `belay-run sync [PORT] FOLDER`: `device.sync` with a progress bar (files and bytes) on a
-//! terminal, and a one-line summary.
+//! terminal, a one-line summary and a `- /path` line per board file or folder deleted; with
+//! `--dry-run` nothing changes on the board and the summary lists what would.
 
 use std::process::ExitCode;
 
-use belay_pymodule::sync::{Keep, SyncRequest};
+use belay_pymodule::sync::{Keep, SyncOutcome, SyncRequest};
 use belay_pymodule::sync_device;
 use belay_transport::sync_plan::DEFAULT_IGNORE;
 use rustpython_vm::function::{FuncArgs, KwArgs};
@@ -34,6 +35,7 @@ pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
         },
         minify: true,
         mpy_cross: args.mpy_cross_binary.clone(),
+        dry_run: args.dry_run,
     };
     let argv = vec!["belay-run sync".to_string()];
     run_main(crate::pyenv::command_settings(argv), |vm| {
@@ -44,7 +46,7 @@ pub fn sync(args: &SyncArgs, cli: &Cli) -> ExitCode {
     })
 }
 
-/// One `device.sync` with the progress bar and the summary line (`sync`, and each of `install`'s).
+/// One `device.sync` with the progress bar and the summary (`sync`, and each of `install`'s).
 pub(super) fn sync_with_bar(
     device: &PyObjectRef,
     request: &SyncRequest,
@@ -60,17 +62,43 @@ pub(super) fn sync_with_bar(
         },
         vm,
     );
-    let counts = bar.finish();
-    if result.is_ok() {
-        println!(
-            "Complete: {} file{} ({}) sent to {}.",
-            counts.done,
-            if counts.done == 1 { "" } else { "s" },
-            indicatif::BinaryBytes(counts.bytes),
+    bar.finish();
+    print!("{}", summary(&result?, request));
+    Ok(())
+}
+
+/// `Complete: 2 files (37 B) sent to /dst.`, then a `- /path` line per deletion; in a dry run
+/// what would be sent (`+ /path`) and deleted, and that nothing was changed.
+fn summary(outcome: &SyncOutcome, request: &SyncRequest) -> String {
+    let files = outcome.sent.len();
+    let bytes: u64 = outcome.sent.iter().map(|(_, size)| size).sum();
+    let plural = if files == 1 { "" } else { "s" };
+    let size = indicatif::BinaryBytes(bytes);
+    let mut text = if request.dry_run {
+        let deletions = outcome.deleted.len();
+        let s = if deletions == 1 { "" } else { "s" };
+        format!(
+            "Dry run, nothing changed: {files} file{plural} ({size}) would be sent to {} and \
+             {deletions} file{s} or folder{s} deleted.\n",
             request.dst
-        );
+        )
+    } else {
+        format!(
+            "Complete: {files} file{plural} ({size}) sent to {}.\n",
+            request.dst
+        )
+    };
+    if request.dry_run {
+        let mut sent: Vec<&str> = outcome.sent.iter().map(|(p, _)| p.as_str()).collect();
+        sent.sort_unstable();
+        for path in sent {
+            text.push_str(&format!("+ {path}\n"));
+        }
     }
-    result
+    for path in &outcome.deleted {
+        text.push_str(&format!("- {path}\n"));
+    }
+    text
 }
 
 pub(super) fn connect(

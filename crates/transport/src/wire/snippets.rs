@@ -29,7 +29,8 @@ pub mod names {
     pub const INT_LIST: &str = "_Bi";
     /// `_BZ(s, ...)`: bytes from raw DEFLATE streams, each in base64.
     pub const INFLATE: &str = "_BZ";
-    /// `_BS(dst, keep, dirs, files)`: delete, create directories, return hashes.
+    /// `_BS(dst, keep, dirs, files, dry)`: delete (printing what goes), create directories,
+    /// return hashes.
     pub const SYNC: &str = "_BS";
     /// `_BP(path, mode, data)`: write a file.
     pub const PUT: &str = "_BP";
@@ -414,10 +415,14 @@ pub struct SyncBootstrap<'a> {
     pub dirs: &'a [String],
     /// Board paths of the files to hash (and, implicitly, to keep).
     pub files: &'a [&'a str],
+    /// Change nothing: print what would be deleted, create no directory, only hash.
+    pub dry_run: bool,
 }
 
 /// `device.sync`'s first command: the sync helpers, then one call that deletes what the board
-/// should no longer hold, creates the directories and prints the files' FNV-1a hashes.
+/// should no longer hold (printing each deleted path's `repr` on a line of its own, as it goes),
+/// creates the directories and returns the files' FNV-1a hashes as the result. A dry run prints
+/// what it would delete and creates nothing.
 pub fn sync_bootstrap(plan: &SyncBootstrap<'_>, implementation: &str, viper: bool) -> String {
     let mut code = String::new();
     code.push_str(&compact(listdir(implementation)));
@@ -440,16 +445,11 @@ pub fn sync_bootstrap(plan: &SyncBootstrap<'_>, implementation: &str, viper: boo
         }
     }
     code.push(',');
-    write_collection(
-        &mut code,
-        '[',
-        ']',
-        plan.dirs.iter().map(String::as_str),
-        "[]",
-    );
+    let dirs = if plan.dry_run { &[] } else { plan.dirs };
+    write_collection(&mut code, '[', ']', dirs.iter().map(String::as_str), "[]");
     code.push(',');
     write_collection(&mut code, '[', ']', plan.files.iter().copied(), "[]");
-    code.push_str("))\n");
+    code.push_str(if plan.dry_run { ",1))\n" } else { ",0))\n" });
     code
 }
 
@@ -619,6 +619,7 @@ mod tests {
                     keep: Some(&[]),
                     dirs: &[],
                     files: &["/a.py"],
+                    dry_run: false,
                 },
                 "micropython",
                 true,
@@ -658,12 +659,13 @@ mod tests {
                 keep: Some(&keep),
                 dirs: &dirs,
                 files: &["/lib/a.py"],
+                dry_run: false,
             },
             "micropython",
             false,
         );
         assert!(
-            code.ends_with("_Br(_BS('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py']))\n"),
+            code.ends_with("_Br(_BS('/',{'/boot.py','/lib/a.py'},['/lib'],['/lib/a.py'],0))\n"),
             "{code}"
         );
         let none = sync_bootstrap(
@@ -672,11 +674,27 @@ mod tests {
                 keep: None,
                 dirs: &[],
                 files: &[],
+                dry_run: false,
             },
             "circuitpython",
             false,
         );
-        assert!(none.ends_with("_BS('/x',None,[],[]))\n"), "{none}");
+        assert!(none.ends_with("_BS('/x',None,[],[],0))\n"), "{none}");
+        let dry = sync_bootstrap(
+            &SyncBootstrap {
+                dst: "/",
+                keep: Some(&keep),
+                dirs: &dirs,
+                files: &["/lib/a.py"],
+                dry_run: true,
+            },
+            "micropython",
+            false,
+        );
+        assert!(
+            dry.ends_with("_BS('/',{'/boot.py','/lib/a.py'},[],['/lib/a.py'],1))\n"),
+            "{dry}"
+        );
         let mut put_line = String::new();
         put(&mut put_line, "/a", true, b"hi", Encoder::default());
         assert_eq!(put_line, "_BP('/a','wb',b'hi         '[:-9])\n");

@@ -1,25 +1,36 @@
 import os
-def _BD(d, keep):
+# Delete what is below d except keep, printing each deleted path's repr on a line of its own
+# (nothing is kept in memory); with dry, delete nothing, print what would go. True when d is
+# left empty.
+def _BD(d, keep, dry):
+    empty = True
     for e in _BL(d):
         p = (d if d != '/' else '') + '/' + e[0]
         if p in keep:
+            empty = False
             continue
         if e[1] & 0x4000:
-            _BD(p, keep)
+            if not _BD(p, keep, dry):
+                empty = False
+                continue
             try:
-                os.rmdir(p)
+                if not dry:
+                    os.rmdir(p)
             except OSError:
-                pass
-        else:
+                empty = False
+                continue
+        elif not dry:
             os.remove(p)
-def _BS(dst, keep, dirs, files):
+        print(repr(p))
+    return empty
+def _BS(dst, keep, dirs, files, dry):
     if keep is not None:
         try:
             os.stat(dst)
         except OSError:
             keep = None
     if keep is not None:
-        _BD(dst, keep)
+        _BD(dst, keep, dry)
     for d in dirs:
         try:
             os.mkdir(d)
