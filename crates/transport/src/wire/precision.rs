@@ -2,17 +2,20 @@
 //!
 //! Most MicroPython builds for microcontrollers (RP2040, ESP32, STM32) and CircuitPython compute
 //! with 32-bit floats (24 significant bits); MicroPython's ESP8266 build keeps floats inside
-//! 30-bit objects (22 significant bits, a 32-bit float's exponent range); the unix port and
-//! some others use doubles. The board reports its precision at connect (the helpers' last
-//! field). A board float means the shortest decimal that the board reads back as the same value
-//! (what its own `repr` means): `21.6` on a 32-bit board is exactly 21.600000381469727, and the
-//! host gives the user `21.6`. The other way, a host float is sent as the nearest value the board
-//! can hold, written exactly (`m*2.0**e` with `m` small), so the board does no rounding of its own.
+//! 30-bit objects (`MICROPY_OBJ_REPR_C`: a 32-bit float whose 2 lowest bits are dropped, 22
+//! significant bits); the unix port and some others use doubles. The board reports its
+//! precision at connect (the helpers' last field). A board float means the shortest decimal that
+//! the board reads back as the same value (what its own `repr` means): `21.6` on a 32-bit board is
+//! exactly 21.600000381469727, and the host gives the user `21.6`. The other way, a host float is
+//! sent as the value the board would make of it (what its own parser gives for the decimal),
+//! written exactly (`m*2.0**e` with `m` small), so the board does no rounding of its own.
 
 use super::literal::Literal;
 
 /// Significant bits of a double.
 const DOUBLE_BITS: u32 = 53;
+/// Significant bits of a 32-bit float.
+const SINGLE_BITS: u32 = 24;
 /// Exponent range of a 32-bit float (the narrower formats share it).
 const SINGLE_MIN_EXP: i32 = -126;
 const SINGLE_MAX_EXP: i32 = 127;
@@ -34,7 +37,7 @@ impl FloatFormat {
     /// IEEE 754 doubles: board and host values are the same.
     pub const DOUBLE: FloatFormat = FloatFormat { bits: DOUBLE_BITS };
     /// IEEE 754 single precision (32-bit floats).
-    pub const SINGLE: FloatFormat = FloatFormat { bits: 24 };
+    pub const SINGLE: FloatFormat = FloatFormat { bits: SINGLE_BITS };
 
     /// From the significant bits the board reported (None for a value no board has).
     pub fn from_bits(bits: u64) -> Option<FloatFormat> {
@@ -51,23 +54,24 @@ impl FloatFormat {
         self.bits
     }
 
-    /// The value the board holds for host value `x`: the nearest at the board's precision (ties
-    /// to even), infinite beyond its range.
+    /// The value the board holds for host value `x` (what it makes of the decimal `x`): the
+    /// nearest 32-bit float (ties to even, infinite beyond its range), then, for a narrower
+    /// format, that float with its lowest bits dropped, as 30-bit objects do.
     pub fn board_value(self, x: f64) -> f64 {
         if self.bits >= DOUBLE_BITS || !x.is_finite() || x == 0.0 {
             return x;
         }
-        let exponent = exponent_of(x).max(SINGLE_MIN_EXP);
-        let quantum = (2.0f64).powi(exponent - (self.bits as i32 - 1));
-        let rounded = (x / quantum).round_ties_even() * quantum;
-        let largest = (2.0 - (2.0f64).powi(1 - self.bits as i32)) * (2.0f64).powi(SINGLE_MAX_EXP);
-        if rounded.abs() > largest {
-            f64::INFINITY.copysign(x)
-        } else if rounded == 0.0 {
-            0.0f64.copysign(x)
-        } else {
-            rounded
+        let single = on_grid(x, SINGLE_BITS, f64::round_ties_even);
+        let largest = (2.0 - (2.0f64).powi(1 - SINGLE_BITS as i32)) * (2.0f64).powi(SINGLE_MAX_EXP);
+        if single.abs() > largest {
+            return f64::INFINITY.copysign(x);
         }
+        let held = if self.bits < SINGLE_BITS {
+            on_grid(single, self.bits, f64::trunc)
+        } else {
+            single
+        };
+        if held == 0.0 { 0.0f64.copysign(x) } else { held }
     }
 
     /// The host value for board value `x`: the shortest decimal the board reads back as `x`
@@ -78,13 +82,19 @@ impl FloatFormat {
             return x;
         }
         let x = self.board_value(x);
-        // The nearest decimal of each length in turn: the first the board reads back as `x`.
+        // The decimals of each length in turn, the nearest first, then its neighbours (the
+        // values that read back as `x` need not lie evenly around it): the first the board
+        // reads back as `x`.
         for digits in 1..=17 {
-            let text = format!("{:.*e}", digits - 1, x);
-            if let Ok(y) = text.parse::<f64>()
-                && self.board_value(y) == x
-            {
-                return y;
+            let nearest: f64 = format!("{:.*e}", digits - 1, x).parse().unwrap_or(x);
+            let unit = (10.0f64).powi(nearest.abs().log10().floor() as i32 - (digits as i32 - 1));
+            for candidate in [nearest, nearest + unit, nearest - unit] {
+                let text = format!("{:.*e}", digits - 1, candidate);
+                if let Ok(y) = text.parse::<f64>()
+                    && self.board_value(y) == x
+                {
+                    return y;
+                }
             }
         }
         x
@@ -111,6 +121,17 @@ impl FloatFormat {
             other => other,
         }
     }
+}
+
+/// `x` (finite) on the grid of `bits` significant bits and a 32-bit float's exponent range,
+/// rounded by `round` (to the nearest, or towards zero).
+fn on_grid(x: f64, bits: u32, round: fn(f64) -> f64) -> f64 {
+    if x == 0.0 {
+        return x;
+    }
+    let exponent = exponent_of(x).max(SINGLE_MIN_EXP);
+    let quantum = (2.0f64).powi(exponent - (bits as i32 - 1));
+    round(x / quantum) * quantum
 }
 
 /// The binary exponent of finite, non-zero `x`: `x = m * 2**e` with `1 <= |m| < 2`.
@@ -162,8 +183,12 @@ mod tests {
         assert_eq!(s.board_value(-1e-50).to_bits(), (-0.0f64).to_bits());
         assert_eq!(s.board_value(16777217.0), 16777216.0); // a tie: to even
         assert_eq!(s.board_value(16777219.0), 16777220.0);
+        // 30-bit objects drop the 32-bit float's lowest bits: towards zero.
         assert_eq!(ESP8266.board_value(4194305.0), 4194304.0);
         assert_eq!(ESP8266.board_value(4194306.0), 4194306.0);
+        assert_eq!(ESP8266.board_value(4194307.0), 4194306.0);
+        assert_eq!(ESP8266.board_value(-4194307.0), -4194306.0);
+        assert_eq!(ESP8266.board_value(1e-45), 0.0);
     }
 
     /// Against Rust's own shortest formatting of `f32` (exact, Ryu-style), over many values of
@@ -239,6 +264,23 @@ mod tests {
                 Literal::Int(30007)
             ])
         );
+    }
+
+    /// An ESP8266-style board (30-bit float objects, `MICROPY_OBJ_REPR_C`; seen on MicroPython
+    /// 1.28 for qemu MPS2-AN385 built so): the values it holds for decimals read back as those
+    /// decimals.
+    #[test]
+    fn a_30_bit_boards_values_read_as_the_user_wrote_them() {
+        // 21.6 as such a board holds it: the 32-bit float 21.600000381469727 less its 2 lowest
+        // bits.
+        let held = ESP8266.board_value(21.6);
+        assert_eq!(held, 21.599998474121094);
+        assert_eq!(ESP8266.host_value(held), 21.6);
+        // Its exact text from the board's float helpers reads the same.
+        let exact = b"[21599998474121094e-15]";
+        let read = ESP8266.host_literal(super::super::parse_literal(exact).unwrap());
+        assert_eq!(read, Literal::List(vec![Literal::Float(21.6)]));
+        assert_eq!(ESP8266.host_value(ESP8266.board_value(0.3)), 0.3);
     }
 
     #[test]
