@@ -1221,3 +1221,61 @@ fn https_downloads_trust_the_system_certificates() {
     let _guard = watchdog(child.id(), Duration::from_secs(5));
     let _ = child.wait();
 }
+
+/// `add` when the index cannot be reached (a name that does not resolve, a port nobody listens
+/// on): the error says so, naming the host and the cause, not that the package does not exist;
+/// a package the index does not have is still "not found". The `Updating...` line always ends.
+#[test]
+fn an_unreachable_index_is_not_a_missing_package() {
+    let lab = Lab::new("unreachable");
+    let project = lab.path("project");
+    std::fs::create_dir_all(&project).unwrap();
+    lab.belay_run(&project, &["new"]).assert_ok();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let add = |index: &str, package: &str| {
+        let mut cmd = lab.belay_run_cmd(&project, &["add", package]);
+        cmd.env("BELAY_RUN_PACKAGE_INDEX", index);
+        run_with_limit(cmd, LIMIT)
+    };
+    for (index, host, cause) in [
+        (
+            "https://nonexistent.invalid/".to_string(),
+            "nonexistent.invalid".to_string(),
+            "lookup",
+        ),
+        (
+            format!("http://127.0.0.1:{closed}/"),
+            format!("127.0.0.1:{closed}"),
+            "Connection refused",
+        ),
+    ] {
+        let run = add(&index, "tinypkg");
+        failed(&run, &index);
+        let words = run
+            .stderr
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            words.contains(&format!("cannot reach {host}:")),
+            "{index}:\n{}",
+            run.stderr
+        );
+        assert!(words.contains(cause), "{index}:\n{}", run.stderr);
+        assert!(!words.contains("not found"), "{index}:\n{}", run.stderr);
+        assert!(
+            run.stdout.starts_with("  • tinypkg: Updating...") && run.stdout.ends_with('\n'),
+            "{index}: {:?}",
+            run.stdout
+        );
+    }
+    // Reached, and the package is not there: that is "not found".
+    let run = add(&lab.index(), "nosuchpkg");
+    failed(&run, "a missing package");
+    says(&run, "Package not found in any index", "a missing package");
+    assert!(run.stdout.ends_with('\n'), "{:?}", run.stdout);
+}

@@ -84,10 +84,14 @@ pub fn run(
                     })
                     .flatten(),
             })?;
+            // A pipe (`<(...)`, a FIFO) cannot be read a second time: its program is the text
+            // read here. A file is read again by the interpreter, as `python` runs it.
+            let piped = !std::fs::metadata(script).is_ok_and(|m| m.is_file());
+            let program = piped.then(|| source.clone());
             check_syntax(&shown, source)?;
             let path = std::path::absolute(script).unwrap_or_else(|_| script.clone());
             let settings = pyenv::settings(python, with_args(shown));
-            crate::interp::run_main(settings, |vm| run_file(vm, &path))
+            crate::interp::run_main(settings, |vm| run_file(vm, &path, program.as_deref()))
         }
         Program::Stdin => {
             let mut source = String::new();
@@ -166,14 +170,24 @@ fn first_on_path(vm: &VirtualMachine, dir: String) -> PyResult<()> {
     vm.insert_sys_path(vm.new_pyobj(dir))
 }
 
-fn run_file(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
+/// Run the script at `path`; `piped` is its text when it came through a pipe (read already).
+fn run_file(vm: &VirtualMachine, path: &Path, piped: Option<&str>) -> PyResult<()> {
     let dir = path
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     first_on_path(vm, dir)?;
     let scope = vm.new_scope_with_main()?;
-    vm.run_script(scope, &path.to_string_lossy())
+    let name = path.to_string_lossy();
+    match piped {
+        Some(source) => {
+            scope
+                .globals
+                .set_item("__file__", vm.ctx.new_str(name.as_ref()).into(), vm)?;
+            vm.run_string(scope, source, &name).map(drop)
+        }
+        None => vm.run_script(scope, &name),
+    }
 }
 
 fn run_source(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {

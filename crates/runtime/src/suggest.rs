@@ -92,8 +92,8 @@ fn with_port(word: &str, rest: &[String]) -> String {
         );
     };
     match command.split_first() {
-        Some((word, args)) if FS_COMMANDS.contains(&word.as_str()) => {
-            let mut line = format!("belay-run fs {} {word}", quote(port));
+        Some((fs_command, args)) if FS_COMMANDS.contains(&fs_command.as_str()) => {
+            let mut line = format!("belay-run fs {} {fs_command}", quote(port));
             for arg in args {
                 line.push(' ');
                 line.push_str(&quote(arg));
