@@ -174,6 +174,10 @@ fn exec_prints_values_as_the_boards_repl_does() {
     assert_eq!(run.code(), Some(1), "{run:?}");
     assert!(run.stderr.contains("invalid syntax"), "{}", run.stderr);
     assert!(!run.stderr.contains("could not connect"), "{}", run.stderr);
+    // A port and nothing to run: a usage error.
+    let run = command(&["exec", "/dev/belay-run-missing-port"]);
+    assert_eq!(run.code(), Some(2), "{run:?}");
+    assert!(run.stderr.contains("no statement to run"), "{}", run.stderr);
 
     let wasm = Board::start(Kind::Wasm);
     let run = command(&["exec", &wasm.port, "a = [1, 2.5]", "a; len(a)"]);

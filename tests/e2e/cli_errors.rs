@@ -32,7 +32,7 @@ fn one_report(run: &Run, what: &str) {
 }
 
 /// A report's text without miette's frame and line wrapping: its words, one space apart.
-fn words(report: &str) -> String {
+pub fn words(report: &str) -> String {
     report
         .lines()
         .map(|l| l.trim_start_matches([' ', '│', '×']))
@@ -289,4 +289,103 @@ fn port_options_belong_to_commands_that_use_a_board() {
         "{}",
         run.stderr
     );
+}
+
+/// An HTTP server on 127.0.0.1 that answers every request with 404 until dropped: an index
+/// without the package.
+struct NotFoundServer {
+    address: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl NotFoundServer {
+    fn start() -> NotFoundServer {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        });
+        NotFoundServer { address, stop }
+    }
+}
+
+impl Drop for NotFoundServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(&self.address);
+    }
+}
+
+/// `add` when the index cannot be reached (a name that does not resolve, a port nobody listens
+/// on): the error says so, naming the host and the cause, not that the package does not exist;
+/// an index that answers it has no such package still gives "not found". The `Updating...` line
+/// always ends.
+#[test]
+fn an_unreachable_index_is_not_a_missing_package() {
+    let dir = std::env::temp_dir().join(format!("belay-unreachable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let add = |args: &[&str], index: &str| {
+        let mut cmd = belay_run();
+        cmd.current_dir(&project)
+            .args(args)
+            .env("BELAY_RUN_CACHE_DIR", dir.join("cache"))
+            .env("BELAY_RUN_PACKAGE_INDEX", index)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .env_remove("BELAY_RUN_OFFLINE");
+        run_with_limit(cmd, LIMIT)
+    };
+    add(&["new"], "").assert_ok();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for (index, host, cause) in [
+        (
+            "https://nonexistent.invalid/".to_string(),
+            "nonexistent.invalid".to_string(),
+            "lookup",
+        ),
+        (
+            format!("http://127.0.0.1:{closed}/"),
+            format!("127.0.0.1:{closed}"),
+            "Connection refused",
+        ),
+    ] {
+        let run = add(&["add", "tinypkg"], &index);
+        assert_eq!(run.code(), Some(1), "{index}: {run:?}");
+        let said = words(&run.stderr);
+        assert!(said.contains(&format!("cannot reach {host}:")), "{said}");
+        assert!(said.contains(cause), "{said}");
+        assert!(!said.contains("not found"), "{said}");
+        assert!(
+            run.stdout.starts_with("  • tinypkg: Updating...") && run.stdout.ends_with('\n'),
+            "{index}: {:?}",
+            run.stdout
+        );
+    }
+    let server = NotFoundServer::start();
+    let run = add(&["add", "tinypkg"], &format!("http://{}/", server.address));
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(
+        words(&run.stderr).contains("Package not found in any index: tinypkg"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.ends_with('\n'), "{:?}", run.stdout);
+    let _ = std::fs::remove_dir_all(dir);
 }

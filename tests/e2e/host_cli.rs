@@ -210,12 +210,7 @@ fn mpremote_commands_get_a_did_you_mean() {
             run.stderr
         );
         // miette wraps the help line: compare its words.
-        let words = run
-            .stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ");
+        let words = crate::cli_errors::words(&run.stderr);
         assert!(words.contains(expected), "{args:?}: {}", run.stderr);
     }
     // A script that is simply missing gets no hint.
@@ -249,12 +244,7 @@ fn a_device_is_never_read_as_a_script() {
     let mut cmd = isolated();
     cmd.args(["run", &board.port, "main.py"]);
     let run = run_with_limit(cmd, Duration::from_secs(10));
-    let words = run
-        .stderr
-        .split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = crate::cli_errors::words(&run.stderr);
     let expected = format!("`belay-run exec {} \"$(cat main.py)\"`", board.port);
     assert!(words.contains(&expected), "{}", run.stderr);
 

@@ -2,19 +2,8 @@
 //! another word a Belay or mpremote user types by habit): belay-run's nearest command, with the
 //! arguments that followed. Belay's own commands are belay-run subcommands and never get here.
 
-/// mpremote's `fs` commands, which it also takes without `fs`.
-const FS_COMMANDS: [&str; 10] = [
-    "ls",
-    "cat",
-    "cp",
-    "rm",
-    "mkdir",
-    "rmdir",
-    "touch",
-    "tree",
-    "df",
-    "sha256sum",
-];
+// mpremote's `fs` commands, which it also takes without `fs`: belay-run's `fs` has the same.
+use crate::commands::fs::COMMANDS as FS_COMMANDS;
 
 /// The help line for `word` (then `rest`) taken for a script that does not exist, if the word is
 /// a command belay-run has under another name (or does not have).

@@ -43,9 +43,22 @@ fn split<'a>(args: &'a [String], cli: &Cli) -> Result<(String, &'a [String]), Ex
         [first, rest @ ..] if !rest.is_empty() && (cli.port.is_none() || names_a_port(first)) => {
             Ok((first.clone(), rest))
         }
+        [only] if cli.port.is_none() && names_a_port(only) => {
+            eprintln!("{:?}", miette::Report::new(NoStatement(only.clone())));
+            Err(ExitCode::from(2))
+        }
         _ => Ok((port_or_default(None, cli)?, args)),
     }
 }
+
+/// `exec PORT` and nothing to run.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("exec: no statement to run on {0}")]
+#[diagnostic(
+    code(belay_run::exec),
+    help("give the code after the port: `belay-run exec {0} \"print('hello')\"`")
+)]
+struct NoStatement(String);
 
 /// Whether an argument is a port rather than a statement: a port form no statement has (`auto`,
 /// `exec:…`, `socket://…`, an IP address, a USB specifier) or a serial device's path.

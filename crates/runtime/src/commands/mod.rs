@@ -3,7 +3,7 @@
 mod bar;
 pub mod errors;
 mod exec;
-mod fs;
+pub mod fs;
 mod install;
 mod mount;
 mod packages;

@@ -55,6 +55,17 @@ impl TimedRead for ProcessReader {
     }
 }
 
+impl Drop for ProcessReader {
+    /// The connection is closing: what the process wrote to its stderr and is still held is
+    /// shown now (the copier thread may not outlive the program).
+    fn drop(&mut self) {
+        let mut state = self.stderr.lock();
+        if !state.claimed {
+            show(&mut state);
+        }
+    }
+}
+
 /// Error output is shown this late at most: when the process ends meanwhile, it is shown once,
 /// in the error, instead.
 const STDERR_HOLD: Duration = Duration::from_millis(300);
@@ -234,5 +245,46 @@ fn open_error(port: &str, reason: String) -> TransportError {
     TransportError::Open {
         port: port.to_string(),
         reason,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Everything the process writes to its stdout, then how its end was reported (an error, or
+    /// `None` for a plain end of input).
+    fn drain(reader: &mut ProcessReader) -> (Vec<u8>, Option<std::io::Error>) {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 256];
+        loop {
+            let until = Until::timeout(Some(Duration::from_secs(10)));
+            match reader.read_timeout(&mut buf, until) {
+                Ok(ReadOutcome::Data(n)) => out.extend_from_slice(&buf[..n]),
+                Ok(ReadOutcome::Closed) => return (out, None),
+                Ok(ReadOutcome::TimedOut | ReadOutcome::Woken) => panic!("no end of output"),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_process_names_its_error_output() {
+        let (_child, mut reader, _stdin) =
+            spawn_piped("echo partial; echo 'oops: no board here' >&2; exit 3").unwrap();
+        let (out, error) = drain(&mut reader);
+        assert_eq!(out, b"partial\n");
+        assert_eq!(
+            error.expect("an error").to_string(),
+            "the process ended; its last error output: oops: no board here"
+        );
+    }
+
+    #[test]
+    fn a_quiet_process_just_ends() {
+        let (_child, mut reader, _stdin) = spawn_piped("echo done").unwrap();
+        let (out, error) = drain(&mut reader);
+        assert_eq!(out, b"done\n");
+        assert!(error.is_none(), "{error:?}");
     }
 }

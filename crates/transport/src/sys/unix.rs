@@ -359,6 +359,38 @@ mod tests {
     }
 
     #[test]
+    fn paths_that_are_no_tty_are_not_serial_ports() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().to_str().unwrap();
+        let err = open_serial(path, 115200, true)
+            .err()
+            .expect("a file is no port");
+        assert_eq!(err.description, "not a serial port (a regular file)");
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_serial(dir.path().to_str().unwrap(), 115200, true)
+            .err()
+            .expect("a folder is no port");
+        assert_eq!(err.description, "not a serial port (a folder)");
+        let err = open_serial("/dev/null", 115200, true)
+            .err()
+            .expect("/dev/null is no port");
+        assert!(err.description.starts_with("not a serial port"), "{err}");
+    }
+
+    #[test]
+    fn a_port_held_by_another_program_says_so() {
+        let (_master, path) = pty();
+        let _held = open_serial(&path, 115200, true).expect("the first open");
+        let err = open_serial(&path, 115200, true)
+            .err()
+            .expect("the second exclusive open");
+        assert!(
+            err.description.contains("may be in use by another program"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn plain_termios_reports_a_missing_device_by_name() {
         let err = open_plain_termios("/dev/belay-no-such-tty", 115200).unwrap_err();
         assert!(err.description.contains("/dev/belay-no-such-tty"), "{err}");
