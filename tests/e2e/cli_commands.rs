@@ -116,6 +116,75 @@ fn exec_prints_expression_values_and_fails_on_board_errors() {
     assert!(run.stderr.contains("ZeroDivisionError"), "{}", run.stderr);
 }
 
+/// `exec` as the board's REPL: every expression statement's value that is not None is printed
+/// (literals as the host's repr of the value, anything else as the board's own repr), several
+/// arguments run in order, and nothing is evaluated twice.
+#[test]
+fn exec_prints_values_as_the_boards_repl_does() {
+    let board = Board::start(Kind::Unix);
+    let exec = |args: &[&str]| {
+        let mut all = vec!["exec", board.port.as_str()];
+        all.extend_from_slice(args);
+        let run = command(&all);
+        run.assert_ok();
+        run.stdout
+    };
+    assert_eq!(
+        exec(&["import os; os.chdir('/tmp'); os.getcwd()"]),
+        "'/tmp'\n"
+    );
+    assert_eq!(exec(&["1; 2"]), "1\n2\n");
+    assert_eq!(exec(&["x = 1", "x + 1"]), "2\n");
+    assert_eq!(
+        exec(&["0.1 + 0.2", "None", "print('said')"]),
+        "0.30000000000000004\nsaid\n"
+    );
+    // Non-literal values: the board's repr.
+    assert_eq!(exec(&["import machine; machine.Pin(2)"]), "Pin(2)\n");
+    assert_eq!(
+        exec(&["import machine", "[machine.Pin(1), 'a']"]),
+        "[Pin(1), 'a']\n"
+    );
+    assert_eq!(
+        exec(&["import machine", "machine"]),
+        "<module 'machine' from 'machine.py'>\n"
+    );
+    // One evaluation per expression, literal or not.
+    assert_eq!(exec(&["l = []", "l.append(1) or l", "len(l)"]), "[1]\n1\n");
+    let counted = "n = [0]\ndef pin():\n    n[0] += 1\n    return machine.Pin(n[0])";
+    assert_eq!(
+        exec(&["import machine", counted, "pin()", "n[0]"]),
+        "Pin(1)\n1\n"
+    );
+    // The default port and several statements.
+    let mut cmd = belay_run();
+    cmd.env("BELAY_DEVICE", &board.port)
+        .args(["exec", "y = 20", "y + 1"]);
+    let run = run_with_limit(cmd, Duration::from_secs(60));
+    run.assert_ok();
+    assert_eq!(run.stdout, "21\n");
+    // A board exception names the line of its statement.
+    let run = command(&["exec", &board.port, "x = 1\nx\nraise ValueError('third')"]);
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert_eq!(run.stdout, "1\n");
+    assert!(run.stderr.contains("line 3"), "{}", run.stderr);
+    assert!(!run.stderr.contains("<belay-run"), "{}", run.stderr);
+    // A syntax error is found before any board is opened.
+    let run = command(&["exec", "/dev/belay-run-missing-port", "x = ("]);
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("invalid syntax"), "{}", run.stderr);
+    assert!(!run.stderr.contains("could not connect"), "{}", run.stderr);
+    // A port and nothing to run: a usage error.
+    let run = command(&["exec", "/dev/belay-run-missing-port"]);
+    assert_eq!(run.code(), Some(2), "{run:?}");
+    assert!(run.stderr.contains("no statement to run"), "{}", run.stderr);
+
+    let wasm = Board::start(Kind::Wasm);
+    let run = command(&["exec", &wasm.port, "a = [1, 2.5]", "a; len(a)"]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "[1, 2.5]\n2\n");
+}
+
 #[test]
 fn commands_without_a_port_say_how_to_give_one() {
     let mut cmd = belay_run();

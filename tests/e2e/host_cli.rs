@@ -176,3 +176,126 @@ fn version_names_the_embedded_interpreter() {
     );
     assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
 }
+
+/// A word taken for a script that names no file but is an mpremote command: the belay-run
+/// command meant, with the arguments that followed.
+#[test]
+fn mpremote_commands_get_a_did_you_mean() {
+    for (args, expected) in [
+        (vec!["ls", "/lib"], "did you mean `belay-run fs ls /lib`?"),
+        (
+            vec!["cp", "main.py", ":"],
+            "did you mean `belay-run fs cp main.py :`?",
+        ),
+        (vec!["repl"], "did you mean `belay-run terminal`?"),
+        (vec!["eval", "1+1"], "did you mean `belay-run exec 1+1`?"),
+        (vec!["devs"], "did you mean `belay-run list`?"),
+        (
+            vec!["connect", "/dev/ttyACM0", "ls"],
+            "did you mean `belay-run fs /dev/ttyACM0 ls`?",
+        ),
+        (
+            vec!["--mount", "project", "s.py"],
+            "did you mean `belay-run run --mount project s.py`?",
+        ),
+    ] {
+        let mut cmd = isolated();
+        cmd.args(&args);
+        let run = run_with_limit(cmd, Duration::from_secs(30));
+        assert_eq!(run.code(), Some(2), "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .contains(&format!("can't open file '{}'", args[0])),
+            "{args:?}: {}",
+            run.stderr
+        );
+        // miette wraps the help line: compare its words.
+        let words = crate::cli_errors::words(&run.stderr);
+        assert!(words.contains(expected), "{args:?}: {}", run.stderr);
+    }
+    // A script that is simply missing gets no hint.
+    let mut cmd = isolated();
+    cmd.arg("no_such_script.py");
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+}
+
+/// A board's port (or any device) given where a script goes is refused at once, never read
+/// (reading a serial port waits for ever); pipes are still read as `python` reads them.
+#[test]
+fn a_device_is_never_read_as_a_script() {
+    let board = crate::support::Board::start(crate::support::Kind::Unix);
+    for args in [
+        vec![board.port.as_str()],
+        vec!["run", board.port.as_str(), "main.py"],
+        vec!["/dev/null"],
+    ] {
+        let mut cmd = isolated();
+        cmd.args(&args);
+        let run = run_with_limit(cmd, Duration::from_secs(10));
+        assert_eq!(run.code(), Some(2), "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .contains("it is a character device, not a script"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let mut cmd = isolated();
+    cmd.args(["run", &board.port, "main.py"]);
+    let run = run_with_limit(cmd, Duration::from_secs(10));
+    let words = crate::cli_errors::words(&run.stderr);
+    let expected = format!("`belay-run exec {} \"$(cat main.py)\"`", board.port);
+    assert!(words.contains(&expected), "{}", run.stderr);
+
+    // A named pipe is a program like any other.
+    let dir = std::env::temp_dir().join(format!("belay-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("program");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "print('from a pipe')\n"))
+    };
+    let mut cmd = isolated();
+    cmd.arg(&fifo);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    writer.join().unwrap().unwrap();
+    run.assert_ok();
+    assert_eq!(run.stdout, "from a pipe\n");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `belay-run script.py --port X`: the option is the script's (as with `python`), and when the
+/// script then has no port, the error says where `--port` goes.
+#[test]
+fn port_after_the_script_says_where_it_goes() {
+    let dir = std::env::temp_dir().join(format!("belay-port-after-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("uses_device.py");
+    std::fs::write(&script, "import belay\nbelay.Device()\n").unwrap();
+    let mut cmd = isolated();
+    cmd.arg(&script).args(["--port", "/dev/ttyACM0"]);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert_eq!(run.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("no port given"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--port goes before the script: `belay-run --port PORT script.py ARGS`"),
+        "{}",
+        run.stderr
+    );
+    // Without --port among its arguments, no such line.
+    let mut cmd = isolated();
+    cmd.arg(&script);
+    let run = run_with_limit(cmd, Duration::from_secs(30));
+    assert!(!run.stderr.contains("goes before"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}

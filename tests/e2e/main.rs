@@ -4,6 +4,7 @@
 
 mod circuitpython;
 mod cli_commands;
+mod cli_errors;
 mod device_api;
 mod events;
 mod examples;

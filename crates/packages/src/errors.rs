@@ -92,6 +92,20 @@ pub enum Error {
         message: String,
     },
 
+    /// The server could not be reached at all (its name does not resolve, the connection is
+    /// refused or times out, TLS fails): no answer about the package, found or not.
+    #[error("cannot reach {host}: {cause} (downloading {url}, {attempts} attempt(s))")]
+    #[diagnostic(help(
+        "check the network connection and the index or source address (BELAY_RUN_OFFLINE=1 \
+         works from the cache)"
+    ))]
+    Unreachable {
+        host: String,
+        url: String,
+        attempts: u32,
+        cause: String,
+    },
+
     #[error(
         "BELAY_RUN_OFFLINE is set and {url} is not in the cache ({})",
         cache.display()

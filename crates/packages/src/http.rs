@@ -23,11 +23,16 @@ const MAX_DELAY: Duration = Duration::from_secs(10);
 enum Attempt {
     Body(Vec<u8>),
     NotFound,
-    /// Worth another attempt (5xx, 429, timeouts, connection errors).
+    /// Worth another attempt (5xx, 429, a body cut short).
     Retry(String),
+    /// The server was not reached (name resolution, connection, timeout): worth another
+    /// attempt.
+    Unreachable(String),
+    /// Final: the server was reached but TLS failed (a certificate it cannot trust...).
+    TlsFailed(String),
     /// Final: a status that will not change (403, 410...).
     Status(u16),
-    /// Final: an error that will not change (bad URL, TLS certificate...).
+    /// Final: an error that will not change (bad URL...).
     Fatal(String),
 }
 
@@ -159,7 +164,13 @@ impl<'a> Http<'a> {
             self.report(Event::Downloading {
                 url: url.to_string(),
             });
-            let reason = match self.once(url) {
+            let unreachable = |cause: String| Error::Unreachable {
+                host: host_of(url),
+                url: url.to_string(),
+                attempts: attempt,
+                cause,
+            };
+            let (reason, last) = match self.once(url) {
                 Attempt::Body(bytes) => return Ok(Some(bytes)),
                 Attempt::NotFound => return Ok(None),
                 Attempt::Status(status) => {
@@ -168,6 +179,7 @@ impl<'a> Http<'a> {
                         status,
                     });
                 }
+                Attempt::TlsFailed(cause) => return Err(unreachable(cause)),
                 Attempt::Fatal(message) => {
                     return Err(Error::Network {
                         url: url.to_string(),
@@ -175,14 +187,18 @@ impl<'a> Http<'a> {
                         message,
                     });
                 }
-                Attempt::Retry(reason) => reason,
+                Attempt::Unreachable(cause) => (cause.clone(), unreachable(cause)),
+                Attempt::Retry(reason) => (
+                    reason.clone(),
+                    Error::Network {
+                        url: url.to_string(),
+                        attempts: attempt,
+                        message: reason,
+                    },
+                ),
             };
             if attempt >= attempts {
-                return Err(Error::Network {
-                    url: url.to_string(),
-                    attempts: attempt,
-                    message: reason,
-                });
+                return Err(last);
             }
             self.report(Event::Retrying {
                 url: url.to_string(),
@@ -220,20 +236,45 @@ impl<'a> Http<'a> {
 
 fn classify_error(error: ureq::Error) -> Attempt {
     use ureq::Error as E;
-    let message = error.to_string();
+    let message = cause(&error);
     match error {
         // rustls reports a certificate it cannot trust (and other TLS failures) as invalid data:
         // trying again cannot change the answer.
-        E::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => Attempt::Fatal(message),
+        E::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Attempt::TlsFailed(message)
+        }
+        E::Tls(_) | E::Rustls(_) => Attempt::TlsFailed(message),
         E::Timeout(_)
         | E::Io(_)
         | E::HostNotFound
         | E::ConnectionFailed
-        | E::Protocol(_)
-        | E::BodyStalled
-        | E::ConnectProxyFailed(_) => Attempt::Retry(message),
+        | E::ConnectProxyFailed(_) => Attempt::Unreachable(message),
+        E::Protocol(_) | E::BodyStalled => Attempt::Retry(message),
         _ => Attempt::Fatal(message),
     }
+}
+
+/// ureq's message for a failure, without its `io: ` prefix and the `(os error N)` suffix.
+fn cause(error: &ureq::Error) -> String {
+    match error {
+        ureq::Error::HostNotFound => "the name does not resolve to an address".to_string(),
+        _ => {
+            let text = error.to_string();
+            let text = text.strip_prefix("io: ").unwrap_or(&text);
+            text.split(" (os error").next().unwrap_or(text).to_string()
+        }
+    }
+}
+
+/// The host (and port) a URL names, for messages.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .to_string()
 }
 
 /// The cache entry folder for a URL's host: `http-<host>` (`_<port>` when there is one).
@@ -399,8 +440,14 @@ mod tests {
         let url = format!("http://127.0.0.1:{port}/x");
         let error = http.get(&url).unwrap_err();
         assert!(
-            matches!(&error, Error::Network { attempts: 3, .. }),
+            matches!(&error, Error::Unreachable { attempts: 3, .. }),
             "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "cannot reach 127.0.0.1:{port}: Connection refused (downloading {url}, 3 attempt(s))"
+            )
         );
         let downloads = recorder
             .events()
@@ -408,6 +455,31 @@ mod tests {
             .filter(|e| matches!(e, Event::Downloading { .. }))
             .count();
         assert_eq!(downloads, 3);
+    }
+
+    #[test]
+    fn an_unresolvable_host_is_unreachable_not_missing() {
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let url = "http://nonexistent.invalid/pi/x.json";
+        let error = http.get_optional(url).unwrap_err();
+        assert!(
+            matches!(&error, Error::Unreachable { host, .. } if host == "nonexistent.invalid"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot reach nonexistent.invalid: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(host_of("https://micropython.org/pi/v2"), "micropython.org");
+        assert_eq!(host_of("http://u:p@127.0.0.1:8123/x"), "127.0.0.1:8123");
     }
 
     #[test]

@@ -322,7 +322,7 @@ impl Resolver<'_> {
 
     fn fetch_from_indices(&self, name: &str, version: &str) -> Result<(PackageJson, Base, String)> {
         let mut tried = Vec::new();
-        let mut offline = None;
+        let mut unanswered = None;
         for index in &self.indices {
             let index = index.trim_end_matches('/');
             let url = format!("{index}/package/{}/{name}/{version}.json", self.mpy_version);
@@ -332,14 +332,15 @@ impl Resolver<'_> {
                     Err(error) => tried.push(format!("{url} ({error})")),
                 },
                 Ok(None) => tried.push(url),
-                Err(error @ Error::Offline { .. }) => {
-                    tried.push(format!("{url} (not cached)"));
-                    offline.get_or_insert(error);
+                // No answer from that index, so no telling whether it has the package.
+                Err(error @ (Error::Offline { .. } | Error::Unreachable { .. })) => {
+                    tried.push(format!("{url} ({error})"));
+                    unanswered.get_or_insert(error);
                 }
                 Err(error) => tried.push(format!("{url} ({error})")),
             }
         }
-        if let Some(error) = offline {
+        if let Some(error) = unanswered {
             return Err(error);
         }
         Err(Error::PackageNotFound {

@@ -40,21 +40,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Default port for `belay.Device()` called without one: a serial path such as
-    /// /dev/ttyACM0, `auto`, exec:COMMAND, execpty:COMMAND, an IP address (telnet), ws://HOST
-    /// (WebREPL), socket://HOST:PORT, rfc2217://HOST:PORT, or a USB specifier as JSON.
-    #[arg(
-        long,
-        short = 'p',
-        env = "BELAY_DEVICE",
-        value_name = "PORT",
-        global = true
-    )]
+    /// Default port for `belay.Device()` called without one, and for the commands that take a
+    /// board: a serial path such as /dev/ttyACM0, `auto`, exec:COMMAND, execpty:COMMAND, an IP
+    /// address (telnet), ws://HOST (WebREPL), socket://HOST:PORT, rfc2217://HOST:PORT, or a USB
+    /// specifier as JSON. Before the script: everything after it is the script's.
+    #[arg(long, short = 'p', env = "BELAY_DEVICE", value_name = "PORT")]
     pub port: Option<String>,
 
     /// The longest connecting to a board may take, every step included (default 10): a board
     /// that stops answering is an error naming the step it was at.
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
     pub connect_timeout: Option<f64>,
 
     #[command(flatten)]
@@ -116,6 +111,23 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
         Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
         _ => Err(format!("{text:?} is not a positive number of seconds")),
     }
+}
+
+/// `--port` and `--connect-timeout` after the name of a command that uses a board (before it,
+/// the top-level options do the same). Commands without a board have neither.
+#[derive(Debug, Default, Args)]
+pub struct BoardOptions {
+    /// The board's port (any form `belay.Device` accepts), as the top-level `--port`.
+    #[arg(long = "port", short = 'p', value_name = "PORT", id = "board_port")]
+    pub port: Option<String>,
+    /// The longest connecting to the board may take, every step included (default 10).
+    #[arg(
+        long = "connect-timeout",
+        value_name = "SECONDS",
+        value_parser = positive_seconds,
+        id = "board_connect_timeout"
+    )]
+    pub connect_timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +205,32 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The `--port`/`--connect-timeout` given after the command's name; `None` for a command
+    /// that uses no board (it has neither option).
+    pub fn board(&self) -> Option<&BoardOptions> {
+        match self {
+            Command::Run(a) => Some(&a.board),
+            Command::Exec(a) => Some(&a.board),
+            Command::Sync(a) => Some(&a.board),
+            Command::Fs(a) => Some(&a.board),
+            Command::Info(a) => Some(&a.port.board),
+            Command::Terminal(a) => Some(&a.board),
+            Command::Mount(a) => Some(&a.board),
+            Command::Latency(a) => Some(&a.board),
+            Command::Install(a) => Some(&a.board),
+            Command::List
+            | Command::Select
+            | Command::New(_)
+            | Command::Add(_)
+            | Command::Update(_)
+            | Command::Clean
+            | Command::Cache { .. }
+            | Command::Completions { .. } => None,
+        }
+    }
+}
+
 /// A board's port as the first positional argument; without it, `--port` or `BELAY_DEVICE`.
 #[derive(Debug, Args)]
 pub struct PortArgs {
@@ -202,6 +240,8 @@ pub struct PortArgs {
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +269,8 @@ pub struct RunArgs {
     )]
     pub mount_at: String,
     #[command(flatten)]
+    pub board: BoardOptions,
+    #[command(flatten)]
     pub script: ScriptArgs,
 }
 
@@ -246,16 +288,22 @@ pub struct MountArgs {
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
 }
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// `[PORT] STATEMENT`: the port may come from --port or BELAY_DEVICE instead.
-    #[arg(value_name = "PORT STATEMENT", num_args = 1..=2, required = true)]
+    /// `[PORT] STATEMENT...`: the port may come from --port or BELAY_DEVICE instead. Several
+    /// statements run one after the other; the value of every expression among them that is
+    /// not None is printed, as the board's REPL prints it.
+    #[arg(value_name = "[PORT] STATEMENT", num_args = 1.., required = true)]
     pub args: Vec<String>,
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
 }
 
 #[derive(Debug, Args)]
@@ -263,6 +311,8 @@ pub struct FsArgs {
     /// Password for WebREPL/telnet boards (before the command).
     #[arg(long)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
     /// `[PORT] COMMAND [ARGS]`: the port may come from --port or BELAY_DEVICE instead. Board
     /// paths may start with `:`; `cp` needs it to tell the board's side from the host's.
     #[arg(
@@ -306,13 +356,17 @@ pub struct SyncArgs {
     /// Password for WebREPL/telnet boards.
     #[arg(long)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
 }
 
 #[derive(Debug, Args)]
 pub struct LatencyArgs {
-    /// The board's port (any form `belay.Device` accepts).
-    #[arg(env = "BELAY_DEVICE")]
-    pub port: String,
+    /// The board's port (any form `belay.Device` accepts; default: --port or BELAY_DEVICE).
+    #[arg(value_name = "PORT")]
+    pub port: Option<String>,
+    #[command(flatten)]
+    pub board: BoardOptions,
     /// Number of round trips to measure.
     #[arg(long, short = 'c', default_value_t = 10)]
     pub count: usize,
@@ -396,6 +450,8 @@ pub struct InstallArgs {
     /// /sd.
     #[arg(long, value_name = "BOARD_DIR", default_value = "/")]
     pub root: String,
+    #[command(flatten)]
+    pub board: BoardOptions,
 }
 
 #[derive(Debug, Subcommand)]

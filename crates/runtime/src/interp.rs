@@ -7,6 +7,8 @@ use rustpython_compiler_core::frozen::FrozenLib;
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyResult, Settings, VirtualMachine};
 
+use crate::commands::errors::{self, Ending};
+
 /// An interpreter with `settings` (`pyenv::settings`).
 pub fn interpreter(settings: Settings) -> Interpreter {
     crate::tls::install();
@@ -46,37 +48,64 @@ const END_ON_SIGNALS: &str = include_str!("python/end_on_signals.py");
 
 /// An exception that ends the program: shown with miette when it is a board error pointing at
 /// host source (then the exit status is 1 without a second report; atexit, and so teardowns,
-/// still run), passed on as it is otherwise.
+/// still run); for a built-in command, as `commands::errors` says; passed on as it is otherwise.
 fn report(exc: PyBaseExceptionRef, vm: &VirtualMachine) -> PyBaseExceptionRef {
-    match crate::board_error::diagnose(&exc, vm) {
-        Some(failure) => {
-            // What the script printed comes first.
-            if let Ok(stdout) = vm.sys_module.get_attr("stdout", vm) {
-                let _ = vm.call_method(&stdout, "flush", ());
+    let failure = match crate::board_error::diagnose(&exc, vm) {
+        Some(failure) => miette::Report::new(failure),
+        None => match crate::commands::command().map(|c| errors::ending(c, &exc, vm)) {
+            Some(Ending::Report(failed)) => miette::Report::new(failed),
+            Some(Ending::ClosedPipe) => {
+                errors::silence_stdout(vm);
+                return exit_status(1, vm);
             }
-            eprintln!("{:?}", miette::Report::new(failure));
-            vm.new_exception(
-                vm.ctx.exceptions.system_exit.to_owned(),
-                vec![vm.ctx.new_int(1).into()],
-            )
-        }
-        None => exc,
+            _ => return exc,
+        },
+    };
+    // What the program printed comes first.
+    if let Ok(stdout) = vm.sys_module.get_attr("stdout", vm) {
+        let _ = vm.call_method(&stdout, "flush", ());
     }
+    eprintln!("{failure:?}");
+    exit_status(1, vm)
+}
+
+/// `SystemExit(code)`.
+fn exit_status(code: u8, vm: &VirtualMachine) -> PyBaseExceptionRef {
+    vm.new_exception(
+        vm.ctx.exceptions.system_exit.to_owned(),
+        vec![vm.ctx.new_int(code).into()],
+    )
+}
+
+/// A built-in command's output is flushed before the interpreter ends, so that a closed pipe is
+/// seen (and ended quietly) as any other error of the command.
+fn flush_stdout(vm: &VirtualMachine) -> PyResult<()> {
+    let stdout = vm.sys_module.get_attr("stdout", vm)?;
+    if vm.is_none(&stdout) {
+        return Ok(());
+    }
+    vm.call_method(&stdout, "flush", ()).map(drop)
 }
 
 /// Run `main` as `__main__` and turn the outcome into an exit status: `SystemExit`'s code, 1 (with
 /// a traceback) for an uncaught exception, death by SIGINT for an uncaught KeyboardInterrupt. An
-/// uncaught `belay.PyboardException` is shown with miette, pointing at the host source. With
-/// `-i` (`inspect`) the REPL follows the program, after its error if it raised one.
+/// uncaught `belay.PyboardException` is shown with miette, pointing at the host source; a
+/// built-in command's errors as `commands::errors` says. With `-i` (`inspect`) the REPL follows
+/// the program, after its error if it raised one.
 pub fn run_main(
     settings: Settings,
     main: impl FnOnce(&VirtualMachine) -> PyResult<()>,
 ) -> ExitCode {
     let inspect = settings.inspect;
+    let command = crate::commands::command();
     let interp = interpreter(settings);
     let outcome = interp.enter(|vm| {
         prepare(vm)?;
-        match main(vm) {
+        let result = match command {
+            Some(_) => main(vm).and_then(|()| flush_stdout(vm)),
+            None => main(vm),
+        };
+        match result {
             Err(exc) if inspect && !exc.fast_isinstance(vm.ctx.exceptions.system_exit) => {
                 let exc = report(exc, vm);
                 if !exc.fast_isinstance(vm.ctx.exceptions.system_exit) {
@@ -91,9 +120,12 @@ pub fn run_main(
     if let Err(exc) = &outcome
         && interp.enter(|vm| exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt))
     {
-        // As CPython does: the traceback, then the interpreter's finalisation (atexit: boards
-        // are closed, their teardowns run), then death by SIGINT so the caller sees it.
-        interp.enter(|vm| vm.print_exception(exc));
+        // As CPython does: the traceback (not for a built-in command: its frames are of no use
+        // to its user), then the interpreter's finalisation (atexit: boards are closed, their
+        // teardowns run), then death by SIGINT so the caller sees it.
+        if command.is_none() {
+            interp.enter(|vm| vm.print_exception(exc));
+        }
         interp.finalize(None);
         crate::sys::die_of_sigint();
     }

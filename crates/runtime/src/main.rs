@@ -8,6 +8,7 @@ mod interp;
 mod pyenv;
 mod repl;
 mod script;
+mod suggest;
 mod sys;
 mod tls;
 
@@ -32,7 +33,12 @@ fn main() -> ExitCode {
     // follows is the program's own sys.argv[1:].
     let (head, tail) = argv::split(&command, std::env::args_os().collect());
     let matches = command.get_matches_from(head);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    board_options(&mut cli, &matches);
+    if let Some(name) = matches.subcommand_name().filter(|n| *n != "run") {
+        // A built-in command: its errors are reported as such, not as a script's.
+        commands::set_command(name);
+    }
     let tail: Vec<String> = tail
         .into_iter()
         .map(|a| a.to_string_lossy().into_owned())
@@ -42,7 +48,7 @@ fn main() -> ExitCode {
         belay_pymodule::set_default_connect_timeout(std::time::Duration::from_secs_f64(seconds));
     }
     let code = match &cli.command {
-        Some(Command::Latency(args)) => commands::latency(args),
+        Some(Command::Latency(args)) => commands::latency(args, &cli),
         Some(Command::Exec(args)) => commands::exec(args, &cli),
         Some(Command::Sync(args)) => commands::sync(args, &cli),
         Some(Command::Fs(args)) => commands::fs(args, &cli),
@@ -74,6 +80,48 @@ fn main() -> ExitCode {
     code
 }
 
+/// A command's own `--port`/`--connect-timeout` (after its name) take the place of the top-level
+/// ones. A command that uses no board refuses them (`belay-run --port P list`): they would do
+/// nothing.
+fn board_options(cli: &mut Cli, matches: &clap::ArgMatches) {
+    match cli.command.as_ref().map(Command::board) {
+        Some(Some(own)) => {
+            if own.port.is_some() {
+                cli.port.clone_from(&own.port);
+            }
+            if own.connect_timeout.is_some() {
+                cli.connect_timeout = own.connect_timeout;
+            }
+        }
+        Some(None) => {
+            let given = |id| matches.value_source(id) == Some(ValueSource::CommandLine);
+            if let Some(option) = [("port", "--port"), ("connect_timeout", "--connect-timeout")]
+                .into_iter()
+                .find_map(|(id, option)| given(id).then_some(option))
+            {
+                let name = matches.subcommand_name().unwrap_or_default();
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!("{option} is not used by `belay-run {name}`: it needs no board"),
+                    )
+                    .exit();
+            }
+        }
+        None => {}
+    }
+}
+
+/// Whether the user named the port on the command line (not BELAY_DEVICE): `--port` before the
+/// script, or after `run`.
+fn port_on_command_line(matches: &clap::ArgMatches) -> bool {
+    let typed = |m: &clap::ArgMatches, id| m.value_source(id) == Some(ValueSource::CommandLine);
+    typed(matches, "port")
+        || matches
+            .subcommand_matches("run")
+            .is_some_and(|run| typed(run, "board_port"))
+}
+
 /// What the command line asks to run, and its arguments: `-c`, `-m`, a script (`-` for stdin),
 /// or, with none of them, the REPL on a terminal and stdin's program elsewhere.
 fn program(cli: &Cli, tail: Vec<String>) -> (Program, Vec<String>) {
@@ -100,8 +148,8 @@ fn run_program(
 ) -> ExitCode {
     // A board named on the command line is connected to while the interpreter starts.
     if let Some(port) = &cli.port
-        && matches.value_source("port") == Some(ValueSource::CommandLine)
-        && matches!(program, Program::Script(s) if s.exists())
+        && port_on_command_line(matches)
+        && matches!(program, Program::Script(s) if s.is_file())
     {
         belay_pymodule::preconnect(port);
     }

@@ -9,13 +9,30 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::cli::PythonArgs;
-use crate::pyenv;
+use crate::{pyenv, suggest};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScriptError {
     #[error("can't open file '{path}': {reason}")]
     #[diagnostic(code(belay_run::script_not_found))]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        path: String,
+        reason: String,
+        /// The belay-run command meant, when the word is another tool's command.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A device (a board's serial port, `/dev/null`) is never read as a script: reading a port
+    /// would wait for ever.
+    #[error("can't run '{path}': it is {kind}, not a script")]
+    #[diagnostic(code(belay_run::not_a_script))]
+    NotAScript {
+        path: String,
+        kind: &'static str,
+        #[help]
+        help: Option<String>,
+    },
 
     #[error("{message}")]
     #[diagnostic(code(belay_run::syntax_error))]
@@ -56,14 +73,25 @@ pub fn run(
     let code = match program {
         Program::Script(script) => {
             let shown = script.display().to_string();
+            refuse_devices(script, &shown, args)?;
             let source = std::fs::read_to_string(script).map_err(|e| ScriptError::Unreadable {
                 path: shown.clone(),
                 reason: io_reason(&e),
+                help: (e.kind() == std::io::ErrorKind::NotFound)
+                    .then(|| {
+                        suggest::for_missing_script(&shown, args)
+                            .or_else(|| suggest::for_port_as_script(&shown, args))
+                    })
+                    .flatten(),
             })?;
+            // A pipe (`<(...)`, a FIFO) cannot be read a second time: its program is the text
+            // read here. A file is read again by the interpreter, as `python` runs it.
+            let piped = !std::fs::metadata(script).is_ok_and(|m| m.is_file());
+            let program = piped.then(|| source.clone());
             check_syntax(&shown, source)?;
             let path = std::path::absolute(script).unwrap_or_else(|_| script.clone());
             let settings = pyenv::settings(python, with_args(shown));
-            crate::interp::run_main(settings, |vm| run_file(vm, &path))
+            crate::interp::run_main(settings, |vm| run_file(vm, &path, program.as_deref()))
         }
         Program::Stdin => {
             let mut source = String::new();
@@ -72,6 +100,7 @@ pub fn run(
                 .map_err(|e| ScriptError::Unreadable {
                     path: "<stdin>".into(),
                     reason: io_reason(&e),
+                    help: None,
                 })?;
             check_syntax("<stdin>", source.clone())?;
             let settings = pyenv::settings(python, with_args("-".into()));
@@ -98,8 +127,28 @@ pub fn run(
     Ok(code)
 }
 
+/// A script path that is a device (a board's port, `/dev/null`, a socket) is refused before it
+/// is opened; stdin's own names (`/dev/stdin`, `/dev/fd/0`) and pipes (`<(...)`) are read.
+fn refuse_devices(script: &Path, shown: &str, args: &[String]) -> Result<(), ScriptError> {
+    const STDIN: [&str; 3] = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
+    if STDIN.contains(&shown) {
+        return Ok(());
+    }
+    let Ok(meta) = std::fs::metadata(script) else {
+        return Ok(());
+    };
+    match crate::sys::device_kind(&meta.file_type()) {
+        Some(kind) => Err(ScriptError::NotAScript {
+            path: shown.to_string(),
+            kind,
+            help: suggest::for_port_as_script(shown, args),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A syntax error before anything runs, shown with the source.
-fn check_syntax(shown: &str, source: String) -> Result<(), ScriptError> {
+pub(crate) fn check_syntax(shown: &str, source: String) -> Result<(), ScriptError> {
     if let Err(e) = ruff_python_parser::parse_module(&source) {
         let start = e.location.start().to_usize();
         let len = e.location.len().to_usize();
@@ -121,14 +170,24 @@ fn first_on_path(vm: &VirtualMachine, dir: String) -> PyResult<()> {
     vm.insert_sys_path(vm.new_pyobj(dir))
 }
 
-fn run_file(vm: &VirtualMachine, path: &Path) -> PyResult<()> {
+/// Run the script at `path`; `piped` is its text when it came through a pipe (read already).
+fn run_file(vm: &VirtualMachine, path: &Path, piped: Option<&str>) -> PyResult<()> {
     let dir = path
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     first_on_path(vm, dir)?;
     let scope = vm.new_scope_with_main()?;
-    vm.run_script(scope, &path.to_string_lossy())
+    let name = path.to_string_lossy();
+    match piped {
+        Some(source) => {
+            scope
+                .globals
+                .set_item("__file__", vm.ctx.new_str(name.as_ref()).into(), vm)?;
+            vm.run_string(scope, source, &name).map(drop)
+        }
+        None => vm.run_script(scope, &name),
+    }
 }
 
 fn run_source(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {
@@ -165,7 +224,7 @@ impl ScriptError {
     /// Exit status: 2 when the script cannot be read (as CPython), 1 for a syntax error.
     pub fn status(&self) -> u8 {
         match self {
-            ScriptError::Unreadable { .. } => 2,
+            ScriptError::Unreadable { .. } | ScriptError::NotAScript { .. } => 2,
             ScriptError::Syntax { .. } => 1,
         }
     }

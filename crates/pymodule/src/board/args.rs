@@ -244,9 +244,28 @@ fn port(given: Option<PyObjectRef>, vm: &VirtualMachine) -> PyResult<String> {
         .ok()
         .filter(|s| !s.trim().is_empty());
     from_cli.or(from_env).ok_or_else(|| {
-        errors::new::<ConnectionFailedError>(
-            vm,
-            "no port given: call belay.Device('/dev/ttyACM0'), run `belay-run --port PORT script.py`, or set BELAY_DEVICE",
-        )
+        let mut message = "no port given: call belay.Device('/dev/ttyACM0'), run `belay-run --port PORT script.py`, or set BELAY_DEVICE".to_string();
+        if port_option_after_script(vm) {
+            message.push_str(
+                "\n--port goes before the script: `belay-run --port PORT script.py ARGS` \
+                 (everything after the script is the script's own sys.argv)",
+            );
+        }
+        errors::new::<ConnectionFailedError>(vm, message)
     })
+}
+
+/// Whether the script's own arguments hold `--port`/`-p` (`belay-run script.py --port X`: meant
+/// for belay-run, but everything after the script is the script's).
+fn port_option_after_script(vm: &VirtualMachine) -> bool {
+    let Ok(argv) = vm.sys_module.get_attr("argv", vm) else {
+        return false;
+    };
+    let Ok(words) = argv.try_into_value::<Vec<String>>(vm) else {
+        return false;
+    };
+    words
+        .iter()
+        .skip(1)
+        .any(|w| w == "--port" || w == "-p" || w.starts_with("--port="))
 }

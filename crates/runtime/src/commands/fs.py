@@ -591,6 +591,8 @@ def main():
     except BoardOSError as e:
         say(args.command, board.message(e.number))
         failures = 1
+    except BrokenPipeError:
+        raise  # stdout's reader left (`| head`): belay-run ends quietly
     except OSError as e:  # the host's files (cp)
         where = "%s: " % e.filename if e.filename else ""
         say(args.command, where + (e.strerror or str(e)).lower())

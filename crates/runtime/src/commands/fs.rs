@@ -15,8 +15,9 @@ use super::port_or_default;
 use crate::cli::{Cli, FsArgs};
 use crate::interp::run_builtin_with;
 
-/// The commands `fs.py` knows: a first word that is none of them is the port.
-const COMMANDS: [&str; 10] = [
+/// The commands `fs.py` knows: a first word that is none of them is the port. (mpremote has the
+/// same, and takes them without `fs` too.)
+pub const COMMANDS: [&str; 10] = [
     "ls",
     "cat",
     "cp",

@@ -108,6 +108,7 @@ pub fn install(args: &InstallArgs, cli: &Cli) -> ExitCode {
         let port_args = PortArgs {
             port: Some(port),
             password: args.password.clone(),
+            board: Default::default(),
         };
         return terminal(&port_args, cli);
     }

@@ -1,7 +1,9 @@
 //! belay-run's own commands besides running a script.
 
 mod bar;
-mod fs;
+pub mod errors;
+mod exec;
+pub mod fs;
 mod install;
 mod mount;
 mod packages;
@@ -11,9 +13,11 @@ mod terminal;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ExecArgs, InfoArgs, LatencyArgs};
+use crate::cli::{Cli, InfoArgs, LatencyArgs};
 use crate::interp::run_builtin;
 
+pub use errors::{command, set_command};
+pub use exec::exec;
 pub use fs::fs;
 pub use install::install;
 pub use mount::mount;
@@ -53,21 +57,6 @@ pub fn split_port<'a>(args: &'a [String], cli: &Cli) -> Result<(String, &'a str)
     }
 }
 
-/// `belay-run exec [PORT] STATEMENT`.
-pub fn exec(args: &ExecArgs, cli: &Cli) -> ExitCode {
-    let (port, statement) = match split_port(&args.args, cli) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    let argv = vec![
-        "belay-run exec".to_string(),
-        port,
-        statement.to_string(),
-        args.password.clone().unwrap_or_default(),
-    ];
-    run_builtin("exec", include_str!("exec.py"), argv)
-}
-
 /// `belay-run info [PORT]`.
 pub fn info(args: &InfoArgs, cli: &Cli) -> ExitCode {
     if args.host {
@@ -102,12 +91,16 @@ pub fn completions(shell: clap_complete::Shell) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `belay-run latency`.
-pub fn latency(args: &LatencyArgs) -> ExitCode {
+/// `belay-run latency [PORT]`.
+pub fn latency(args: &LatencyArgs, cli: &Cli) -> ExitCode {
+    let port = match port_or_default(args.port.as_deref(), cli) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let flag = |b: bool| if b { "1" } else { "0" }.to_string();
     let argv = vec![
         "belay-run latency".to_string(),
-        args.port.clone(),
+        port,
         args.count.to_string(),
         flag(args.verbose),
         args.output

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use belay_packages::{AddRequest, Event, Project, Settings};
 
@@ -11,8 +12,19 @@ use crate::cli::{AddArgs, CacheAction, NewArgs, UpdateArgs};
 
 /// Show a package-manager error with miette (a pyproject snippet where it has one): exit 1.
 pub(super) fn failed(error: belay_packages::Error) -> ExitCode {
+    end_open_line();
     eprintln!("{:?}", miette::Report::new(error));
     ExitCode::FAILURE
+}
+
+/// Whether a `  • pkg: Updating... ` line on stdout waits for its end (`Updated.`).
+static LINE_OPEN: AtomicBool = AtomicBool::new(false);
+
+/// End a waiting progress line, so that what follows (a warning, an error) starts a line.
+fn end_open_line() {
+    if LINE_OPEN.swap(false, Ordering::Relaxed) {
+        println!();
+    }
 }
 
 /// The current folder, for the upward search of pyproject.toml.
@@ -29,11 +41,19 @@ pub(super) fn project() -> belay_packages::Result<Project> {
 pub(super) fn print_event(event: &Event) {
     match event {
         Event::Updating { .. } => {
+            end_open_line();
             print!("{event} ");
             let _ = std::io::stdout().flush();
+            LINE_OPEN.store(true, Ordering::Relaxed);
         }
-        Event::Updated { .. } | Event::Unchanged { .. } => println!("{event}"),
-        Event::Warning(_) | Event::Retrying { .. } => eprintln!("{event}"),
+        Event::Updated { .. } | Event::Unchanged { .. } => {
+            LINE_OPEN.store(false, Ordering::Relaxed);
+            println!("{event}");
+        }
+        Event::Warning(_) | Event::Retrying { .. } => {
+            end_open_line();
+            eprintln!("{event}");
+        }
         _ => {}
     }
 }

@@ -22,11 +22,12 @@ const QUIET_MS: u64 = 300;
 const DRAIN_LIMIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("terminal on {port}: {source}")]
+#[error("terminal on {port}: {reason}")]
 #[diagnostic(code(belay_run::terminal))]
 struct TerminalError {
     port: String,
-    source: TransportError,
+    /// Shown in the message, not again as its cause.
+    reason: TransportError,
 }
 
 pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
@@ -36,8 +37,8 @@ pub fn terminal(args: &PortArgs, cli: &Cli) -> ExitCode {
     };
     match run(&port, args.password.as_deref(), cli.connect_timeout) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(source) => {
-            eprintln!("{:?}", miette::Report::new(TerminalError { port, source }));
+        Err(reason) => {
+            eprintln!("{:?}", miette::Report::new(TerminalError { port, reason }));
             ExitCode::FAILURE
         }
     }

@@ -5,6 +5,7 @@
 //! - [`RawMode`]: the console passes every key through as typed (Ctrl-C included) until dropped.
 //! - [`die_of_sigint`]: end the process as Ctrl-C would, so the calling shell sees it.
 //! - [`prepare_c_runtime`]: what the C runtime needs before the interpreter starts.
+//! - [`device_kind`]: whether a path is a device (a serial port, `/dev/null`), never a script.
 
 #[cfg(unix)]
 mod unix;

@@ -40,3 +40,19 @@ pub fn die_of_sigint() -> ! {
 
 /// Before the interpreter starts: nothing to prepare on Unix.
 pub fn prepare_c_runtime() {}
+
+/// What a path that is no regular file, folder or pipe is ("a character device": a board's
+/// serial port, `/dev/null`), for refusing to read it as a script; `None` for anything a program
+/// may be read from.
+pub fn device_kind(kind: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_char_device() {
+        Some("a character device")
+    } else if kind.is_block_device() {
+        Some("a block device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else {
+        None
+    }
+}

@@ -79,3 +79,9 @@ pub fn prepare_c_runtime() {
         daylight = *__imp__daylight;
     }
 }
+
+/// What a path that is no regular file, folder or pipe is, for refusing to read it as a script:
+/// a Windows path names no device (COM ports are `\\.\COM5`, opened by name), so never anything.
+pub fn device_kind(_kind: &std::fs::FileType) -> Option<&'static str> {
+    None
+}

@@ -143,11 +143,12 @@ pub(crate) fn open_serial(
     exclusive: bool,
 ) -> serialport::Result<(SerialPort, SerialSource, SerialPort)> {
     use serialport::SerialPort as _;
+    refuse_non_devices(path)?;
     let builder = serialport::new(path, baud).timeout(SERIAL_TIMEOUT);
     let mut port = match builder.open_native() {
         #[cfg(target_os = "linux")]
         Err(e) if is_enosys(&e) => open_plain_termios(path, baud)?,
-        opened => opened?,
+        opened => opened.map_err(|e| explain_open_error(path, e))?,
     };
     if !exclusive {
         port.set_exclusive(false)?;
@@ -157,6 +158,61 @@ pub(crate) fn open_serial(
     let reader = SerialSource(port.try_clone_native()?);
     let writer = port.try_clone_native()?;
     Ok((port, reader, writer))
+}
+
+/// A path that exists but is no character device (a regular file, a folder, a pipe) is not
+/// opened: it cannot be a serial port.
+fn refuse_non_devices(path: &str) -> serialport::Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.file_type().is_char_device() => Err(serialport::Error::new(
+            serialport::ErrorKind::InvalidInput,
+            format!("not a serial port ({})", file_kind(&meta.file_type())),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a regular file"
+    }
+}
+
+/// serialport's open errors, worded for a person: EBUSY (another program set `TIOCEXCL`) and a
+/// lock another program holds are both `NoDevice`; a character device that is no terminal
+/// (`/dev/null`) fails its first terminal call.
+fn explain_open_error(path: &str, e: serialport::Error) -> serialport::Error {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::OpenOptionsExt;
+    let text = match e.kind {
+        serialport::ErrorKind::NoDevice => format!(
+            "{}: the port may be in use by another program (a terminal, mpremote, another \
+             belay-run)",
+            e.description
+        ),
+        serialport::ErrorKind::Io(_) => return e,
+        // Opened read-only and without blocking only to ask; serialport opened it already.
+        _ if std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)
+            .is_ok_and(|f| !f.is_terminal()) =>
+        {
+            "not a serial port (a character device that is no terminal)".to_string()
+        }
+        _ => return e,
+    };
+    serialport::Error::new(e.kind, text)
 }
 
 /// How long one blocking serial call may take (reads are timed by `poll` before they happen).
@@ -300,6 +356,38 @@ mod tests {
         let mut back = [0u8; 3];
         master.read_exact(&mut back).unwrap();
         assert_eq!(&back, b"\x04ok");
+    }
+
+    #[test]
+    fn paths_that_are_no_tty_are_not_serial_ports() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().to_str().unwrap();
+        let err = open_serial(path, 115200, true)
+            .err()
+            .expect("a file is no port");
+        assert_eq!(err.description, "not a serial port (a regular file)");
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_serial(dir.path().to_str().unwrap(), 115200, true)
+            .err()
+            .expect("a folder is no port");
+        assert_eq!(err.description, "not a serial port (a folder)");
+        let err = open_serial("/dev/null", 115200, true)
+            .err()
+            .expect("/dev/null is no port");
+        assert!(err.description.starts_with("not a serial port"), "{err}");
+    }
+
+    #[test]
+    fn a_port_held_by_another_program_says_so() {
+        let (_master, path) = pty();
+        let _held = open_serial(&path, 115200, true).expect("the first open");
+        let err = open_serial(&path, 115200, true)
+            .err()
+            .expect("the second exclusive open");
+        assert!(
+            err.description.contains("may be in use by another program"),
+            "{err}"
+        );
     }
 
     #[test]
