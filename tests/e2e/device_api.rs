@@ -211,3 +211,22 @@ fn every_public_name_of_belay_is_here_or_documented() {
     run.assert_ok();
     assert!(run.stdout.starts_with("belay names ok"), "{}", run.stdout);
 }
+
+/// `device.terminal()` in a script, its input piped: the lines run at the board's prompt, and
+/// the device works again afterwards.
+#[test]
+fn device_terminal_runs_the_boards_repl_then_calls_go_on() {
+    let board = Board::start(Kind::Unix);
+    let mut cmd = belay_run();
+    cmd.arg(root().join("tests/scripts/device_terminal.py"))
+        .arg(&board.port);
+    let input = b"typed = 6 * 7\nprint('at the prompt', typed)\n";
+    let run = crate::support::run_feeding(cmd, Some(input), Duration::from_secs(60));
+    run.assert_ok();
+    assert!(run.stdout.contains("at the prompt 42"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("device terminal ok\n"),
+        "{}",
+        run.stdout
+    );
+}

@@ -217,11 +217,24 @@ impl Run {
 }
 
 /// Run `cmd` to completion, killing it after `limit`.
-pub fn run_with_limit(mut cmd: Command, limit: Duration) -> Run {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd.spawn().expect("spawning belay-run");
+pub fn run_with_limit(cmd: Command, limit: Duration) -> Run {
+    run_feeding(cmd, None, limit)
+}
+
+/// [`run_with_limit`] with `input` on stdin (then its end), or nothing there.
+pub fn run_feeding(mut cmd: Command, input: Option<&[u8]>, limit: Duration) -> Run {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawning belay-run");
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        use std::io::Write;
+        stdin.write_all(input).expect("writing belay-run's stdin");
+    }
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

@@ -33,6 +33,7 @@ pub mod sync;
 mod usb;
 mod values;
 
+pub use device::terminal::{TerminalHook, set_terminal};
 pub use mount::set_auto_mount;
 
 pub use board::args::{

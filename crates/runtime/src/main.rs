@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     belay_pymodule::set_default_port(cli.port.clone());
+    belay_pymodule::set_terminal(commands::device_terminal::for_device);
     if let Some(seconds) = cli.connect_timeout {
         belay_pymodule::set_default_connect_timeout(std::time::Duration::from_secs_f64(seconds));
     }

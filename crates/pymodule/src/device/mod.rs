@@ -3,6 +3,7 @@
 //! code (`device(cmd)`) is in [`call`].
 
 mod call;
+pub mod terminal;
 
 use std::sync::Arc;
 
@@ -362,6 +363,19 @@ impl Device {
         zelf.board(vm)?.soft_reset(vm)
     }
 
+    /// The board's own REPL in this console until `exit_char` (Ctrl-]) or the end of piped
+    /// input (Belay's `terminal`); after a soft reboot there the device reconnects and it goes
+    /// on. Calls work again afterwards.
+    #[pymethod]
+    fn terminal(zelf: &Py<Self>, args: TerminalArgs, vm: &VirtualMachine) -> PyResult<()> {
+        let exit = args.exit_char.into_option();
+        terminal::run(
+            &zelf.as_object().to_owned(),
+            exit.as_deref().unwrap_or("\x1d"),
+            vm,
+        )
+    }
+
     /// Connect again (after the board was unplugged or reset) and replay the recorded commands.
     #[pymethod]
     fn reconnect(zelf: &Py<Self>, args: ReconnectArgs, vm: &VirtualMachine) -> PyResult<()> {
@@ -424,6 +438,12 @@ impl Representable for Device {
 struct ReconnectArgs {
     #[pyarg(any, optional)]
     attempts: OptionalArg<Option<i32>>,
+}
+
+#[derive(rustpython_vm::FromArgs)]
+struct TerminalArgs {
+    #[pyarg(named, optional)]
+    exit_char: OptionalArg<String>,
 }
 
 #[derive(rustpython_vm::FromArgs)]

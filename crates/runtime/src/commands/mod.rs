@@ -1,6 +1,7 @@
 //! belay-run's own commands besides running a script.
 
 mod bar;
+pub mod device_terminal;
 pub mod errors;
 mod exec;
 pub mod fs;

@@ -15,7 +15,7 @@ use crate::cli::{Cli, PortArgs};
 use crate::sys::RawMode;
 
 /// Ctrl-]: leave the terminal (as in Belay, miniterm and telnet).
-const EXIT_KEY: u8 = 0x1d;
+pub(super) const EXIT_KEY: u8 = 0x1d;
 /// When input ends, the board's answer is over once it has been quiet this long...
 const QUIET_MS: u64 = 300;
 /// ...or after this long at most.
@@ -87,6 +87,7 @@ fn run(
         &|| shown.is_finished(),
         &output,
         Pace::AsTyped,
+        EXIT_KEY,
     );
     stop.store(true, Ordering::Relaxed);
     let outcome = shown.join().unwrap_or(Ok(()));
@@ -193,13 +194,15 @@ pub(super) enum Pace {
     LineByLine,
 }
 
-/// Pass what the person types to `send` until Ctrl-], until `over()` (the board went away), or
-/// until the input ends (a pipe, not a person: what the board still answers is waited for).
+/// Pass what the person types to `send` until `exit_key` (Ctrl-]), until `over()` (the board went
+/// away), or until the input ends (a pipe, not a person: what the board still answers is waited
+/// for).
 pub(super) fn pump_keys(
     send: &dyn Fn(&[u8]) -> Result<(), TransportError>,
     over: &dyn Fn() -> bool,
     output: &BoardOutput,
     pace: Pace,
+    exit_key: u8,
 ) -> Result<(), TransportError> {
     let mut buf = [0u8; 1024];
     while !over() {
@@ -213,7 +216,7 @@ pub(super) fn pump_keys(
             }
         };
         let keys = &buf[..n];
-        let (keys, leave) = match keys.iter().position(|&b| b == EXIT_KEY) {
+        let (keys, leave) = match keys.iter().position(|&b| b == exit_key) {
             Some(i) => (&keys[..i], true),
             None => (keys, false),
         };

@@ -71,7 +71,11 @@ impl FloatFormat {
         } else {
             single
         };
-        if held == 0.0 { 0.0f64.copysign(x) } else { held }
+        if held == 0.0 {
+            0.0f64.copysign(x)
+        } else {
+            held
+        }
     }
 
     /// The host value for board value `x`: the shortest decimal the board reads back as `x`
