@@ -200,8 +200,8 @@ impl Parser<'_> {
             "None" => Ok(Literal::None),
             "True" => Ok(Literal::Bool(true)),
             "False" => Ok(Literal::Bool(false)),
-            "inf" => Ok(Literal::Float(f64::INFINITY)),
-            "nan" => Ok(Literal::Float(f64::NAN)),
+            "inf" => Ok(self.complex_tail(Literal::Float(f64::INFINITY))),
+            "nan" => Ok(self.complex_tail(Literal::Float(f64::NAN))),
             "infj" | "infJ" => Ok(Literal::Complex(0.0, f64::INFINITY)),
             "nanj" | "nanJ" => Ok(Literal::Complex(0.0, f64::NAN)),
             "set" => {
@@ -245,21 +245,26 @@ impl Parser<'_> {
     /// A number, or a complex number written as a real part and an imaginary one (`1+2j`).
     fn complex_or_number(&mut self) -> Result<Literal, LiteralError> {
         let first = self.number()?;
+        Ok(self.complex_tail(first))
+    }
+
+    /// `first`, or the complex number it starts when an imaginary part follows (`+2j`).
+    fn complex_tail(&mut self, first: Literal) -> Literal {
         let real = match &first {
             Literal::Int(i) => *i as f64,
             Literal::BigInt(digits) => digits.parse().unwrap_or(f64::NAN),
             Literal::Float(f) => *f,
-            _ => return Ok(first),
+            _ => return first,
         };
         let before = self.i;
         if matches!(self.peek(), Some(b'+' | b'-'))
             && let Ok(Literal::Complex(zero, imag)) = self.number()
             && zero == 0.0
         {
-            return Ok(Literal::Complex(real, imag));
+            return Literal::Complex(real, imag);
         }
         self.i = before;
-        Ok(first)
+        first
     }
 
     /// A real number, or an imaginary one (`2j`, `-infj`).
