@@ -58,6 +58,29 @@ let rawMode = false;
 // Bytes of a possible raw-paste request seen so far.
 let pasteRequest = [];
 
+// Board timers (the machine.Timer stand-in in stubs/ schedules its ticks with
+// js.belaySetTimeout): a soft reset stops them, as it stops a board's timers, so none calls into
+// the VM that is gone (the callback it names would be another object of the fresh VM's). An
+// exception in a tick is printed, as a board prints one in a timer callback, and the board goes
+// on.
+const boardTimers = new Set();
+globalThis.belaySetTimeout = (fn, ms) => {
+  const handle = setTimeout(() => {
+    boardTimers.delete(handle);
+    try {
+      fn();
+    } catch (e) {
+      writeAll(Buffer.from(`Traceback (most recent call last):\r\n${e.type || "Error"}: ${e.message}\r\n`));
+    }
+  }, ms);
+  boardTimers.add(handle);
+  return handle;
+};
+function stopBoardTimers() {
+  for (const handle of boardTimers) clearTimeout(handle);
+  boardTimers.clear();
+}
+
 function flush() {
   if (out.length) {
     writeAll(Buffer.from(out));
@@ -137,6 +160,7 @@ function restoreFiles(fs, files) {
 
 async function softReboot() {
   flush();
+  stopBoardTimers();
   const wasRaw = rawMode;
   const files = snapshotFiles(mp.FS);
   capture = [];

@@ -57,3 +57,15 @@ fn events_wasm_with_a_timer_in_plain_raw_mode() {
 fn events_circuitpython() {
     check(&Board::start_with(Kind::Unix, &["--circuitpython"]), "none");
 }
+
+/// The webassembly test board stops its timers at a soft reset, as a board does (a timer of the
+/// previous VM firing into the fresh one crashed it).
+#[test]
+fn a_soft_reset_stops_the_wasm_boards_timers() {
+    crate::support::check_script(
+        crate::support::Kind::Wasm,
+        "timer_reset.py",
+        &[],
+        "timer reset ok",
+    );
+}

@@ -116,7 +116,8 @@ class PWM:
 class Timer:
     """Fires like a board's soft timer: `callback(timer)` every `period` ms (once for ONE_SHOT),
     while board code runs and while the board idles in its REPL. On a board with threads (the unix
-    port) a thread calls it; on the webassembly port, the JavaScript event loop (js.setTimeout),
+    port) a thread calls it; on the webassembly port, the JavaScript event loop (js.belaySetTimeout,
+    which a soft reset stops),
     through micropython.schedule while board code runs."""
 
     ONE_SHOT = 0
@@ -167,7 +168,7 @@ class Timer:
 
         def fire(_=None):
             if self._fire(generation):
-                js.setTimeout(tick, self.period)
+                js.belaySetTimeout(tick, self.period)
 
         def tick(*_):
             # While board code runs, the callback waits for a safe point (the scheduler), as a
@@ -177,7 +178,8 @@ class Timer:
             else:
                 fire()
 
-        js.setTimeout(tick, self.period)
+        # The board wrapper's setTimeout: a soft reset stops it (wasm_board.mjs).
+        js.belaySetTimeout(tick, self.period)
 
 
 class I2C:
