@@ -29,7 +29,9 @@ pub enum Error {
 
     /// A package has no file this interpreter can install (only CPython-ABI or platform wheels,
     /// or an sdist that cannot be built).
-    #[error("{package} {version}: no file installable by a pure-Python interpreter ({why}); files seen: {files}")]
+    #[error(
+        "{package} {version}: no file installable by a pure-Python interpreter ({why}); files seen: {files}"
+    )]
     #[diagnostic(code(belay_pip::no_installable_file))]
     NoInstallableFile {
         package: String,
