@@ -55,6 +55,9 @@ pub struct Cli {
     #[command(flatten)]
     pub python: PythonArgs,
 
+    #[command(flatten)]
+    pub packages: crate::commands::pip::args::RunPackages,
+
     /// The host script to run (`-` reads it from stdin), then its arguments (sys.argv[1:]): the
     /// first argument that is not an option ends belay-run's options, as with `python`. Without
     /// a script, `-c` or `-m`: an interactive host REPL when stdin is a terminal, else the
@@ -193,6 +196,12 @@ pub enum Command {
     Clean,
     /// Sync the dependencies and the project itself to a board, then soft-reset it.
     Install(InstallArgs),
+    /// Host packages for belay-run's own interpreter, without CPython: install, uninstall,
+    /// list, freeze, show (pip's commands and flags).
+    Pip(crate::commands::pip::args::PipArgs),
+    /// Make a virtual environment that belay-run uses when it is active (its `python` is
+    /// belay-run).
+    Venv(crate::commands::pip::args::VenvArgs),
     /// belay-run's download cache (package files, package.json files, git clones).
     Cache {
         #[command(subcommand)]
@@ -226,6 +235,8 @@ impl Command {
             | Command::Update(_)
             | Command::Clean
             | Command::Cache { .. }
+            | Command::Pip(_)
+            | Command::Venv(_)
             | Command::Completions { .. } => None,
         }
     }

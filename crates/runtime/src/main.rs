@@ -4,6 +4,7 @@ mod argv;
 mod board_error;
 mod cli;
 mod commands;
+mod hostpkgs;
 mod interp;
 mod pyenv;
 mod repl;
@@ -65,6 +66,8 @@ fn main() -> ExitCode {
         Some(Command::Install(args)) => commands::install(args, &cli),
         Some(Command::Cache { action }) => commands::cache(action),
         Some(Command::Completions { shell }) => commands::completions(*shell),
+        Some(Command::Pip(args)) => commands::pip::pip(args),
+        Some(Command::Venv(args)) => commands::pip::venv(args),
         Some(Command::Run(args)) => {
             if let Some(folder) = &args.mount {
                 belay_pymodule::set_auto_mount(folder.clone(), args.mount_at.clone());
@@ -154,7 +157,7 @@ fn run_program(
     {
         belay_pymodule::preconnect(port);
     }
-    match script::run(program, args, &cli.python) {
+    match script::run(program, args, &cli.python, &cli.packages) {
         Ok(code) => code,
         Err(error) => {
             let status = error.status();

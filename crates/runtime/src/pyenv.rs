@@ -100,20 +100,7 @@ fn utf8_mode(xoptions: &[(String, Option<String>)], env: &Environment) -> i8 {
 /// its own. A venv made by any Python 3 counts (`lib/python3.*/site-packages`): pure-Python
 /// packages do not care which.
 pub fn site_packages(isolated: bool) -> Vec<PathBuf> {
-    let from_env = (!isolated)
-        .then(|| std::env::var_os("VIRTUAL_ENV"))
-        .flatten()
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir());
-    let root = from_env.or_else(|| {
-        let exe = std::env::current_exe().ok()?;
-        let dir = exe.parent()?;
-        [dir, dir.parent()?]
-            .into_iter()
-            .find(|d| d.join("pyvenv.cfg").is_file())
-            .map(Path::to_path_buf)
-    });
-    let Some(root) = root else {
+    let Some(root) = active_venv(isolated) else {
         return Vec::new();
     };
     let mut found: Vec<PathBuf> = std::fs::read_dir(root.join("lib"))
@@ -126,6 +113,24 @@ pub fn site_packages(isolated: bool) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// The active virtual environment's folder: `VIRTUAL_ENV` (unless `isolated`), else a
+/// `pyvenv.cfg` beside the binary or one folder up.
+pub fn active_venv(isolated: bool) -> Option<PathBuf> {
+    let from_env = (!isolated)
+        .then(|| std::env::var_os("VIRTUAL_ENV"))
+        .flatten()
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir());
+    from_env.or_else(|| {
+        let exe = std::env::current_exe().ok()?;
+        let dir = exe.parent()?;
+        [dir, dir.parent()?]
+            .into_iter()
+            .find(|d| d.join("pyvenv.cfg").is_file())
+            .map(Path::to_path_buf)
+    })
 }
 
 #[cfg(test)]

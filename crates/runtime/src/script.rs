@@ -9,6 +9,8 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::cli::PythonArgs;
+use crate::commands::pip::args::RunPackages;
+use crate::hostpkgs::run_env::{self, RunRequest};
 use crate::{pyenv, suggest};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -33,6 +35,11 @@ pub enum ScriptError {
         #[help]
         help: Option<String>,
     },
+
+    /// The program's packages (a PEP 723 block, `--with`) could not be had.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Packages(#[from] belay_pip::Error),
 
     #[error("{message}")]
     #[diagnostic(code(belay_run::syntax_error))]
@@ -66,7 +73,15 @@ pub fn run(
     program: &Program,
     args: &[String],
     python: &PythonArgs,
+    packages: &RunPackages,
 ) -> Result<ExitCode, ScriptError> {
+    // The packages a program without a script of its own asks for (`--with`).
+    let with_only = || {
+        run_env::prepare(&RunRequest {
+            script: None,
+            packages,
+        })
+    };
     let with_args = |first: String| -> Vec<String> {
         std::iter::once(first).chain(args.iter().cloned()).collect()
     };
@@ -88,10 +103,17 @@ pub fn run(
             // read here. A file is read again by the interpreter, as `python` runs it.
             let piped = !std::fs::metadata(script).is_ok_and(|m| m.is_file());
             let program = piped.then(|| source.clone());
+            let sites = run_env::prepare(&RunRequest {
+                script: Some((&shown, &source)),
+                packages,
+            })?;
             check_syntax(&shown, source)?;
             let path = std::path::absolute(script).unwrap_or_else(|_| script.clone());
             let settings = pyenv::settings(python, with_args(shown));
-            crate::interp::run_main(settings, |vm| run_file(vm, &path, program.as_deref()))
+            crate::interp::run_main(settings, |vm| {
+                run_env::add_to_path(vm, &sites)?;
+                run_file(vm, &path, program.as_deref())
+            })
         }
         Program::Stdin => {
             let mut source = String::new();
@@ -103,22 +125,36 @@ pub fn run(
                     help: None,
                 })?;
             check_syntax("<stdin>", source.clone())?;
+            let sites = with_only()?;
             let settings = pyenv::settings(python, with_args("-".into()));
-            crate::interp::run_main(settings, |vm| run_source(vm, &source, "<stdin>"))
+            crate::interp::run_main(settings, |vm| {
+                run_env::add_to_path(vm, &sites)?;
+                run_source(vm, &source, "<stdin>")
+            })
         }
         Program::Code(code) => {
+            let sites = with_only()?;
             let settings = pyenv::settings(python, with_args("-c".into()));
-            crate::interp::run_main(settings, |vm| run_source(vm, code, "<string>"))
+            crate::interp::run_main(settings, |vm| {
+                run_env::add_to_path(vm, &sites)?;
+                run_source(vm, code, "<string>")
+            })
         }
         Program::Module(module) => {
+            let sites = with_only()?;
             let settings = pyenv::settings(python, with_args("-m".into()));
-            crate::interp::run_main(settings, |vm| run_module(vm, module))
+            crate::interp::run_main(settings, |vm| {
+                run_env::add_to_path(vm, &sites)?;
+                run_module(vm, module)
+            })
         }
         Program::Repl => {
+            let sites = with_only()?;
             let settings = pyenv::settings(python, with_args(String::new()));
             let quiet = settings.quiet;
             crate::interp::run_main(settings, |vm| {
                 first_on_path(vm, String::new())?;
+                run_env::add_to_path(vm, &sites)?;
                 vm.new_scope_with_main()?;
                 crate::repl::interact(vm, quiet)
             })
@@ -225,7 +261,7 @@ impl ScriptError {
     pub fn status(&self) -> u8 {
         match self {
             ScriptError::Unreadable { .. } | ScriptError::NotAScript { .. } => 2,
-            ScriptError::Syntax { .. } => 1,
+            ScriptError::Syntax { .. } | ScriptError::Packages(_) => 1,
         }
     }
 }

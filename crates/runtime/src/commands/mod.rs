@@ -8,6 +8,7 @@ pub mod fs;
 mod install;
 mod mount;
 mod packages;
+pub mod pip;
 mod ports;
 mod sync;
 mod terminal;
