@@ -254,7 +254,7 @@ fn bad_wheels_are_refused_and_nothing_changes() {
 }
 
 #[test]
-fn a_wheel_without_record_is_refused() {
+fn a_wheel_without_record_or_of_another_project_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("x-1-py3-none-any.whl");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -273,9 +273,18 @@ fn a_wheel_without_record_is_refused() {
         version: "1".parse().unwrap(),
         requested: true,
     };
-    let error = install(&[wheel], &venv(tmp.path()), &Silent).unwrap_err();
+    let error = install(&[wheel.clone()], &venv(tmp.path()), &Silent).unwrap_err();
     assert!(
         error.to_string().contains("no x-1.dist-info/RECORD"),
+        "{error}"
+    );
+    let other = WheelToInstall {
+        name: "y".parse().unwrap(),
+        ..wheel
+    };
+    let error = install(&[other], &venv(tmp.path()), &Silent).unwrap_err();
+    assert!(
+        error.to_string().contains("no .dist-info folder for y"),
         "{error}"
     );
 }

@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use pep508_rs::PackageName;
 
 use super::record::{self, Digest, HashingWriter};
-use super::scripts;
+use super::{WheelToInstall, scripts};
 use crate::Error;
 
 /// Where a file of a wheel goes.
@@ -74,18 +77,26 @@ pub(crate) fn safe_path(path: &str) -> bool {
         || path.split(['/', '\\']).any(|part| part == ".."))
 }
 
-/// The `name-version.dist-info` folder of the wheel whose entries are `names`.
-fn dist_info_folder(wheel: &Path, names: &[String]) -> crate::Result<String> {
+/// The `name-version.dist-info` folder of the wheel of `project` whose entries are `names`.
+fn dist_info_folder(
+    wheel: &Path,
+    project: &PackageName,
+    names: &[String],
+) -> crate::Result<String> {
     let mut found: Vec<&str> = names
         .iter()
         .filter_map(|n| n.split_once('/').map(|(top, _)| top))
         .filter(|top| top.ends_with(".dist-info"))
+        .filter(|top| {
+            let name = top.split('-').next().unwrap_or_default();
+            PackageName::from_str(name).is_ok_and(|n| n == *project)
+        })
         .collect();
     found.sort_unstable();
     found.dedup();
     match found.as_slice() {
         [one] => Ok(one.to_string()),
-        [] => Err(bad(wheel, "no .dist-info folder")),
+        [] => Err(bad(wheel, format!("no .dist-info folder for {project}"))),
         many => Err(bad(
             wheel,
             format!("several .dist-info folders: {}", many.join(", ")),
@@ -147,7 +158,12 @@ fn place(wheel: &Path, data_dir: &str, dist: &str, name: &str) -> crate::Result<
 }
 
 /// Check `wheel` and unpack it under `root`; `python` is what `#!python` scripts run.
-pub(crate) fn stage(wheel: &Path, root: &Path, python: &Path) -> crate::Result<Staged> {
+pub(crate) fn stage(
+    to_install: &WheelToInstall,
+    root: &Path,
+    python: &Path,
+) -> crate::Result<Staged> {
+    let wheel = to_install.path.as_path();
     let open = File::open(wheel).map_err(|e| Error::io("open", wheel, e))?;
     let mut zip =
         zip::ZipArchive::new(open).map_err(|e| bad(wheel, format!("not a zip file: {e}")))?;
@@ -158,7 +174,7 @@ pub(crate) fn stage(wheel: &Path, root: &Path, python: &Path) -> crate::Result<S
             format!("{name}: a path outside the destination"),
         ));
     }
-    let dist_info = dist_info_folder(wheel, &names)?;
+    let dist_info = dist_info_folder(wheel, &to_install.name, &names)?;
     let stem = dist_info.trim_end_matches(".dist-info");
     let data_dir = format!("{stem}.data");
     let dist_name = stem.split('-').next().unwrap_or(stem).to_string();
