@@ -134,25 +134,26 @@ pub fn uninstall(
 /// `lib/python3.X/site-packages` (or `Lib/site-packages`) folder, else the folder itself (a
 /// `--target` folder).
 pub(crate) fn environment_root(site_packages: &Path) -> PathBuf {
-    let name = |p: Option<&Path>| {
-        p.and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let lib = site_packages.parent();
-    if name(Some(site_packages)) == "site-packages" {
-        if name(lib).starts_with("python") && name(lib.and_then(Path::parent)) == "lib" {
-            if let Some(root) = lib.and_then(Path::parent).and_then(Path::parent) {
-                return root.to_path_buf();
-            }
+    let up: Vec<&Path> = site_packages.ancestors().take(4).collect();
+    let names: Vec<String> = up
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    match (names.as_slice(), up.as_slice()) {
+        ([site, version, lib, _], [.., root])
+            if site == "site-packages" && version.starts_with("python") && lib == "lib" =>
+        {
+            root.to_path_buf()
         }
-        if name(lib) == "Lib" {
-            if let Some(root) = lib.and_then(Path::parent) {
-                return root.to_path_buf();
-            }
+        ([site, lib, ..], [_, _, root, ..]) if site == "site-packages" && lib == "Lib" => {
+            root.to_path_buf()
         }
+        _ => site_packages.to_path_buf(),
     }
-    site_packages.to_path_buf()
 }
 
 /// Set every file of `dist` aside in `tx` (its RECORD's files, the `__pycache__` entries of its

@@ -273,7 +273,7 @@ fn a_wheel_without_record_or_of_another_project_is_refused() {
         version: "1".parse().unwrap(),
         requested: true,
     };
-    let error = install(&[wheel.clone()], &venv(tmp.path()), &Silent).unwrap_err();
+    let error = install(std::slice::from_ref(&wheel), &venv(tmp.path()), &Silent).unwrap_err();
     assert!(
         error.to_string().contains("no x-1.dist-info/RECORD"),
         "{error}"
