@@ -162,10 +162,18 @@ pub(crate) fn environment_root(site_packages: &Path) -> PathBuf {
 pub(crate) fn remove_into(tx: &mut Transaction<'_>, dist: &Installed) -> crate::Result<()> {
     let site = dist.dist_info.parent().map(normalize).unwrap_or_default();
     let root = environment_root(&site);
+    // The environment's own folders (site-packages, `bin`, `lib`...) stay, even when a RECORD
+    // names them.
+    let keep = |dir: &Path| {
+        site.starts_with(dir)
+            || dir == root.join("bin")
+            || dir == root.join("Scripts")
+            || (root != site && dir.parent() == Some(&*root))
+    };
     let mut paths = Vec::new();
     for file in files(dist)? {
         let path = normalize(&site.join(&file));
-        if !path.starts_with(&root) || path == root {
+        if !path.starts_with(&root) {
             return Err(Error::Metadata {
                 origin: dist.dist_info.join("RECORD").display().to_string(),
                 message: format!(
@@ -175,19 +183,15 @@ pub(crate) fn remove_into(tx: &mut Transaction<'_>, dist: &Installed) -> crate::
                 ),
             });
         }
-        paths.extend(compiled(&path));
-        paths.push(path);
+        if !keep(&path) {
+            paths.extend(compiled(&path));
+            paths.push(path);
+        }
     }
     paths.push(normalize(&dist.dist_info));
     for path in &paths {
         tx.remove(path)?;
     }
-    let keep = |dir: &Path| {
-        site.starts_with(dir)
-            || dir == root.join("bin")
-            || dir == root.join("Scripts")
-            || (root != site && dir.parent() == Some(&*root))
-    };
     for path in &paths {
         if let Some(parent) = path.parent() {
             tx.remove_empty_dirs(parent, &keep);

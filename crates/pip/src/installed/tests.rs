@@ -160,3 +160,36 @@ fn environment_roots() {
     );
     assert_eq!(environment_root(Path::new("/t")), Path::new("/t"));
 }
+
+#[test]
+fn uninstall_keeps_the_environments_folders_a_record_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = layout(tmp.path());
+    put(
+        tmp.path(),
+        &layout,
+        TestWheel::new("dirs", "1").file("dirs.py", ""),
+        true,
+    );
+    put(
+        tmp.path(),
+        &layout,
+        TestWheel::new("other", "1").file("other.py", ""),
+        true,
+    );
+    std::fs::create_dir_all(&layout.scripts).unwrap();
+    std::fs::write(layout.scripts.join("someone-elses"), "").unwrap();
+    let record = layout.site_packages.join("dirs-1.dist-info/RECORD");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    text.push_str(
+        "../../../bin/,,
+./,,
+../../..,,
+",
+    );
+    std::fs::write(&record, text).unwrap();
+    uninstall(&layout.site_packages, &name("dirs"), &Silent).unwrap();
+    assert!(layout.scripts.join("someone-elses").is_file());
+    assert!(layout.site_packages.join("other.py").is_file());
+    assert!(!layout.site_packages.join("dirs.py").exists());
+}
