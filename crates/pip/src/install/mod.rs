@@ -168,6 +168,16 @@ fn apply(
     layout: &Layout,
     report: &dyn crate::Report,
 ) -> crate::Result<InstallReport> {
+    if let Some(twice) = wheels
+        .iter()
+        .enumerate()
+        .find(|(i, w)| wheels[..*i].iter().any(|o| o.name == w.name))
+    {
+        return Err(Error::Wheel {
+            wheel: twice.1.path.display().to_string(),
+            message: format!("{} is to be installed twice", twice.1.name),
+        });
+    }
     let mut staged = Vec::new();
     for (index, wheel) in wheels.iter().enumerate() {
         tx.check()?;
@@ -176,7 +186,7 @@ fn apply(
             version: wheel.version.to_string(),
         });
         let root = tx.stage().join(format!("new-{index}"));
-        let mut dist = wheel::stage(wheel, &root, &layout.python)?;
+        let mut dist = wheel::stage(wheel, &root, &layout.python, &|| tx.check())?;
         finish_dist_info(&mut dist, wheel.requested, layout)?;
         staged.push(dist);
     }

@@ -371,3 +371,48 @@ fn an_interrupted_upgrade_puts_everything_back() {
     assert!(matches!(error, Error::Interrupted), "{error}");
     assert_eq!(tree(&tmp.path().join("v")), before);
 }
+
+#[test]
+fn two_versions_of_one_project_at_once_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = TestWheel::new("twice", "1").file("twice.py", "");
+    let two = TestWheel::new("twice", "2").file("twice.py", "");
+    std::fs::create_dir(tmp.path().join("2")).unwrap();
+    let wheels = [
+        one.to_install(tmp.path(), true),
+        two.to_install(&tmp.path().join("2"), true),
+    ];
+    let error = install(&wheels, &venv(tmp.path()), &Silent).unwrap_err();
+    assert!(
+        error.to_string().contains("twice is to be installed twice"),
+        "{error}"
+    );
+    assert!(
+        !tmp.path()
+            .join("v/lib/python3.14/site-packages/twice.py")
+            .exists()
+    );
+}
+
+/// Sets the cancel flag as soon as installing starts (Ctrl-C during the unpacking).
+struct CancelAtOnce<'a>(&'a AtomicBool);
+
+impl Report for CancelAtOnce<'_> {
+    fn report(&self, _event: &Event) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn an_install_interrupted_while_unpacking_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = venv(tmp.path());
+    let wheel = TestWheel::new("big", "1")
+        .file("big/a.py", "")
+        .file("big/b.py", "");
+    let cancel = AtomicBool::new(false);
+    let wheels = [wheel.to_install(tmp.path(), true)];
+    let error = install_cancellable(&wheels, &layout, &CancelAtOnce(&cancel), &cancel).unwrap_err();
+    assert!(matches!(error, Error::Interrupted), "{error}");
+    assert_eq!(tree(&tmp.path().join("v")), ["lib ", "lib/python3.14 "]);
+}

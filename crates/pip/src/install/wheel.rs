@@ -157,11 +157,13 @@ fn place(wheel: &Path, data_dir: &str, dist: &str, name: &str) -> crate::Result<
     }
 }
 
-/// Check `wheel` and unpack it under `root`; `python` is what `#!python` scripts run.
+/// Check `wheel` and unpack it under `root`; `python` is what `#!python` scripts run; `check`
+/// stops the work (Ctrl-C) between files.
 pub(crate) fn stage(
     to_install: &WheelToInstall,
     root: &Path,
     python: &Path,
+    check: &dyn Fn() -> crate::Result<()>,
 ) -> crate::Result<Staged> {
     let wheel = to_install.path.as_path();
     let open = File::open(wheel).map_err(|e| Error::io("open", wheel, e))?;
@@ -204,6 +206,7 @@ pub(crate) fn stage(
     ];
     let mut files = Vec::new();
     for index in 0..zip.len() {
+        check()?;
         let mut entry = zip.by_index(index).map_err(|e| bad(wheel, e.to_string()))?;
         let name = entry.name().to_string();
         if entry.is_symlink() {
