@@ -6,6 +6,7 @@ mod meta;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::atomic::AtomicBool;
 
 use pep440_rs::Version;
@@ -72,9 +73,27 @@ pub fn list(site_packages: &Path) -> crate::Result<Vec<Installed>> {
     Ok(found)
 }
 
-/// The installed distribution `name` (`None`: not installed).
+/// The installed distribution `name` (`None`: not installed), found by its folder's name
+/// (`NAME-VERSION.dist-info`): other distributions' metadata is not read.
 pub fn find(site_packages: &Path, name: &PackageName) -> crate::Result<Option<Installed>> {
-    Ok(list(site_packages)?.into_iter().find(|d| d.name == *name))
+    let Ok(entries) = std::fs::read_dir(site_packages) else {
+        return Ok(None);
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("read", site_packages, e))?;
+        let folder = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = folder.strip_suffix(".dist-info") else {
+            continue;
+        };
+        let project = stem.split('-').next().unwrap_or_default();
+        let path = entry.path();
+        if PackageName::from_str(project).is_ok_and(|p| p == *name)
+            && path.join("METADATA").is_file()
+        {
+            return read(&path).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 /// `pip freeze` lines (`name==version`), sorted as pip sorts them (by name, ignoring case);

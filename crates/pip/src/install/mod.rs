@@ -191,10 +191,9 @@ fn apply(
         staged.push(dist);
     }
     let mut done = InstallReport::default();
-    let present = crate::installed::list(&layout.site_packages)?;
     for wheel in wheels {
-        if let Some(old) = present.iter().find(|d| d.name == wheel.name) {
-            crate::installed::remove_into(tx, old)?;
+        if let Some(old) = crate::installed::find(&layout.site_packages, &wheel.name)? {
+            crate::installed::remove_into(tx, &old)?;
             report.report(&Event::Removed {
                 name: old.name.to_string(),
                 version: old.version.to_string(),

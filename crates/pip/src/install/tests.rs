@@ -298,6 +298,10 @@ fn upgrades_remove_the_old_files_in_the_same_install() {
         .file("up/gone.py", "");
     old.entry_points = Some("[console_scripts]\nup-old = up:main\n".into());
     install(&[old.to_install(tmp.path(), true)], &layout, &Silent).unwrap();
+    // A broken distribution beside it does not stop the upgrade.
+    let broken = layout.site_packages.join("broken-1.dist-info");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("METADATA"), "no headers\n").unwrap();
     let pycache = layout.site_packages.join("up/__pycache__");
     std::fs::create_dir_all(&pycache).unwrap();
     std::fs::write(pycache.join("gone.cpython-314.pyc"), "").unwrap();
