@@ -88,6 +88,7 @@ pub fn ensure(
     if !env.join(SITE_PACKAGES).is_dir() {
         std::fs::create_dir_all(&environments)
             .map_err(|e| Error::io("create", &environments, e))?;
+        sweep(&environments, STALE);
         let stage = tempfile::Builder::new()
             .prefix(".staging-")
             .tempdir_in(&environments)
@@ -117,6 +118,28 @@ pub fn ensure(
     }
     remember(cache, block_key, &env)?;
     Ok(env.join(SITE_PACKAGES))
+}
+
+/// How old a staging folder is when no process can still be making it.
+const STALE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Remove the staging folders of processes that were killed (older than `age`).
+fn sweep(environments: &Path, age: std::time::Duration) {
+    let now = std::time::SystemTime::now();
+    for entry in std::fs::read_dir(environments)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let stale = entry.file_name().to_string_lossy().starts_with(".staging-")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > age);
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Write `block_key` → `env` atomically (a whole new file renamed over the old one).

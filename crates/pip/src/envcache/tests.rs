@@ -156,3 +156,24 @@ fn two_threads_at_once_get_one_whole_environment() {
         ["aaa==1.0", "bbb==2.0"]
     );
 }
+
+#[test]
+fn staging_folders_of_killed_processes_are_swept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let envs = tmp.path().join(ENVIRONMENTS);
+    for name in [".staging-old", ".staging-new", "kept"] {
+        std::fs::create_dir_all(envs.join(name).join(SITE_PACKAGES)).unwrap();
+    }
+    let day_ago = std::time::SystemTime::now() - STALE - std::time::Duration::from_secs(60);
+    for name in [".staging-old", "kept"] {
+        std::fs::File::open(envs.join(name))
+            .unwrap()
+            .set_modified(day_ago)
+            .unwrap();
+    }
+    let resolution = resolution(tmp.path());
+    ensure(tmp.path(), &key(&[b"z"]), &resolution, &local, &Silent).unwrap();
+    let left = names(&envs);
+    assert!(left.contains(&".staging-new".to_string()) && left.contains(&"kept".to_string()));
+    assert!(!left.contains(&".staging-old".to_string()), "{left:?}");
+}

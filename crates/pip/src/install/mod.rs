@@ -38,7 +38,8 @@ pub struct Layout {
     pub scripts: PathBuf,
     /// `data`: the venv (or the target folder).
     pub data: PathBuf,
-    /// `headers`: `VENV/include/site/python3.14` (a distribution's go into `NAME/` in it).
+    /// `headers`: `VENV/include/site/python3.14`, or `TARGET/include/python` (as pip's); a
+    /// distribution's go into `NAME/` in it.
     pub headers: PathBuf,
     /// What a script launcher runs: the venv's `python` (belay-run), or belay-run itself.
     pub python: PathBuf,
@@ -76,7 +77,7 @@ impl Layout {
             site_packages: folder.to_path_buf(),
             scripts: folder.join("bin"),
             data: folder.to_path_buf(),
-            headers: folder.join("include"),
+            headers: folder.join("include").join("python"),
             python: belay_run.to_path_buf(),
         }
     }

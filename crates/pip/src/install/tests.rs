@@ -145,10 +145,15 @@ fn dependencies_get_no_requested_and_target_layout_is_pips() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("t");
     let layout = Layout::target(&target, Path::new("/opt/belay-run"));
-    let mut wheel = TestWheel::new("dep", "2.0").file("dep.py", "");
+    let mut wheel = TestWheel::new("dep", "2.0")
+        .file("dep.py", "")
+        .file("dep-2.0.data/headers/dep.h", "")
+        .file("dep-2.0.data/data/share/dep.txt", "");
     wheel.entry_points = Some("[console_scripts]\ndep = dep:main\n".into());
     install(&[wheel.to_install(tmp.path(), false)], &layout, &Silent).unwrap();
-    assert!(target.join("dep.py").is_file());
+    for path in ["dep.py", "include/python/dep/dep.h", "share/dep.txt"] {
+        assert!(target.join(path).is_file(), "{path}");
+    }
     assert!(read(&target.join("bin/dep")).starts_with("#!/opt/belay-run\n"));
     assert!(!target.join("dep-2.0.dist-info/REQUESTED").exists());
     let paths = check_record(&layout, "dep-2.0.dist-info");
