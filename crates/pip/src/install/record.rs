@@ -57,14 +57,14 @@ fn split_csv(line: &str) -> Option<Vec<String>> {
     })
 }
 
-/// RECORD text for `rows` (sorted by path, as pip writes it).
+/// RECORD text for `rows`, as pip writes it (Python's `csv`: sorted by path, `\r\n` lines).
 pub(crate) fn write(rows: &mut [Row]) -> String {
     rows.sort_by(|a, b| a.path.cmp(&b.path));
     let mut out = String::new();
     for row in rows.iter() {
         let fields = [&row.path, &row.hash, &row.size].map(|f| quote(f));
         out.push_str(&fields.join(","));
-        out.push('\n');
+        out.push_str("\r\n");
     }
     out
 }
@@ -205,7 +205,7 @@ mod tests {
             },
         ];
         let text = write(&mut rows);
-        assert_eq!(text, "a.dist-info/RECORD,,\n\"b,c.py\",sha256=x,3\n");
+        assert_eq!(text, "a.dist-info/RECORD,,\r\n\"b,c.py\",sha256=x,3\r\n");
         assert_eq!(parse(&text).unwrap(), rows);
         assert!(parse("\"open,,\n").is_err());
     }
