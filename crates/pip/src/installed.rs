@@ -5,6 +5,7 @@ mod meta;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::AtomicBool;
@@ -208,6 +209,7 @@ pub(crate) fn remove_into(tx: &mut Transaction<'_>, dist: &Installed) -> crate::
         }
     }
     paths.push(normalize(&dist.dist_info));
+    let paths = whole_folders(paths, &keep);
     for path in &paths {
         tx.remove(path)?;
     }
@@ -217,6 +219,47 @@ pub(crate) fn remove_into(tx: &mut Transaction<'_>, dist: &Installed) -> crate::
         }
     }
     Ok(())
+}
+
+/// `paths` with the folders all of whose files are among them standing for those files (one
+/// rename for a package instead of one per file, as pip's `compress_for_rename`).
+fn whole_folders(paths: Vec<PathBuf>, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let set: HashSet<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let mut parents: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    parents.sort_by_key(|p| (p.components().count(), *p));
+    parents.dedup();
+    let mut whole: Vec<&Path> = Vec::new();
+    for dir in parents {
+        if keep(dir) || whole.iter().any(|w| dir.starts_with(w)) {
+            continue;
+        }
+        if only_files_of(dir, &set) {
+            whole.push(dir);
+        }
+    }
+    let mut out: Vec<PathBuf> = whole.iter().map(|w| w.to_path_buf()).collect();
+    out.extend(
+        paths
+            .iter()
+            .filter(|p| !whole.iter().any(|w| p.starts_with(w)))
+            .cloned(),
+    );
+    out
+}
+
+/// Whether every file under `dir` is in `set` (a folder named in `set` counts whole).
+fn only_files_of(dir: &Path, set: &HashSet<&Path>) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|entry| {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        set.contains(path.as_path()) || (is_dir && only_files_of(&path, set))
+    })
 }
 
 /// The compiled forms of a module (`__pycache__/NAME.*.pyc`, `NAME.pyc`), when it is one.

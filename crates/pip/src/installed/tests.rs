@@ -193,3 +193,29 @@ fn uninstall_keeps_the_environments_folders_a_record_names() {
     assert!(layout.site_packages.join("other.py").is_file());
     assert!(!layout.site_packages.join("dirs.py").exists());
 }
+
+#[test]
+fn files_not_in_record_stay_with_their_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = layout(tmp.path());
+    let wheel = TestWheel::new("pkg", "1")
+        .file("pkg/__init__.py", "")
+        .file("pkg/sub/a.py", "")
+        .file("pkg/data/b.txt", "");
+    put(tmp.path(), &layout, wheel, true);
+    let site = &layout.site_packages;
+    std::fs::write(site.join("pkg/sub/mine.txt"), "user's").unwrap();
+    uninstall(site, &name("pkg"), &Silent).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(site.join("pkg/sub/mine.txt")).unwrap(),
+        "user's"
+    );
+    for gone in [
+        "pkg/__init__.py",
+        "pkg/sub/a.py",
+        "pkg/data",
+        "pkg-1.dist-info",
+    ] {
+        assert!(!site.join(gone).exists(), "{gone}");
+    }
+}
