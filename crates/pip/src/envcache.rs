@@ -83,6 +83,9 @@ pub fn ensure(
     fetch: &dyn Fn(&Resolved) -> crate::Result<PathBuf>,
     report: &dyn crate::Report,
 ) -> crate::Result<PathBuf> {
+    if !is_key(block_key) {
+        return Err(not_a_key(cache, block_key));
+    }
     let environments = cache.join(ENVIRONMENTS);
     let env = environments.join(environment_key(resolution));
     if !env.join(SITE_PACKAGES).is_dir() {
@@ -142,15 +145,16 @@ fn sweep(environments: &Path, age: std::time::Duration) {
     }
 }
 
+fn not_a_key(cache: &Path, block_key: &str) -> Error {
+    Error::io(
+        "remember",
+        cache.join(SCRIPTS).join(block_key),
+        std::io::Error::other("not a key made by envcache::key"),
+    )
+}
+
 /// Write `block_key` → `env` atomically (a whole new file renamed over the old one).
 fn remember(cache: &Path, block_key: &str, env: &Path) -> crate::Result<()> {
-    if !is_key(block_key) {
-        return Err(Error::io(
-            "remember",
-            cache.join(SCRIPTS).join(block_key),
-            std::io::Error::other("not a key made by envcache::key"),
-        ));
-    }
     let scripts = cache.join(SCRIPTS);
     std::fs::create_dir_all(&scripts).map_err(|e| Error::io("create", &scripts, e))?;
     let name = env

@@ -52,6 +52,11 @@ fn keys_are_sha256_of_lengths_and_bytes() {
     assert_ne!(k, key(&[b"a", b"bc"]));
     assert_eq!(k, key(&[b"ab", b"c"]));
     assert!(!is_key("../x") && !is_key(""));
+    let tmp = tempfile::tempdir().unwrap();
+    let never = |_: &Resolved| -> crate::Result<PathBuf> { panic!("fetched") };
+    let empty = Resolution::default();
+    assert!(ensure(tmp.path(), "../x", &empty, &never, &Silent).is_err());
+    assert_eq!(names(tmp.path()), Vec::<String>::new());
 }
 
 #[test]
