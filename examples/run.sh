@@ -11,6 +11,7 @@ if [ "${1:-}" = "--board" ]; then board="$2"; shift 2; fi
 example="${1:-01_blink_led}"
 [ $# -gt 0 ] && shift
 
+bash tests/system/install.sh >/dev/null
 bash tests/boards/install.sh >/dev/null
 cargo build --release --locked --ignore-rust-version --bin belay-run
 bin="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/release/belay-run"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Run every test: install the two real test boards and the host test packages if needed, then cargo's unit, protocol and
-# end-to-end tests (the end-to-end ones drive the boards through ptys), each fuzz target in its
-# short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
+# Run every test: install what the tests use when missing (system packages with apt, the two real
+# test boards, the host test packages), then cargo's unit, protocol and end-to-end tests (the
+# end-to-end ones drive the boards through ptys), each fuzz target in its short mode (60 s;
+# BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
 #
 #     bash tests/run.sh                 # everything
 #     bash tests/run.sh ARGS...         # only `cargo test ARGS...` (e.g. `--test e2e faults::`)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+bash tests/system/install.sh
 bash tests/boards/install.sh
 bash tests/host/install.sh
 bash tests/packages/install.sh

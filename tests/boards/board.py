@@ -132,6 +132,8 @@ class Board:
 
     # Output held back by shown() (see release()).
     held = b""
+    # The unix port's heap (`-X heapsize=`, e.g. "64k": a small board's free memory); None: its default.
+    heap = None
 
     def __init__(self, kind, machine, workdir, circuitpython=False, busy=False):
         self.kind = kind
@@ -156,12 +158,13 @@ class Board:
         self.signalled = -1
 
     def command(self):
+        port = [micropython_binary()] + (["-X", "heapsize=" + self.heap] if self.heap else [])
         if self.kind == "unix" and self.busy:
-            return [micropython_binary(), "-i", "-c", BUSY_MAIN], self.workdir
+            return port + ["-i", "-c", BUSY_MAIN], self.workdir
         if self.kind == "unix" and self.circuitpython:
-            return [micropython_binary(), "-i", CP_BOOT], self.workdir
+            return port + ["-i", CP_BOOT], self.workdir
         if self.kind == "unix":
-            return [micropython_binary(), "-i"], self.workdir
+            return port + ["-i"], self.workdir
         cmd = [os.environ.get("BELAY_NODE", "node"), os.path.join(HERE, "wasm_board.mjs")]
         if self.machine:
             cmd += ["--lib", STUBS]
@@ -333,6 +336,9 @@ def main():
     )
     ap.add_argument("--circuitpython", action="store_true", help="unix board only: look like CircuitPython 10.3")
     ap.add_argument("--busy", action="store_true", help="unix board only: run a never-ending main.py at start")
+    ap.add_argument(
+        "--heap", metavar="SIZE", help="unix board only: the port's heap (-X heapsize=SIZE, e.g. 64k: a small board)"
+    )
     ap.add_argument("--float32", action="store_true", help="report 32-bit floats to the host (see above)")
     ap.add_argument("--noise", action="store_true", help="send junk bytes at start and at the first Ctrl-C")
     ap.add_argument(
@@ -358,6 +364,8 @@ def main():
         ap.error("--baud must be positive")
     if args.circuitpython and args.kind != "unix":
         ap.error("--circuitpython needs the unix board")
+    if args.heap and args.kind != "unix":
+        ap.error("--heap needs the unix board")
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="belay-board-")
     os.makedirs(workdir, exist_ok=True)
@@ -377,6 +385,7 @@ def main():
     counters = ByteCounters(args.stats)
     board_class = CircuitPythonBoard if args.circuitpython else Board
     board = board_class(args.kind, not args.no_machine, workdir, args.circuitpython, args.busy)
+    board.heap = args.heap
     board.start()
 
     control = None

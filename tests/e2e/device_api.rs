@@ -86,12 +86,18 @@ fn reconnect_replays_recorded_commands_once() {
 
 /// `device.sync` against a board folder: on the unix port the board's filesystem is the host's,
 /// so the destination is a fresh host folder; the webassembly board has its own filesystem.
-fn sync_folder(kind: Kind) {
-    let dst = match kind {
-        Kind::Unix => tempfile_dir("belay-sync-dst"),
-        Kind::Wasm => "/sync_target".to_string(),
+/// With `no_startup` the device is made with `startup=""` (nothing imported on the board
+/// before belay-run's own code, which must import what it uses).
+fn sync_folder(kind: Kind, no_startup: bool) {
+    let dst = match (kind, no_startup) {
+        (Kind::Unix, false) => tempfile_dir("belay-sync-dst"),
+        (Kind::Unix, true) => tempfile_dir("belay-sync-bare-dst"),
+        (Kind::Wasm, false) => "/sync_target".to_string(),
+        (Kind::Wasm, true) => "/sync_bare_target".to_string(),
     };
-    check_script(kind, "sync.py", &[&dst], "sync ok");
+    let flag = if no_startup { "--no-startup" } else { "" };
+    let args: Vec<&str> = [dst.as_str(), flag].into_iter().filter(|a| !a.is_empty()).collect();
+    check_script(kind, "sync.py", &args, "sync ok");
 }
 
 fn tempfile_dir(prefix: &str) -> String {
@@ -102,12 +108,22 @@ fn tempfile_dir(prefix: &str) -> String {
 
 #[test]
 fn sync_unix() {
-    sync_folder(Kind::Unix);
+    sync_folder(Kind::Unix, false);
 }
 
 #[test]
 fn sync_wasm() {
-    sync_folder(Kind::Wasm);
+    sync_folder(Kind::Wasm, false);
+}
+
+#[test]
+fn sync_unix_without_startup_imports() {
+    sync_folder(Kind::Unix, true);
+}
+
+#[test]
+fn sync_wasm_without_startup_imports() {
+    sync_folder(Kind::Wasm, true);
 }
 
 /// An uncaught `PyboardException` is shown with miette: the host line the board code failed on,

@@ -186,3 +186,18 @@ fn mount_with_piped_input() {
     assert!(stderr.contains("mounted at /remote"), "{stderr}");
     assert!(stderr.contains("(read-only)"), "{stderr}");
 }
+
+/// A small board (the unix port with a 64 KiB heap, `startup=""`): a mounted folder takes and
+/// gives files larger than the board's heap, in bounded pieces (docs/protocol.md §7).
+#[test]
+fn mount_streams_large_files_on_a_64k_board() {
+    let scratch = tempfile::tempdir().unwrap();
+    let folder = scratch.path().join("mounted");
+    let board = Board::start_with(Kind::Unix, &["--heap", "64k"]);
+    check_script_on(
+        &board,
+        "mount_small_heap.py",
+        &[folder.to_str().unwrap()],
+        "small heap mount ok",
+    );
+}

@@ -2,7 +2,10 @@
 a single file, binary content, and refused destinations (belay tests/test_device_sync.py,
 re-expressed end to end).
 
-    sync.py PORT DST
+    sync.py PORT DST [--no-startup]
+
+With --no-startup the device is made with `startup=""`: no start-up imports on the board, so
+belay-run's own board code must import what it uses.
 """
 import os
 import sys
@@ -11,7 +14,7 @@ import tempfile
 import belay
 
 PORT, DST = sys.argv[1], sys.argv[2]
-device = belay.Device(PORT)
+device = belay.Device(PORT, **({"startup": ""} if "--no-startup" in sys.argv[3:] else {}))
 
 
 def write(root, rel, data):
@@ -36,6 +39,7 @@ def board_tree(top=DST):
 device(
     """
 def __belay_tree(d, prefix):
+    import os  # local: with --no-startup the board's globals must not get `os` from this script
     out = []
     for e in os.ilistdir(d) if hasattr(os, 'ilistdir') else [(n, os.stat(d + '/' + n)[0]) for n in os.listdir(d)]:
         if e[1] & 0x4000:

@@ -10,8 +10,10 @@ import os
 
 S_IFDIR = 0x4000
 S_IFREG = 0x8000
-# The most bytes one read answers (the board asks again for more).
-CHUNK = 16384
+# The most bytes one read or readline answers (the board asks again for more): the board's own
+# pieces are 1 KiB (its snippet, wire/snippets/mount.py), and a small board's heap must hold the
+# answer line (~4 bytes of literal a byte).
+CHUNK = 1024
 
 
 class Server:

@@ -1,1 +1,2 @@
+import os
 _BL = os.ilistdir

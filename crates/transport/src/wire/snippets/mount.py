@@ -11,8 +11,10 @@ def _BJ(at, *a):
         raise OSError(getattr(errno, r[0], r[1]))
     return r[1]
 # An open file: read, readinto, readline, write, seek, tell, close; text files decode as UTF-8.
-# `import` reads through readinto in small pieces: it is served from a read-ahead of 4 KiB (`b`),
-# given back to the host (a relative seek) before any other operation.
+# Data moves in pieces of at most 1 KiB each way (a piece's answer line is ~4 KiB of bytes
+# literal), so a small board's heap never holds more than a piece beyond the caller's own buffer.
+# `import` reads through readinto in small pieces: it is served from a read-ahead of one piece
+# (`b`), given back to the host (a relative seek) before any other operation.
 class _BW(io.IOBase):
     def __init__(s, at, fd, text):
         s.at = at
@@ -27,7 +29,7 @@ class _BW(io.IOBase):
         s._sync()
         out = []
         while n:
-            d = _BJ(s.at, 'read', s.fd, 4096 if n < 0 else min(n, 4096))
+            d = _BJ(s.at, 'read', s.fd, 1024 if n < 0 else min(n, 1024))
             if not d:
                 break
             out.append(d)
@@ -36,19 +38,38 @@ class _BW(io.IOBase):
         d = b''.join(out)
         return d.decode() if s.text else d
     def readinto(s, b):
-        if not s.b:
-            s.b = _BJ(s.at, 'read', s.fd, max(len(b), 4096))
-        n = min(len(b), len(s.b))
-        b[:n] = s.b[:n]
-        s.b = s.b[n:]
+        n = 0
+        while n < len(b):
+            if not s.b:
+                s.b = _BJ(s.at, 'read', s.fd, 1024)
+                if not s.b:
+                    break
+            k = min(len(b) - n, len(s.b))
+            b[n:n + k] = s.b[:k]
+            s.b = s.b[k:]
+            n += k
         return n
     def readline(s):
         s._sync()
-        d = _BJ(s.at, 'readline', s.fd)
+        out = []
+        while True:
+            d = _BJ(s.at, 'readline', s.fd)
+            out.append(d)
+            if len(d) < 1024 or d[-1:] == b'\n':
+                break
+        d = b''.join(out)
         return d.decode() if s.text else d
     def write(s, b):
         s._sync()
-        return _BJ(s.at, 'write', s.fd, b.encode() if s.text else bytes(b))
+        n = 0
+        if s.text:
+            for i in range(0, len(b), 256):
+                _BJ(s.at, 'write', s.fd, b[i:i + 256].encode())
+            return len(b)
+        m = memoryview(b)
+        for i in range(0, len(m), 1024):
+            n += _BJ(s.at, 'write', s.fd, bytes(m[i:i + 1024]))
+        return n
     def seek(s, o, w=0):
         s._sync()
         return _BJ(s.at, 'seek', s.fd, o, w)
