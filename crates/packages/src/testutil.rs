@@ -18,6 +18,10 @@ struct State {
     failures: HashMap<String, VecDeque<u16>>,
     truncations: HashMap<String, usize>,
     hits: HashMap<String, usize>,
+    /// `Content-Type` headers to send, by path.
+    types: HashMap<String, String>,
+    /// The last `Accept` header received, by path.
+    accepts: HashMap<String, String>,
 }
 
 /// An HTTP/1.1 server answering GETs from an in-memory map of paths; each connection serves one
@@ -60,6 +64,21 @@ impl Server {
             .unwrap()
             .files
             .insert(path.to_string(), bytes.to_vec());
+    }
+
+    /// A file served with a `Content-Type` header.
+    pub(crate) fn typed_file(&self, path: &str, bytes: &[u8], content_type: &str) {
+        self.file(path, bytes);
+        self.state
+            .lock()
+            .unwrap()
+            .types
+            .insert(path.to_string(), content_type.to_string());
+    }
+
+    /// The `Accept` header of the last request of `path`.
+    pub(crate) fn accept(&self, path: &str) -> Option<String> {
+        self.state.lock().unwrap().accepts.get(path).cloned()
     }
 
     /// The next requests of `path` get these statuses (with an empty body), in order.
@@ -148,9 +167,18 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
     let text = String::from_utf8_lossy(&request);
     let target = text.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split('?').next().unwrap_or(target).to_string();
-    let (status, body, truncate) = {
+    let accept = text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        .map(|(_, value)| value.trim().to_string());
+    let (status, body, truncate, content_type) = {
         let mut state = state.lock().unwrap();
         *state.hits.entry(path.clone()).or_default() += 1;
+        if let Some(accept) = accept {
+            state.accepts.insert(path.clone(), accept);
+        }
+        let content_type = state.types.get(&path).cloned();
         let failure = state.failures.get_mut(&path).and_then(VecDeque::pop_front);
         let truncate = match state.truncations.get_mut(&path) {
             Some(count) if *count > 0 => {
@@ -160,9 +188,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
             _ => false,
         };
         match (failure, state.files.get(&path)) {
-            (Some(status), _) => (status, Vec::new(), false),
-            (None, Some(body)) => (200, body.clone(), truncate),
-            (None, None) => (404, b"not found".to_vec(), false),
+            (Some(status), _) => (status, Vec::new(), false, None),
+            (None, Some(body)) => (200, body.clone(), truncate, content_type),
+            (None, None) => (404, b"not found".to_vec(), false, None),
         }
     };
     let reason = match status {
@@ -171,8 +199,11 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         429 => "Too Many Requests",
         _ => "Status",
     };
+    let content_type = content_type
+        .map(|value| format!("Content-Type: {value}\r\n"))
+        .unwrap_or_default();
     let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(header.as_bytes());
