@@ -1,0 +1,256 @@
+//! Test helpers: wheels made on the spot, `file://` simple indexes of them, an HTTP server on
+//! 127.0.0.1 (no network in unit tests).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::target::Target;
+
+pub(crate) fn target() -> Target {
+    Target::rustpython("linux", "Linux", "x86_64")
+}
+
+/// Settings for tests: one attempt, short timeouts, `cache` as the cache folder.
+pub(crate) fn settings(cache: &Path) -> belay_packages::Settings {
+    let mut settings = belay_packages::Settings::new(cache);
+    settings.attempts = 1;
+    settings.retry_delay = Duration::from_millis(1);
+    settings.timeout = Duration::from_secs(5);
+    settings
+}
+
+/// A wheel's bytes: `METADATA` with `lines` (`Requires-Dist: ...`) and a module.
+pub(crate) fn wheel_bytes(name: &str, version: &str, lines: &[&str]) -> Vec<u8> {
+    let dist = format!("{}-{version}.dist-info", name.replace('-', "_"));
+    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    for line in lines {
+        metadata.push_str(line);
+        metadata.push('\n');
+    }
+    metadata.push_str("\nThe description.\n");
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut cursor);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file(format!("{}.py", name.replace('-', "_")), options)
+        .unwrap();
+    zip.write_all(b"x = 1\n").unwrap();
+    zip.start_file(format!("{dist}/METADATA"), options).unwrap();
+    zip.write_all(metadata.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    cursor.into_inner()
+}
+
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    super::sha256_hex(bytes)
+}
+
+/// One file of a [`LocalIndex`].
+pub(crate) struct Listed {
+    pub filename: String,
+    pub sha256: String,
+    /// Extra attributes of its anchor (`data-yanked`, `data-requires-python="&gt;=3.15"`).
+    pub attributes: String,
+}
+
+/// A PEP 503 index in a folder, read through `file://` URLs: `<root>/simple/<name>/index.html`,
+/// files in `<root>/files`.
+pub(crate) struct LocalIndex {
+    pub root: tempfile::TempDir,
+    projects: HashMap<String, Vec<Listed>>,
+}
+
+impl LocalIndex {
+    pub(crate) fn new() -> LocalIndex {
+        LocalIndex {
+            root: tempfile::tempdir().unwrap(),
+            projects: HashMap::new(),
+        }
+    }
+
+    /// Adds a pure-Python wheel (`py3-none-any`).
+    pub(crate) fn wheel(&mut self, name: &str, version: &str, lines: &[&str]) -> &mut Self {
+        self.file(name, version, "py3-none-any", lines, "")
+    }
+
+    /// Adds a wheel with these tags and anchor attributes.
+    pub(crate) fn file(
+        &mut self,
+        name: &str,
+        version: &str,
+        tags: &str,
+        lines: &[&str],
+        attributes: &str,
+    ) -> &mut Self {
+        let filename = format!("{}-{version}-{tags}.whl", name.replace('-', "_"));
+        let bytes = wheel_bytes(name, version, lines);
+        let files = self.root.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
+        std::fs::write(files.join(&filename), &bytes).unwrap();
+        self.projects
+            .entry(name.to_string())
+            .or_default()
+            .push(Listed {
+                filename,
+                sha256: sha256(&bytes),
+                attributes: attributes.to_string(),
+            });
+        self.write();
+        self
+    }
+
+    fn write(&self) {
+        for (name, files) in &self.projects {
+            let folder = self.root.path().join("simple").join(name);
+            std::fs::create_dir_all(&folder).unwrap();
+            let mut html = format!(
+                "<!DOCTYPE html>\n<html><head><title>Links for {name}</title></head><body>\n<h1>Links for {name}</h1>\n"
+            );
+            for file in files {
+                html.push_str(&format!(
+                    "<a href=\"../../files/{0}#sha256={1}\" {2}>{0}</a><br />\n",
+                    file.filename, file.sha256, file.attributes
+                ));
+            }
+            html.push_str("</body></html>\n");
+            std::fs::write(folder.join("index.html"), html).unwrap();
+        }
+    }
+
+    /// The index URL (`file:///.../simple`).
+    pub(crate) fn url(&self) -> String {
+        url::Url::from_directory_path(self.root.path().join("simple"))
+            .unwrap()
+            .to_string()
+    }
+
+    pub(crate) fn options(&self) -> super::IndexOptions {
+        super::IndexOptions {
+            index_url: Some(self.url()),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    files: HashMap<String, (String, Vec<u8>)>,
+    hits: HashMap<String, usize>,
+    accepts: HashMap<String, String>,
+}
+
+/// An HTTP/1.1 server answering GETs from a map of paths (one request per connection).
+pub(crate) struct Server {
+    port: u16,
+    state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    pub(crate) fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = shared.clone();
+                std::thread::spawn(move || serve(stream, &state));
+            }
+        });
+        Server { port, state }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub(crate) fn file(&self, path: &str, content_type: &str, bytes: &[u8]) {
+        self.state
+            .lock()
+            .unwrap()
+            .files
+            .insert(path.to_string(), (content_type.to_string(), bytes.to_vec()));
+    }
+
+    pub(crate) fn hits(&self, path: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .hits
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn all_hits(&self) -> HashMap<String, usize> {
+        self.state.lock().unwrap().hits.clone()
+    }
+
+    pub(crate) fn accept(&self, path: &str) -> Option<String> {
+        self.state.lock().unwrap().accepts.get(path).cloned()
+    }
+}
+
+fn serve(mut stream: TcpStream, state: &Mutex<State>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let accept = text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        .map(|(_, value)| value.trim().to_string());
+    let found = {
+        let mut state = state.lock().unwrap();
+        *state.hits.entry(path.clone()).or_default() += 1;
+        if let Some(accept) = accept {
+            state.accepts.insert(path.clone(), accept);
+        }
+        state.files.get(&path).cloned()
+    };
+    let (status, content_type, body) = match found {
+        Some((content_type, body)) => ("200 OK", content_type, body),
+        None => (
+            "404 Not Found",
+            "text/plain".to_string(),
+            b"not found".to_vec(),
+        ),
+    };
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(header.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// Every event, for assertions.
+#[derive(Default)]
+pub(crate) struct Recorder(pub Mutex<Vec<crate::Event>>);
+
+impl crate::Report for Recorder {
+    fn report(&self, event: &crate::Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+/// A path as a `file://` URL.
+pub(crate) fn file_url(path: &Path) -> String {
+    super::path_url(path)
+}
+
+pub(crate) fn files_dir(index: &LocalIndex) -> PathBuf {
+    index.root.path().join("files")
+}
