@@ -4,14 +4,22 @@
 //! one); yanked files only when pinned with `==`; only files a pure-Python interpreter can install.
 //! A conflict is explained as PubGrub's derivation.
 
+mod provider;
+mod range;
+
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use pep440_rs::Version;
 use pep508_rs::{ExtraName, PackageName};
+use pubgrub::{DefaultStringReporter, PubGrubError, Reporter};
 
+use crate::events::Event;
 use crate::index::{DistFile, Index};
 use crate::requirements::RequirementSet;
 use crate::target::Target;
+use provider::{Pkg, Provider, ROOT};
+pub use range::Range;
 
 /// What to resolve.
 pub struct Request<'a> {
@@ -50,6 +58,130 @@ pub struct Resolution {
 
 /// Resolve `request` against `index`.
 pub fn resolve(request: &Request<'_>, index: &Index<'_>) -> crate::Result<Resolution> {
-    let _ = (request, index);
-    todo!("helper R")
+    let provider = Provider::new(request, index)?;
+    let solution = match pubgrub::resolve(&provider, Pkg::Root, root_version()) {
+        Ok(solution) => solution,
+        Err(PubGrubError::NoSolution(mut tree)) => {
+            if let Some((name, refused)) = provider.uninstallable.borrow().iter().next() {
+                return Err(no_installable_file(name, refused));
+            }
+            tree.collapse_no_versions();
+            return Err(crate::Error::Conflict {
+                explanation: explain(&DefaultStringReporter::report(&tree)),
+            });
+        }
+        Err(PubGrubError::ErrorChoosingVersion { source, .. })
+        | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
+        | Err(PubGrubError::ErrorInShouldCancel(source)) => return Err(source),
+    };
+    let requested: HashSet<&PackageName> = request
+        .requirements
+        .requirements
+        .iter()
+        .map(|entry| &entry.requirement.name)
+        .chain(provider.pinned.keys())
+        .collect();
+    let mut extras: HashMap<&PackageName, Vec<ExtraName>> = HashMap::new();
+    for package in solution.keys() {
+        if let Pkg::Extra(name, extra) = package {
+            extras.entry(name).or_default().push(extra.clone());
+        }
+    }
+    let mut dists = Vec::new();
+    for (package, version) in &solution {
+        let Pkg::Dist(name) = package else {
+            continue;
+        };
+        let kept = provider.installed.get(name) == Some(version);
+        let file = if kept {
+            None
+        } else {
+            provider
+                .chosen
+                .borrow()
+                .get(&(name.clone(), version.clone()))
+                .cloned()
+        };
+        let mut dist_extras = extras.remove(name).unwrap_or_default();
+        dist_extras.sort();
+        let hashes = request
+            .requirements
+            .requirements
+            .iter()
+            .filter(|entry| entry.requirement.name == *name)
+            .flat_map(|entry| entry.hashes.iter().cloned())
+            .collect();
+        let local = provider
+            .pinned
+            .get(name)
+            .and_then(|(_, file)| local_path(&file.url));
+        dists.push(Resolved {
+            name: name.clone(),
+            version: version.clone(),
+            file,
+            hashes,
+            extras: dist_extras,
+            requested: requested.contains(name),
+            local,
+        });
+    }
+    dists.sort_by(|a, b| a.name.cmp(&b.name));
+    index
+        .report()
+        .report(&Event::Resolved(dists.iter().map(Resolved::pin).collect()));
+    Ok(Resolution { dists })
 }
+
+impl Resolved {
+    /// `name==version`.
+    pub fn pin(&self) -> String {
+        format!("{}=={}", self.name, self.version)
+    }
+}
+
+/// The version the root has.
+fn root_version() -> Version {
+    Version::new([0])
+}
+
+/// PubGrub's derivation with the root named as a user reads it.
+fn explain(derivation: &str) -> String {
+    derivation
+        .replace(
+            &format!("{ROOT} ==0 is forbidden"),
+            "the requirements cannot be met",
+        )
+        .replace(&format!("{ROOT} ==0"), "the requirements")
+        .replace(&format!("{ROOT} 0"), "the requirements")
+        .replace(&format!("{ROOT} *"), "the requirements")
+        .replace(ROOT, "the requirements")
+}
+
+fn no_installable_file(name: &PackageName, refused: &[(Version, String, String)]) -> crate::Error {
+    let version = refused
+        .iter()
+        .map(|(version, _, _)| version)
+        .max()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut whys: Vec<&str> = refused.iter().map(|(_, _, why)| why.as_str()).collect();
+    whys.sort_unstable();
+    whys.dedup();
+    crate::Error::NoInstallableFile {
+        package: name.to_string(),
+        version,
+        why: whys.join("; "),
+        files: refused
+            .iter()
+            .map(|(_, file, _)| file.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn local_path(url: &str) -> Option<PathBuf> {
+    url::Url::parse(url).ok()?.to_file_path().ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -138,6 +138,11 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// Where its events go.
+    pub fn report(&self) -> &dyn crate::Report {
+        self.report
+    }
+
     /// The options it was made with.
     pub fn options(&self) -> &IndexOptions {
         self.options
