@@ -144,17 +144,27 @@ fn root_version() -> Version {
     Version::new([0])
 }
 
-/// PubGrub's derivation with the root named as a user reads it.
+/// PubGrub's derivation with the root named as a user reads it (`you require a`, `the
+/// requirements cannot be met`) and "any version" left unsaid (`b` rather than `b *`).
 fn explain(derivation: &str) -> String {
-    derivation
-        .replace(
-            &format!("{ROOT} ==0 is forbidden"),
-            "the requirements cannot be met",
-        )
-        .replace(&format!("{ROOT} ==0"), "the requirements")
-        .replace(&format!("{ROOT} 0"), "the requirements")
-        .replace(&format!("{ROOT} *"), "the requirements")
-        .replace(ROOT, "the requirements")
+    let mut text = derivation.to_string();
+    for root in [
+        format!("{ROOT} ==0"),
+        format!("{ROOT} *"),
+        format!("{ROOT} 0"),
+    ] {
+        text = text
+            .replace(&format!("{root} depends on "), "you require ")
+            .replace(
+                &format!("{root} is forbidden"),
+                "the requirements cannot be met",
+            )
+            .replace(&root, "the requirements");
+    }
+    text.replace(ROOT, "the requirements")
+        .replace(" *,", ",")
+        .replace(" *.", ".")
+        .replace(" * ", " ")
 }
 
 fn no_installable_file(name: &PackageName, refused: &[(Version, String, String)]) -> crate::Error {
