@@ -44,8 +44,11 @@ pub mod tree;
 pub mod uri;
 mod verify;
 
-#[cfg(test)]
-mod testutil;
+/// Test helpers (an HTTP server on 127.0.0.1...), also for `belay-pip`'s tests (feature
+/// `testutil`).
+#[cfg(any(test, feature = "testutil"))]
+#[doc(hidden)]
+pub mod testutil;
 
 pub use cache::{CacheInfo, cache_info, cache_list, cache_remove, cache_select};
 pub use commands::{

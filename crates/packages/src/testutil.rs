@@ -26,14 +26,14 @@ struct State {
 
 /// An HTTP/1.1 server answering GETs from an in-memory map of paths; each connection serves one
 /// request and closes.
-pub(crate) struct Server {
+pub struct Server {
     port: u16,
     state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
 }
 
 impl Server {
-    pub(crate) fn start() -> Server {
+    pub fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
@@ -54,11 +54,11 @@ impl Server {
     }
 
     /// `http://127.0.0.1:<port><path>`.
-    pub(crate) fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    pub(crate) fn file(&self, path: &str, bytes: &[u8]) {
+    pub fn file(&self, path: &str, bytes: &[u8]) {
         self.state
             .lock()
             .unwrap()
@@ -67,7 +67,7 @@ impl Server {
     }
 
     /// A file served with a `Content-Type` header.
-    pub(crate) fn typed_file(&self, path: &str, bytes: &[u8], content_type: &str) {
+    pub fn typed_file(&self, path: &str, bytes: &[u8], content_type: &str) {
         self.file(path, bytes);
         self.state
             .lock()
@@ -77,12 +77,12 @@ impl Server {
     }
 
     /// The `Accept` header of the last request of `path`.
-    pub(crate) fn accept(&self, path: &str) -> Option<String> {
+    pub fn accept(&self, path: &str) -> Option<String> {
         self.state.lock().unwrap().accepts.get(path).cloned()
     }
 
     /// The next requests of `path` get these statuses (with an empty body), in order.
-    pub(crate) fn fail_next(&self, path: &str, statuses: &[u16]) {
+    pub fn fail_next(&self, path: &str, statuses: &[u16]) {
         self.state
             .lock()
             .unwrap()
@@ -93,7 +93,7 @@ impl Server {
     }
 
     /// The next `count` requests of `path` get half the body and a closed connection.
-    pub(crate) fn truncate_next(&self, path: &str, count: usize) {
+    pub fn truncate_next(&self, path: &str, count: usize) {
         self.state
             .lock()
             .unwrap()
@@ -101,7 +101,7 @@ impl Server {
             .insert(path.to_string(), count);
     }
 
-    pub(crate) fn hits(&self, path: &str) -> usize {
+    pub fn hits(&self, path: &str) -> usize {
         self.state
             .lock()
             .unwrap()
@@ -111,13 +111,13 @@ impl Server {
             .unwrap_or(0)
     }
 
-    pub(crate) fn total_hits(&self) -> usize {
+    pub fn total_hits(&self) -> usize {
         self.state.lock().unwrap().hits.values().sum()
     }
 
     /// Publishes a package in the index at `/pi`: its files under `/pi/file/xx/<hash>`, its
     /// package.json at `/pi/package/py/<name>/<version>.json` and `latest.json`.
-    pub(crate) fn index_package(
+    pub fn index_package(
         &self,
         name: &str,
         version: &str,
@@ -150,7 +150,7 @@ impl Drop for Server {
 }
 
 /// The first 8 hex digits of the sha256 (a mip index hash).
-pub(crate) fn short_hash(bytes: &[u8]) -> String {
+pub fn short_hash(bytes: &[u8]) -> String {
     sha256_hex(bytes)[..8].to_string()
 }
 
@@ -218,10 +218,10 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
 
 /// Records every event.
 #[derive(Default)]
-pub(crate) struct Recorder(Mutex<Vec<Event>>);
+pub struct Recorder(Mutex<Vec<Event>>);
 
 impl Recorder {
-    pub(crate) fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<Event> {
         self.0.lock().unwrap().clone()
     }
 }
@@ -233,7 +233,7 @@ impl Report for Recorder {
 }
 
 /// Settings with the cache in `cache`, millisecond retries and a short timeout.
-pub(crate) fn fast_settings(cache: &Path) -> Settings {
+pub fn fast_settings(cache: &Path) -> Settings {
     let mut settings = Settings::new(cache);
     settings.retry_delay = Duration::from_millis(1);
     settings.timeout = Duration::from_secs(10);
@@ -241,7 +241,7 @@ pub(crate) fn fast_settings(cache: &Path) -> Settings {
 }
 
 /// Writes files (`path`, text) under `root`.
-pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -251,7 +251,7 @@ pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
 
 /// Every file and folder under `root` as sorted `/`-paths, files with their content
 /// (`path = text`), folders with a trailing `/`.
-pub(crate) fn tree(root: &Path) -> Vec<String> {
+pub fn tree(root: &Path) -> Vec<String> {
     fn walk(root: &Path, folder: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(folder) else {
             return;
@@ -279,7 +279,7 @@ pub(crate) fn tree(root: &Path) -> Vec<String> {
 }
 
 /// A project folder with the given pyproject text; returns its root.
-pub(crate) fn project_dir(parent: &Path, pyproject: &str) -> PathBuf {
+pub fn project_dir(parent: &Path, pyproject: &str) -> PathBuf {
     let root = parent.join("project");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("pyproject.toml"), pyproject).unwrap();

@@ -236,21 +236,16 @@ fn an_http_index_json_first_metadata_from_pep_658() {
             {{"filename": "mdurl-0.1.2-py3-none-any.whl", "url": "../../files/mdurl-0.1.2-py3-none-any.whl",
               "hashes": {{"sha256": "{sha}"}}, "requires-python": ">=3.7", "core-metadata": true}}]}}"#
     );
-    server.file(
+    server.typed_file(
         "/simple/mdurl/",
-        "application/vnd.pypi.simple.v1+json",
         json.as_bytes(),
+        "application/vnd.pypi.simple.v1+json",
     );
     server.file(
         "/files/mdurl-0.1.2-py3-none-any.whl.metadata",
-        "application/octet-stream",
         b"Metadata-Version: 2.1\nName: mdurl\nVersion: 0.1.2\nRequires-Dist: six\n",
     );
-    server.file(
-        "/files/mdurl-0.1.2-py3-none-any.whl",
-        "application/octet-stream",
-        &wheel,
-    );
+    server.file("/files/mdurl-0.1.2-py3-none-any.whl", &wheel);
     let options = IndexOptions {
         index_url: Some(server.url("/simple")),
         ..Default::default()
@@ -274,27 +269,18 @@ fn an_http_index_json_first_metadata_from_pep_658() {
     let path = index.fetch(&files[0].1, &[sha.clone()]).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), wheel);
     index.fetch(&files[0].1, &[]).unwrap();
-    assert_eq!(
-        server.hits("/files/mdurl-0.1.2-py3-none-any.whl"),
-        1,
-        "{:?}",
-        server.all_hits()
-    );
+    assert_eq!(server.hits("/files/mdurl-0.1.2-py3-none-any.whl"), 1);
     let events = recorder.0.lock().unwrap().clone();
     assert!(events.contains(&Event::Cached {
         file: "mdurl-0.1.2-py3-none-any.whl".to_string()
     }));
     // A download whose hash is not the index's is refused.
-    server.file(
-        "/files/bad-1.0-py3-none-any.whl",
-        "application/octet-stream",
-        &wheel,
-    );
+    server.file("/files/bad-1.0-py3-none-any.whl", &wheel);
     let page = format!(
         "<a href='/files/bad-1.0-py3-none-any.whl#sha256={}'>x</a>",
         "0".repeat(64)
     );
-    server.file("/simple/bad/", "text/html", page.as_bytes());
+    server.typed_file("/simple/bad/", page.as_bytes(), "text/html");
     let files = index.files(&name("bad")).unwrap();
     assert_eq!(files.len(), 1);
     let error = index.fetch(&files[0].1, &[]).unwrap_err();

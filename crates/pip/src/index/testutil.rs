@@ -1,12 +1,10 @@
-//! Test helpers: wheels made on the spot, `file://` simple indexes of them, an HTTP server on
-//! 127.0.0.1 (no network in unit tests).
+//! Test helpers: wheels made on the spot, `file://` simple indexes of them; the HTTP server on
+//! 127.0.0.1 is belay-packages' (no network in unit tests).
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Mutex;
 
 use crate::target::Target;
 
@@ -14,14 +12,9 @@ pub(crate) fn target() -> Target {
     Target::rustpython("linux", "Linux", "x86_64")
 }
 
-/// Settings for tests: one attempt, short timeouts, `cache` as the cache folder.
-pub(crate) fn settings(cache: &Path) -> belay_packages::Settings {
-    let mut settings = belay_packages::Settings::new(cache);
-    settings.attempts = 1;
-    settings.retry_delay = Duration::from_millis(1);
-    settings.timeout = Duration::from_secs(5);
-    settings
-}
+pub(crate) use belay_packages::testutil::Server;
+/// Settings for tests: quick retries, `cache` as the cache folder.
+pub(crate) use belay_packages::testutil::fast_settings as settings;
 
 /// A wheel's bytes: `METADATA` with `lines` (`Requires-Dist: ...`) and a module.
 pub(crate) fn wheel_bytes(name: &str, version: &str, lines: &[&str]) -> Vec<u8> {
@@ -134,106 +127,6 @@ impl LocalIndex {
             ..Default::default()
         }
     }
-}
-
-#[derive(Default)]
-struct State {
-    files: HashMap<String, (String, Vec<u8>)>,
-    hits: HashMap<String, usize>,
-    accepts: HashMap<String, String>,
-}
-
-/// An HTTP/1.1 server answering GETs from a map of paths (one request per connection).
-pub(crate) struct Server {
-    port: u16,
-    state: Arc<Mutex<State>>,
-}
-
-impl Server {
-    pub(crate) fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let state = Arc::new(Mutex::new(State::default()));
-        let shared = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = shared.clone();
-                std::thread::spawn(move || serve(stream, &state));
-            }
-        });
-        Server { port, state }
-    }
-
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    pub(crate) fn file(&self, path: &str, content_type: &str, bytes: &[u8]) {
-        self.state
-            .lock()
-            .unwrap()
-            .files
-            .insert(path.to_string(), (content_type.to_string(), bytes.to_vec()));
-    }
-
-    pub(crate) fn hits(&self, path: &str) -> usize {
-        self.state
-            .lock()
-            .unwrap()
-            .hits
-            .get(path)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    pub(crate) fn all_hits(&self) -> HashMap<String, usize> {
-        self.state.lock().unwrap().hits.clone()
-    }
-
-    pub(crate) fn accept(&self, path: &str) -> Option<String> {
-        self.state.lock().unwrap().accepts.get(path).cloned()
-    }
-}
-
-fn serve(mut stream: TcpStream, state: &Mutex<State>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut request = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => request.extend_from_slice(&buffer[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&request);
-    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let accept = text
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
-        .map(|(_, value)| value.trim().to_string());
-    let found = {
-        let mut state = state.lock().unwrap();
-        *state.hits.entry(path.clone()).or_default() += 1;
-        if let Some(accept) = accept {
-            state.accepts.insert(path.clone(), accept);
-        }
-        state.files.get(&path).cloned()
-    };
-    let (status, content_type, body) = match found {
-        Some((content_type, body)) => ("200 OK", content_type, body),
-        None => (
-            "404 Not Found",
-            "text/plain".to_string(),
-            b"not found".to_vec(),
-        ),
-    };
-    let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(header.as_bytes());
-    let _ = stream.write_all(&body);
 }
 
 /// Every event, for assertions.
