@@ -126,12 +126,10 @@ fn wheel_reference(text: &str) -> Option<WheelReference> {
         return Some(WheelReference::Url(text.to_string(), name));
     }
     let path = match location.strip_prefix("file://") {
-        Some(rest) => PathBuf::from(
-            url::Url::parse(&format!("file://{rest}"))
-                .ok()?
-                .to_file_path()
-                .ok()?,
-        ),
+        Some(rest) => url::Url::parse(&format!("file://{rest}"))
+            .ok()?
+            .to_file_path()
+            .ok()?,
         None => PathBuf::from(location),
     };
     // Relative to the current folder, as pip takes paths (in files too).

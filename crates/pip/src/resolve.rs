@@ -18,7 +18,7 @@ use crate::events::Event;
 use crate::index::{DistFile, Index};
 use crate::requirements::RequirementSet;
 use crate::target::Target;
-use provider::{Pkg, Provider, ROOT};
+use provider::{Pkg, Provider, ROOT, Refusal};
 pub use range::Range;
 
 /// What to resolve.
@@ -167,14 +167,14 @@ fn explain(derivation: &str) -> String {
         .replace(" * ", " ")
 }
 
-fn no_installable_file(name: &PackageName, refused: &[(Version, String, String)]) -> crate::Error {
+fn no_installable_file(name: &PackageName, refused: &[Refusal]) -> crate::Error {
     let version = refused
         .iter()
-        .map(|(version, _, _)| version)
+        .map(|refusal| &refusal.version)
         .max()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let mut whys: Vec<&str> = refused.iter().map(|(_, _, why)| why.as_str()).collect();
+    let mut whys: Vec<&str> = refused.iter().map(|refusal| refusal.why.as_str()).collect();
     whys.sort_unstable();
     whys.dedup();
     crate::Error::NoInstallableFile {
@@ -183,7 +183,7 @@ fn no_installable_file(name: &PackageName, refused: &[(Version, String, String)]
         why: whys.join("; "),
         files: refused
             .iter()
-            .map(|(_, file, _)| file.as_str())
+            .map(|refusal| refusal.file.as_str())
             .collect::<Vec<_>>()
             .join(", "),
     }

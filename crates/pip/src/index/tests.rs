@@ -266,7 +266,9 @@ fn an_http_index_json_first_metadata_from_pep_658() {
     assert_eq!(metadata.requires_dist[0].to_string(), "six");
     assert_eq!(server.hits("/files/mdurl-0.1.2-py3-none-any.whl"), 0);
     // Downloads are checked and cached.
-    let path = index.fetch(&files[0].1, &[sha.clone()]).unwrap();
+    let path = index
+        .fetch(&files[0].1, std::slice::from_ref(&sha))
+        .unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), wheel);
     index.fetch(&files[0].1, &[]).unwrap();
     assert_eq!(server.hits("/files/mdurl-0.1.2-py3-none-any.whl"), 1);

@@ -57,12 +57,19 @@ struct Candidate {
     files: Vec<DistFile>,
 }
 
+/// A file seen that cannot be installed here, and why (for the error when nothing is left).
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub version: Version,
+    pub file: String,
+    pub why: String,
+}
+
 /// What a project's files gave.
 struct Project {
     /// Newest first.
     candidates: Vec<Candidate>,
-    /// Files seen that cannot be installed here, with why (for the error when nothing is left).
-    refused: Vec<(Version, String, String)>,
+    refused: Vec<Refusal>,
 }
 
 pub struct Provider<'a> {
@@ -81,7 +88,7 @@ pub struct Provider<'a> {
     /// The file chosen for each version.
     pub chosen: RefCell<HashMap<(PackageName, Version), DistFile>>,
     /// Projects that had versions in range but no installable file.
-    pub uninstallable: RefCell<BTreeMap<PackageName, Vec<(Version, String, String)>>>,
+    pub uninstallable: RefCell<BTreeMap<PackageName, Vec<Refusal>>>,
 }
 
 impl<'a> Provider<'a> {
@@ -209,7 +216,11 @@ impl<'a> Provider<'a> {
                     .map(|specifiers| format!("requires Python {specifiers}"))
             });
             match why {
-                Some(why) => refused.push((version, file.filename, why)),
+                Some(why) => refused.push(Refusal {
+                    version,
+                    file: file.filename,
+                    why,
+                }),
                 None => by_version.entry(version).or_default().push(file),
             }
         }
@@ -304,7 +315,7 @@ impl<'a> Provider<'a> {
         let refused: Vec<_> = project
             .refused
             .iter()
-            .filter(|(version, _, _)| range.contains(version))
+            .filter(|refusal| range.contains(&refusal.version))
             .cloned()
             .collect();
         if !refused.is_empty() {
