@@ -65,10 +65,23 @@ pub fn resolve(request: &Request<'_>, index: &Index<'_>) -> crate::Result<Resolu
             if let Some((name, refused)) = provider.uninstallable.borrow().iter().next() {
                 return Err(no_installable_file(name, refused));
             }
+            let mut missing: Vec<PackageName> = tree
+                .packages()
+                .into_iter()
+                .filter_map(|package| package.name())
+                .filter(|name| provider.has_no_candidates(name))
+                .cloned()
+                .collect();
+            missing.sort();
+            missing.dedup();
             tree.collapse_no_versions();
-            return Err(crate::Error::Conflict {
-                explanation: explain(&DefaultStringReporter::report(&tree)),
-            });
+            let mut explanation = explain(&DefaultStringReporter::report(&tree));
+            for name in missing {
+                explanation.push_str(&format!(
+                    "\n(The indexes have no version of {name} that can be installed here.)"
+                ));
+            }
+            return Err(crate::Error::Conflict { explanation });
         }
         Err(PubGrubError::ErrorChoosingVersion { source, .. })
         | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })

@@ -43,7 +43,7 @@ impl fmt::Display for Pkg {
 }
 
 impl Pkg {
-    fn name(&self) -> Option<&PackageName> {
+    pub fn name(&self) -> Option<&PackageName> {
         match self {
             Pkg::Root => None,
             Pkg::Dist(name) | Pkg::Extra(name, _) => Some(name),
@@ -240,6 +240,16 @@ impl<'a> Provider<'a> {
             .borrow_mut()
             .insert(name.clone(), project.clone());
         Ok(project)
+    }
+
+    /// Whether the project was looked up and has no version that can be installed here.
+    pub fn has_no_candidates(&self, name: &PackageName) -> bool {
+        !self.pinned.contains_key(name)
+            && self
+                .projects
+                .borrow()
+                .get(name)
+                .is_some_and(|project| project.candidates.is_empty())
     }
 
     /// Whether a pre-release of `name` may be chosen.
