@@ -117,10 +117,11 @@ pub fn resolve(request: &Request<'_>, index: &Index<'_>) -> crate::Result<Resolu
         };
         let mut dist_extras = extras.remove(name).unwrap_or_default();
         dist_extras.sort();
-        let hashes = request
-            .requirements
+        let set = request.requirements;
+        let hashes = set
             .requirements
             .iter()
+            .chain(&set.constraints)
             .filter(|entry| entry.requirement.name == *name)
             .flat_map(|entry| entry.hashes.iter().cloned())
             .collect();
@@ -139,6 +140,9 @@ pub fn resolve(request: &Request<'_>, index: &Index<'_>) -> crate::Result<Resolu
         });
     }
     dists.sort_by(|a, b| a.name.cmp(&b.name));
+    if request.requirements.require_hashes {
+        check_hashes(request.requirements, &dists)?;
+    }
     index
         .report()
         .report(&Event::Resolved(dists.iter().map(Resolved::pin).collect()));
@@ -178,6 +182,50 @@ fn explain(derivation: &str) -> String {
         .replace(" *,", ",")
         .replace(" *.", ".")
         .replace(" * ", " ")
+}
+
+/// pip's hash-checking mode (`--require-hashes`, or any `--hash`): every requirement pinned
+/// with `==`, and every distribution to download, dependencies included, with a `--hash`.
+fn check_hashes(set: &RequirementSet, dists: &[Resolved]) -> crate::Result<()> {
+    for entry in &set.requirements {
+        let pinned = match &entry.requirement.version_or_url {
+            Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
+                specifiers.iter().count() == 1
+                    && specifiers.iter().all(|s| {
+                        matches!(
+                            s.operator(),
+                            pep440_rs::Operator::Equal | pep440_rs::Operator::ExactEqual
+                        )
+                    })
+            }
+            Some(pep508_rs::VersionOrUrl::Url(_)) => true,
+            None => false,
+        };
+        if !pinned {
+            return Err(crate::Error::Requirement {
+                origin: entry.origin.clone(),
+                message: format!(
+                    "{}: in hash-checking mode every requirement must be pinned with ==",
+                    entry.requirement
+                ),
+            });
+        }
+    }
+    let unhashed: Vec<String> = dists
+        .iter()
+        .filter(|dist| dist.file.is_some() && dist.local.is_none() && dist.hashes.is_empty())
+        .map(Resolved::pin)
+        .collect();
+    if unhashed.is_empty() {
+        return Ok(());
+    }
+    Err(crate::Error::Requirement {
+        origin: "--require-hashes".to_string(),
+        message: format!(
+            "hash-checking mode needs a --hash for every distribution, dependencies included; none for {}",
+            unhashed.join(", ")
+        ),
+    })
 }
 
 fn no_installable_file(name: &PackageName, refused: &[Refusal]) -> crate::Error {

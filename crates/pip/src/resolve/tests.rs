@@ -297,7 +297,30 @@ fn constraints_no_deps_and_hashes() {
     let mut setup = Setup::new(&[]);
     setup.requirements.add_file(&requirements).unwrap();
     let resolution = setup.resolve(&local).unwrap();
-    assert_eq!(resolution.dists[0].hashes, [hash]);
+    assert_eq!(resolution.dists[0].hashes, [hash.clone()]);
+    // Hash-checking mode: every requirement pinned, every distribution hashed.
+    std::fs::write(
+        &requirements,
+        format!("markdown-it-py==2.2.0 --hash=sha256:{hash}\n"),
+    )
+    .unwrap();
+    let mut setup = Setup::new(&[]);
+    setup.requirements.add_file(&requirements).unwrap();
+    let error = setup.resolve(&local).unwrap_err();
+    assert!(
+        error.to_string().contains("none for mdurl==0.1.2"),
+        "{error}"
+    );
+    std::fs::write(
+        &requirements,
+        format!("markdown-it-py>=2 --hash=sha256:{hash}\n"),
+    )
+    .unwrap();
+    let mut setup = Setup::new(&[]);
+    setup.requirements.add_file(&requirements).unwrap();
+    let error = setup.resolve(&local).unwrap_err();
+    assert!(error.to_string().contains("r.txt:1: "), "{error}");
+    assert!(error.to_string().contains("pinned with =="), "{error}");
 }
 
 #[test]
