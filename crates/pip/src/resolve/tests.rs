@@ -297,7 +297,7 @@ fn constraints_no_deps_and_hashes() {
     let mut setup = Setup::new(&[]);
     setup.requirements.add_file(&requirements).unwrap();
     let resolution = setup.resolve(&local).unwrap();
-    assert_eq!(resolution.dists[0].hashes, [hash.clone()]);
+    assert_eq!(resolution.dists[0].hashes, std::slice::from_ref(&hash));
     // Hash-checking mode: every requirement pinned, every distribution hashed.
     std::fs::write(
         &requirements,
