@@ -70,22 +70,24 @@ impl RequirementSet {
                 "editable requirements are not supported: {text}"
             )));
         }
-        let (requirement, local) = match Requirement::from_str(text) {
-            Ok(requirement) => (requirement, None),
-            Err(pep508) => match wheel_reference(text) {
-                Some(WheelReference::Url(url, name)) => {
-                    let line = format!("{} @ {url}", name.name);
-                    let requirement =
-                        Requirement::from_str(&line).map_err(|e| error(format!("{text}: {e}")))?;
-                    (requirement, None)
-                }
-                Some(WheelReference::Path(path, name)) => {
-                    let requirement = Requirement::from_str(&format!("{}", name.name))
-                        .map_err(|e| error(format!("{text}: {e}")))?;
-                    (requirement, Some(path))
-                }
-                None => return Err(error(pep508.to_string())),
-            },
+        // A wheel's file name is also a valid PEP 508 name: a location ending in `.whl` is
+        // looked at first (as pip does).
+        let (requirement, local) = match wheel_reference(text) {
+            Some(WheelReference::Url(url, name)) => {
+                let line = format!("{} @ {url}", name.name);
+                let requirement =
+                    Requirement::from_str(&line).map_err(|e| error(format!("{text}: {e}")))?;
+                (requirement, None)
+            }
+            Some(WheelReference::Path(path, name)) => {
+                let requirement = Requirement::from_str(name.name.as_ref())
+                    .map_err(|e| error(format!("{text}: {e}")))?;
+                (requirement, Some(path))
+            }
+            None => (
+                Requirement::from_str(text).map_err(|e| error(e.to_string()))?,
+                None,
+            ),
         };
         if !hashes.is_empty() {
             self.require_hashes = true;

@@ -21,6 +21,7 @@ fn arguments_are_pep508_urls_or_wheels() {
         "attrs==24.2.0 ; python_version >= '3.8'".to_string(),
         "https://files.example/packages/humanize-4.11.0-py3-none-any.whl#sha256=ab".to_string(),
         "./dist/tabulate-0.9.0-py3-none-any.whl".to_string(),
+        "six-1.17.0-py2.py3-none-any.whl".to_string(),
         "click @ https://files.example/click-8.1.7-py3-none-any.whl".to_string(),
     ])
     .unwrap();
@@ -31,6 +32,7 @@ fn arguments_are_pep508_urls_or_wheels() {
             "attrs==24.2.0 ; python_full_version >= '3.8'",
             "humanize @ https://files.example/packages/humanize-4.11.0-py3-none-any.whl#sha256=ab",
             "tabulate",
+            "six",
             "click @ https://files.example/click-8.1.7-py3-none-any.whl",
         ]
     );
@@ -38,7 +40,13 @@ fn arguments_are_pep508_urls_or_wheels() {
         set.requirements[0].requirement.extras[0].as_ref(),
         "jupyter"
     );
-    assert_eq!(set.local_wheels.len(), 1);
+    assert_eq!(set.local_wheels.len(), 2);
+    assert_eq!(
+        set.local_wheels[1],
+        std::env::current_dir()
+            .unwrap()
+            .join("six-1.17.0-py2.py3-none-any.whl")
+    );
     assert!(set.local_wheels[0].is_absolute());
     assert!(set.local_wheels[0].ends_with("dist/tabulate-0.9.0-py3-none-any.whl"));
     assert_eq!(set.requirements[0].origin, "command line");

@@ -78,6 +78,8 @@ pub struct Provider<'a> {
     env: MarkerEnvironment,
     pre: bool,
     pub installed: HashMap<PackageName, Version>,
+    /// The projects the user named.
+    requested: HashSet<PackageName>,
     constraints: HashMap<PackageName, Range>,
     /// Direct URLs and local wheels: the one version and file of a project.
     pub pinned: HashMap<PackageName, (Version, DistFile)>,
@@ -100,6 +102,11 @@ impl<'a> Provider<'a> {
             env: request.target.marker_environment(),
             pre: set.options.pre || index.options().pre,
             installed: request.installed.iter().cloned().collect(),
+            requested: set
+                .requirements
+                .iter()
+                .map(|entry| entry.requirement.name.clone())
+                .collect(),
             constraints: HashMap::new(),
             pinned: HashMap::new(),
             root: DependencyConstraints::default(),
@@ -294,12 +301,25 @@ impl<'a> Provider<'a> {
             if !range.contains(version) {
                 return Ok(None);
             }
+            let metadata = self.index.metadata(file)?;
+            if let Some(specifiers) = &metadata.requires_python
+                && !self.request.target.satisfies(specifiers)
+            {
+                return Err(crate::Error::RequiresPython {
+                    what: file.filename.clone(),
+                    specifier: specifiers.to_string(),
+                    python: self.request.target.python_full_version(),
+                });
+            }
             self.chosen
                 .borrow_mut()
                 .insert((name.clone(), version.clone()), file.clone());
             return Ok(Some(version.clone()));
         }
-        if !self.request.upgrade
+        // `-U` upgrades what the user named; a dependency is upgraded only when it must be
+        // (pip's `only-if-needed`).
+        let upgrade = self.request.upgrade && self.requested.contains(name);
+        if !upgrade
             && let Some(version) = self.installed.get(name)
             && range.contains(version)
         {
@@ -364,6 +384,13 @@ impl<'a> Provider<'a> {
             return Ok(deps);
         };
         let metadata = self.index.metadata(&file)?;
+        if let Some(extra) = extra
+            && !metadata.provides_extra.contains(extra)
+        {
+            self.index.report().report(&Event::Warning(format!(
+                "{name} {version} does not provide the extra '{extra}'"
+            )));
+        }
         let extras: Vec<ExtraName> = extra.into_iter().cloned().collect();
         for requirement in &metadata.requires_dist {
             let applies = match extra {

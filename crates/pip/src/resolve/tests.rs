@@ -335,6 +335,20 @@ fn installed_versions_are_kept_unless_upgrading() {
     let resolution = setup.resolve(&local).unwrap();
     assert_eq!(pins(&resolution), ["mdurl==0.1.2"]);
     assert!(resolution.dists[0].file.is_some());
+    // `-U` upgrades what was named, not its installed dependencies (pip's only-if-needed).
+    let mut setup = Setup::new(&["markdown-it-py"]);
+    setup.installed = vec![
+        (PackageName::from_str("mdurl").unwrap(), version("0.1.0")),
+        (
+            PackageName::from_str("markdown-it-py").unwrap(),
+            version("2.2.0"),
+        ),
+    ];
+    setup.upgrade = true;
+    assert_eq!(
+        pins(&setup.resolve(&local).unwrap()),
+        ["markdown-it-py==3.0.0", "mdurl==0.1.0"]
+    );
     // A requirement that excludes the installed version replaces it.
     let mut setup = Setup::new(&["mdurl>0.1.0"]);
     setup.installed = vec![(PackageName::from_str("mdurl").unwrap(), version("0.1.0"))];
@@ -358,6 +372,17 @@ fn local_wheels_and_direct_urls() {
         .resolve(&local)
         .unwrap();
     assert_eq!(pins(&resolution), ["markdown-it-py==2.2.0", "mdurl==0.1.2"]);
+    // A local wheel for another Python is refused, naming both.
+    let mut other = LocalIndex::new();
+    other.wheel("new-only", "1.0", &["Requires-Python: >=3.15"]);
+    let path = files_dir(&other).join("new_only-1.0-py3-none-any.whl");
+    let error = Setup::new(&[path.to_str().unwrap()])
+        .resolve(&local)
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "new_only-1.0-py3-none-any.whl requires Python >=3.15, and belay-run's interpreter is Python 3.14.0"
+    );
     // The direct URL's version decides against other requirements.
     let error = Setup::new(&[&format!("markdown-it-py @ {url}"), "markdown-it-py>=3"])
         .resolve(&local)
@@ -420,4 +445,32 @@ fn only_c_extensions_fail_naming_the_files() {
         "{files}"
     );
     assert!(why.contains("C extensions"), "{why}");
+}
+
+#[test]
+fn an_extra_a_project_does_not_provide_is_a_warning() {
+    let local = rich_index();
+    let cache = tempfile::tempdir().unwrap();
+    let settings = settings(cache.path());
+    let recorder = Recorder::default();
+    let options = local.options();
+    let index = Index::new(&options, &settings, &recorder);
+    let setup = Setup::new(&["mdurl[nope]"]);
+    let target = target();
+    let request = Request {
+        requirements: &setup.requirements,
+        target: &target,
+        no_deps: false,
+        installed: &[],
+        upgrade: false,
+    };
+    let resolution = resolve(&request, &index).unwrap();
+    assert_eq!(pins(&resolution), ["mdurl==0.1.2"]);
+    let events = recorder.0.lock().unwrap().clone();
+    assert!(
+        events.contains(&Event::Warning(
+            "mdurl 0.1.2 does not provide the extra 'nope'".to_string()
+        )),
+        "{events:?}"
+    );
 }
