@@ -41,6 +41,16 @@ impl RequirementSet {
         Ok(())
     }
 
+    /// Add requirements parsed elsewhere (a PEP 723 block's `dependencies`), named `origin`.
+    pub fn add_parsed(&mut self, requirements: &[Requirement], origin: &str) {
+        self.requirements
+            .extend(requirements.iter().map(|requirement| Entry {
+                requirement: requirement.clone(),
+                hashes: Vec::new(),
+                origin: origin.to_string(),
+            }));
+    }
+
     /// Add a requirements file (`-r`), following nested `-r`/`-c` relative to it.
     pub fn add_file(&mut self, path: &Path) -> crate::Result<()> {
         let env = |name: &str| std::env::var(name).ok();

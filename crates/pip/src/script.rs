@@ -21,6 +21,23 @@ pub struct ScriptMetadata {
     pub toml: String,
 }
 
+impl ScriptMetadata {
+    /// [`crate::Error::RequiresPython`] when `requires-python` excludes `target` (`name`: the
+    /// script's path).
+    pub fn check_python(&self, name: &str, target: &crate::Target) -> crate::Result<()> {
+        match &self.requires_python {
+            Some(specifiers) if !target.satisfies(specifiers) => {
+                Err(crate::Error::RequiresPython {
+                    what: name.to_string(),
+                    specifier: specifiers.to_string(),
+                    python: target.python_full_version(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A malformed block, shown on the script's source.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]

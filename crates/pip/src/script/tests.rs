@@ -128,3 +128,22 @@ fn the_error_is_a_miette_report_on_the_script() {
     let report = format!("{:?}", miette::Report::new(error));
     assert!(report.contains("req.py"), "{report}");
 }
+
+#[test]
+fn requires_python_is_checked_against_the_target() {
+    let target = crate::Target::rustpython("linux", "Linux", "x86_64");
+    let metadata = parse("example.py", EXAMPLE).unwrap().unwrap();
+    metadata.check_python("example.py", &target).unwrap();
+    let source = "# /// script\n# requires-python = \">=3.15\"\n# ///\n";
+    let metadata = parse("new.py", source).unwrap().unwrap();
+    let error = metadata.check_python("new.py", &target).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "new.py requires Python >=3.15, and belay-run's interpreter is Python 3.14.0"
+    );
+    let mut set = crate::requirements::RequirementSet::default();
+    let metadata = parse("example.py", EXAMPLE).unwrap().unwrap();
+    set.add_parsed(&metadata.dependencies, "example.py");
+    assert_eq!(set.requirements.len(), 2);
+    assert_eq!(set.requirements[1].origin, "example.py");
+}
