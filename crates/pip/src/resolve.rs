@@ -9,6 +9,8 @@ mod range;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pep440_rs::Version;
 use pep508_rs::{ExtraName, PackageName};
@@ -56,10 +58,52 @@ pub struct Resolution {
     pub dists: Vec<Resolved>,
 }
 
-/// Resolve `request` against `index`.
+/// How many threads read project pages and metadata ahead of the resolver (remote indexes).
+const PREFETCHERS: usize = 8;
+
+/// Resolve `request` against `index`. With a remote index, threads read the pages and the
+/// metadata of the projects the resolver meets ahead of it (PubGrub itself asks one at a time).
 pub fn resolve(request: &Request<'_>, index: &Index<'_>) -> crate::Result<Resolution> {
-    let provider = Provider::new(request, index)?;
-    let solution = match pubgrub::resolve(&provider, Pkg::Root, root_version()) {
+    if !index.is_remote() {
+        return run(&Provider::new(request, index, None)?, request, index);
+    }
+    let done = AtomicBool::new(false);
+    let (sender, receiver) = std::sync::mpsc::channel::<PackageName>();
+    let receiver = Mutex::new(receiver);
+    std::thread::scope(|scope| {
+        for _ in 0..PREFETCHERS {
+            scope.spawn(|| {
+                loop {
+                    let next = receiver
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .recv();
+                    match next {
+                        Ok(name) if !done.load(Ordering::Relaxed) => {
+                            index.prefetch(&name, request.target);
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+            });
+        }
+        // The provider holds the sender: once it is dropped the threads stop, and the scope
+        // waits for them.
+        let provider = Provider::new(request, index, Some(sender))?;
+        let result = run(&provider, request, index);
+        done.store(true, Ordering::Relaxed);
+        drop(provider);
+        result
+    })
+}
+
+fn run(
+    provider: &Provider<'_>,
+    request: &Request<'_>,
+    index: &Index<'_>,
+) -> crate::Result<Resolution> {
+    let solution = match pubgrub::resolve(provider, Pkg::Root, root_version()) {
         Ok(solution) => solution,
         Err(PubGrubError::NoSolution(mut tree)) => {
             if let Some((name, refused)) = provider.uninstallable.borrow().iter().next() {

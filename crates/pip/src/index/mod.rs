@@ -3,10 +3,11 @@
 //! itself; downloads checked against their `#sha256=` (and `--hash`) and kept in belay-run's cache
 //! (belay-packages' HTTP client: one client and one cache for both package managers).
 
+mod memo;
 mod simple;
 mod wheel;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -16,6 +17,7 @@ use pep508_rs::PackageName;
 use crate::events::Event;
 use crate::metadata::Metadata;
 use crate::wheelname::{SdistName, WheelName};
+use memo::Memo;
 
 /// The default index.
 pub const PYPI: &str = "https://pypi.org/simple";
@@ -116,9 +118,9 @@ pub struct Index<'a> {
     settings: &'a belay_packages::Settings,
     report: &'a dyn crate::Report,
     relay: Relay<'a>,
-    projects: Mutex<HashMap<PackageName, Vec<(Version, DistFile)>>>,
-    links: Mutex<Option<Vec<DistFile>>>,
-    metadata: Mutex<HashMap<String, Metadata>>,
+    projects: Memo<PackageName, Vec<(Version, DistFile)>>,
+    links: Memo<(), Vec<DistFile>>,
+    metadata: Memo<String, Metadata>,
 }
 
 impl<'a> Index<'a> {
@@ -132,9 +134,9 @@ impl<'a> Index<'a> {
             settings,
             report,
             relay: Relay(report),
-            projects: Mutex::new(HashMap::new()),
-            links: Mutex::new(None),
-            metadata: Mutex::new(HashMap::new()),
+            projects: Memo::new(),
+            links: Memo::new(),
+            metadata: Memo::new(),
         }
     }
 
@@ -155,9 +157,11 @@ impl<'a> Index<'a> {
     /// Every file of `project` on every source (index, extra indexes, find-links), versions
     /// parsed from their names (files whose names do not parse are left out).
     pub fn files(&self, project: &PackageName) -> crate::Result<Vec<(Version, DistFile)>> {
-        if let Some(files) = lock(&self.projects).get(project) {
-            return Ok(files.clone());
-        }
+        self.projects
+            .get_or_try(project, || self.read_files(project))
+    }
+
+    fn read_files(&self, project: &PackageName) -> crate::Result<Vec<(Version, DistFile)>> {
         let mut listed = Vec::new();
         for base in self.options.index_urls() {
             let url = format!("{}/{project}/", base.trim_end_matches('/'));
@@ -177,8 +181,36 @@ impl<'a> Index<'a> {
                 (name == *project).then_some((version, file))
             })
             .collect();
-        lock(&self.projects).insert(project.clone(), files.clone());
         Ok(files)
+    }
+
+    /// Whether a source is reached over the network (the resolver then reads ahead).
+    pub fn is_remote(&self) -> bool {
+        let remote = |url: &String| url.contains("://") && !url.starts_with("file:");
+        self.options.index_urls().iter().any(remote) || self.options.find_links.iter().any(remote)
+    }
+
+    /// Reads a project's files and its newest installable version's metadata ahead of the
+    /// resolver (a failure is left for the resolver to meet).
+    pub fn prefetch(&self, project: &PackageName, target: &crate::Target) {
+        let Ok(files) = self.files(project) else {
+            return;
+        };
+        let newest = files
+            .iter()
+            .filter(|(version, file)| {
+                !version.any_prerelease()
+                    && file.yanked.is_none()
+                    && WheelName::parse(&file.filename).is_some_and(|w| w.installable_by(target))
+                    && file
+                        .requires_python
+                        .as_ref()
+                        .is_none_or(|specifiers| target.satisfies(specifiers))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.filename.cmp(&a.1.filename)));
+        if let Some((_, file)) = newest {
+            let _ = self.metadata(file);
+        }
     }
 
     /// A project page of a simple index (none: the index does not have the project).
@@ -205,15 +237,13 @@ impl<'a> Index<'a> {
 
     /// Every file of every `--find-links` source (read once).
     fn links(&self) -> crate::Result<Vec<DistFile>> {
-        if let Some(files) = &*lock(&self.links) {
-            return Ok(files.clone());
-        }
-        let mut files = Vec::new();
-        for link in &self.options.find_links {
-            files.extend(self.link_source(link)?);
-        }
-        *lock(&self.links) = Some(files.clone());
-        Ok(files)
+        self.links.get_or_try(&(), || {
+            let mut files = Vec::new();
+            for link in &self.options.find_links {
+                files.extend(self.link_source(link)?);
+            }
+            Ok(files)
+        })
     }
 
     /// A folder of files, or an HTML page of links (a path, a `file:` or an http(s) URL).
@@ -249,9 +279,11 @@ impl<'a> Index<'a> {
     /// The core metadata of a wheel: from its PEP 658 file when the index has one, else read
     /// from the (downloaded, cached) wheel.
     pub fn metadata(&self, file: &DistFile) -> crate::Result<Metadata> {
-        if let Some(metadata) = lock(&self.metadata).get(&file.url) {
-            return Ok(metadata.clone());
-        }
+        self.metadata
+            .get_or_try(&file.url, || self.read_metadata(file))
+    }
+
+    fn read_metadata(&self, file: &DistFile) -> crate::Result<Metadata> {
         if WheelName::parse(&file.filename).is_none() {
             return Err(crate::Error::Metadata {
                 origin: file.filename.clone(),
@@ -272,15 +304,13 @@ impl<'a> Index<'a> {
         } else {
             None
         };
-        let metadata = match metadata {
-            Some(metadata) => metadata,
+        match metadata {
+            Some(metadata) => Ok(metadata),
             None => {
                 let path = self.fetch(file, &[])?;
-                wheel::read_metadata(&path, &file.filename)?
+                wheel::read_metadata(&path, &file.filename)
             }
-        };
-        lock(&self.metadata).insert(file.url.clone(), metadata.clone());
-        Ok(metadata)
+        }
     }
 
     /// The file on disk (downloaded into the cache, or local), its hash checked against the

@@ -121,6 +121,24 @@ impl LocalIndex {
             .to_string()
     }
 
+    /// Serves the index on `server`: `/simple/<name>/` and `/files/<file>`.
+    pub(crate) fn serve(&self, server: &Server) {
+        for (name, files) in &self.projects {
+            let page = self
+                .root
+                .path()
+                .join("simple")
+                .join(name)
+                .join("index.html");
+            let html = std::fs::read(page).unwrap();
+            server.typed_file(&format!("/simple/{name}/"), &html, "text/html");
+            for file in files {
+                let bytes = std::fs::read(self.root.path().join("files").join(&file.filename));
+                server.file(&format!("/files/{}", file.filename), &bytes.unwrap());
+            }
+        }
+    }
+
     pub(crate) fn options(&self) -> super::IndexOptions {
         super::IndexOptions {
             index_url: Some(self.url()),

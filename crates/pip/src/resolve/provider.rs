@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::rc::Rc;
+use std::sync::mpsc::Sender;
 
 use pep440_rs::Version;
 use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement, VersionOrUrl};
@@ -91,10 +92,18 @@ pub struct Provider<'a> {
     pub chosen: RefCell<HashMap<(PackageName, Version), DistFile>>,
     /// Projects that had versions in range but no installable file.
     pub uninstallable: RefCell<BTreeMap<PackageName, Vec<Refusal>>>,
+    prefetch: Option<Sender<PackageName>>,
+    /// The projects sent to the prefetching threads.
+    sent: RefCell<HashSet<PackageName>>,
 }
 
 impl<'a> Provider<'a> {
-    pub fn new(request: &'a Request<'a>, index: &'a Index<'a>) -> crate::Result<Provider<'a>> {
+    /// `prefetch`: where to send the projects met, for threads to read ahead (remote indexes).
+    pub fn new(
+        request: &'a Request<'a>,
+        index: &'a Index<'a>,
+        prefetch: Option<Sender<PackageName>>,
+    ) -> crate::Result<Provider<'a>> {
         let set = request.requirements;
         let mut provider = Provider {
             request,
@@ -114,6 +123,8 @@ impl<'a> Provider<'a> {
             pre_named: RefCell::new(HashSet::new()),
             chosen: RefCell::new(HashMap::new()),
             uninstallable: RefCell::new(BTreeMap::new()),
+            prefetch,
+            sent: RefCell::new(HashSet::new()),
         };
         for path in &set.local_wheels {
             let file = DistFile::local(path);
@@ -153,6 +164,7 @@ impl<'a> Provider<'a> {
                 .or_insert_with(Range::full);
             *range = range.intersection(&Range::singleton(version.clone()));
         }
+        provider.read_ahead(&root);
         provider.root = root;
         Ok(provider)
     }
@@ -404,7 +416,27 @@ impl<'a> Provider<'a> {
                 self.add(&mut deps, requirement, Some(name));
             }
         }
+        self.read_ahead(&deps);
         Ok(deps)
+    }
+
+    /// Sends the projects of `deps` not sent yet to the prefetching threads.
+    fn read_ahead(&self, deps: &DependencyConstraints<Pkg, Range>) {
+        let Some(sender) = &self.prefetch else {
+            return;
+        };
+        let mut sent = self.sent.borrow_mut();
+        let mut names: Vec<&PackageName> = deps
+            .keys()
+            .filter_map(Pkg::name)
+            .filter(|name| !self.pinned.contains_key(*name) && !sent.contains(*name))
+            .collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            sent.insert(name.clone());
+            let _ = sender.send(name.clone());
+        }
     }
 }
 

@@ -474,3 +474,25 @@ fn an_extra_a_project_does_not_provide_is_a_warning() {
         "{events:?}"
     );
 }
+
+#[test]
+fn an_http_index_is_read_ahead_and_each_page_once() {
+    let local = rich_index();
+    let server = crate::index::testutil::Server::start();
+    local.serve(&server);
+    let options = IndexOptions {
+        index_url: Some(server.url("/simple")),
+        ..Default::default()
+    };
+    let setup = Setup::new(&["rich[jupyter]"]);
+    let over_http = setup.resolve_with(options).unwrap();
+    let from_files = setup.resolve(&local).unwrap();
+    assert_eq!(pins(&over_http), pins(&from_files));
+    for project in ["rich", "markdown-it-py", "mdurl", "pygments", "ipywidgets"] {
+        assert_eq!(server.hits(&format!("/simple/{project}/")), 1, "{project}");
+    }
+    // colorama is for Windows only, typing-extensions for Python < 3.11: never asked.
+    assert_eq!(server.hits("/simple/colorama/"), 0);
+    assert_eq!(server.hits("/simple/typing-extensions/"), 0);
+    assert_eq!(server.hits("/files/rich-13.9.4-py3-none-any.whl"), 1);
+}
