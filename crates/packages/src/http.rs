@@ -5,6 +5,11 @@
 //! received for that URL, `<same>.url` the URL itself. Online, every request goes to the network
 //! (an index's `latest.json` changes) except files addressed by their hash, which are served
 //! from the cache when the cached copy still matches; offline, everything comes from the cache.
+//! A page asked for with an `Accept` header ([`Http::get_page`], the simple indexes of
+//! `belay-pip`) also keeps its content type, in `<same>.type`.
+//!
+//! Public for `belay-pip` (host packages): one client and one cache folder for both package
+//! managers.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,9 +24,16 @@ const BODY_LIMIT: u64 = 256 * 1024 * 1024;
 /// The longest wait between attempts.
 const MAX_DELAY: Duration = Duration::from_secs(10);
 
+/// A body received, with its content type (the `Content-Type` header, when there was one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+}
+
 /// What one attempt gave.
 enum Attempt {
-    Body(Vec<u8>),
+    Body(Page),
     NotFound,
     /// Worth another attempt (5xx, 429, a body cut short).
     Retry(String),
@@ -58,14 +70,14 @@ fn root_certs() -> ureq::tls::RootCerts {
 }
 
 /// An http(s) client bound to the settings and a progress report.
-pub(crate) struct Http<'a> {
+pub struct Http<'a> {
     agent: ureq::Agent,
     settings: &'a Settings,
     report: &'a dyn Report,
 }
 
 impl<'a> Http<'a> {
-    pub(crate) fn new(settings: &'a Settings, report: &'a dyn Report) -> Self {
+    pub fn new(settings: &'a Settings, report: &'a dyn Report) -> Self {
         let tls = ureq::tls::TlsConfig::builder()
             .root_certs(root_certs())
             .build();
@@ -91,31 +103,73 @@ impl<'a> Http<'a> {
     }
 
     /// The body of `url`: a 404 is an immediate [`Error::NotFound`].
-    pub(crate) fn get(&self, url: &str) -> Result<Vec<u8>> {
+    pub fn get(&self, url: &str) -> Result<Vec<u8>> {
         self.get_optional(url)?.ok_or_else(|| Error::NotFound {
             url: url.to_string(),
         })
     }
 
     /// The body of `url`, `None` on 404.
-    pub(crate) fn get_optional(&self, url: &str) -> Result<Option<Vec<u8>>> {
+    pub fn get_optional(&self, url: &str) -> Result<Option<Vec<u8>>> {
         if self.settings.offline {
             return self.serve_cached(url).map(Some);
         }
-        let body = self.download(url)?;
+        let body = self.download(url, None)?.map(|page| page.body);
         if let Some(bytes) = &body {
             self.store(url, bytes);
         }
         Ok(body)
     }
 
+    /// The body of `url` and its content type, asked for with `accept` as the `Accept` header;
+    /// `None` on 404. Offline, the cached page and the content type it came with.
+    pub fn get_page(&self, url: &str, accept: &str) -> Result<Option<Page>> {
+        let type_path = cache_path(&self.settings.cache_dir, url).with_extension("type");
+        if self.settings.offline {
+            let body = self.serve_cached(url)?;
+            let content_type = std::fs::read_to_string(&type_path).ok();
+            return Ok(Some(Page { body, content_type }));
+        }
+        let page = self.download(url, Some(accept))?;
+        if let Some(page) = &page {
+            self.store(url, &page.body);
+            let content_type = page.content_type.as_deref().unwrap_or("");
+            if let Err(error) = write_atomic(&type_path, content_type.as_bytes()) {
+                self.report(Event::Warning(format!("not cached: {error}")));
+            }
+        }
+        Ok(page)
+    }
+
+    /// A content-addressed file (a wheel) in the cache: the cached copy when it passes `check`,
+    /// else downloaded and stored (a download that fails `check` is returned as it is, for the
+    /// caller to report the mismatch). Unlike [`Http::get`], the file must be stored: its path
+    /// is the answer.
+    pub fn download_file(&self, url: &str, check: impl Fn(&[u8]) -> bool) -> Result<PathBuf> {
+        let path = cache_path(&self.settings.cache_dir, url);
+        if let Ok(bytes) = std::fs::read(&path)
+            && check(&bytes)
+        {
+            self.report(Event::FromCache {
+                url: url.to_string(),
+            });
+            return Ok(path);
+        }
+        if self.settings.offline {
+            return Err(Error::Offline {
+                url: url.to_string(),
+                cache: self.settings.cache_dir.clone(),
+            });
+        }
+        let bytes = self.get(url)?;
+        write_atomic(&path, &bytes)
+            .and_then(|()| write_atomic(&path.with_extension("url"), url.as_bytes()))?;
+        Ok(path)
+    }
+
     /// The body of a content-addressed `url`: a cached copy that passes `check` is used
     /// without a request.
-    pub(crate) fn get_addressed(
-        &self,
-        url: &str,
-        check: impl Fn(&[u8]) -> bool,
-    ) -> Result<Vec<u8>> {
+    pub fn get_addressed(&self, url: &str, check: impl Fn(&[u8]) -> bool) -> Result<Vec<u8>> {
         if let Some(bytes) = self.cached(url)
             && check(&bytes)
         {
@@ -156,7 +210,7 @@ impl<'a> Http<'a> {
         }
     }
 
-    fn download(&self, url: &str) -> Result<Option<Vec<u8>>> {
+    fn download(&self, url: &str, accept: Option<&str>) -> Result<Option<Page>> {
         let attempts = self.settings.attempts.max(1);
         let mut delay = self.settings.retry_delay;
         let mut attempt = 1;
@@ -170,7 +224,7 @@ impl<'a> Http<'a> {
                 attempts: attempt,
                 cause,
             };
-            let (reason, last) = match self.once(url) {
+            let (reason, last) = match self.once(url, accept) {
                 Attempt::Body(bytes) => return Ok(Some(bytes)),
                 Attempt::NotFound => return Ok(None),
                 Attempt::Status(status) => {
@@ -211,12 +265,21 @@ impl<'a> Http<'a> {
         }
     }
 
-    fn once(&self, url: &str) -> Attempt {
-        let mut response = match self.agent.get(url).call() {
+    fn once(&self, url: &str, accept: Option<&str>) -> Attempt {
+        let mut request = self.agent.get(url);
+        if let Some(accept) = accept {
+            request = request.header("Accept", accept);
+        }
+        let mut response = match request.call() {
             Ok(response) => response,
             Err(error) => return classify_error(error),
         };
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
         match status {
             200..=299 => match response
                 .body_mut()
@@ -224,7 +287,7 @@ impl<'a> Http<'a> {
                 .limit(BODY_LIMIT)
                 .read_to_vec()
             {
-                Ok(bytes) => Attempt::Body(bytes),
+                Ok(body) => Attempt::Body(Page { body, content_type }),
                 Err(error) => classify_error(error),
             },
             404 => Attempt::NotFound,
@@ -496,5 +559,71 @@ mod tests {
         // A cached copy failing the check is fetched again.
         assert_eq!(http.get_addressed(&url, |_| false).unwrap(), b"content");
         assert_eq!(server.hits("/file/ab/abcd"), 2);
+    }
+
+    #[test]
+    fn pages_keep_their_content_type_offline_too() {
+        let server = Server::start();
+        let json = "application/vnd.pypi.simple.v1+json";
+        server.typed_file("/simple/rich/", b"{}", json);
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let http = Http::new(&settings, &crate::events::Silent);
+        let url = server.url("/simple/rich/");
+        let page = http
+            .get_page(&url, "application/json, text/html;q=0.1")
+            .unwrap();
+        assert_eq!(
+            page,
+            Some(Page {
+                body: b"{}".to_vec(),
+                content_type: Some(json.to_string())
+            })
+        );
+        assert_eq!(
+            server.accept("/simple/rich/").as_deref(),
+            Some("application/json, text/html;q=0.1")
+        );
+        assert_eq!(
+            http.get_page(&server.url("/simple/none/"), "*/*").unwrap(),
+            None
+        );
+        let mut offline = settings.clone();
+        offline.offline = true;
+        let http = Http::new(&offline, &crate::events::Silent);
+        let cached = http.get_page(&url, "*/*").unwrap().unwrap();
+        assert_eq!(cached.content_type.as_deref(), Some(json));
+        assert_eq!(server.hits("/simple/rich/"), 1);
+    }
+
+    #[test]
+    fn downloaded_files_are_stored_and_reused_while_they_check() {
+        let server = Server::start();
+        server.file("/files/x.whl", b"wheel");
+        let temp = tempfile::tempdir().unwrap();
+        let settings = fast_settings(temp.path());
+        let recorder = Recorder::default();
+        let http = Http::new(&settings, &recorder);
+        let url = server.url("/files/x.whl");
+        let path = http.download_file(&url, |b| b == b"wheel").unwrap();
+        assert!(path.starts_with(temp.path()));
+        assert_eq!(std::fs::read(&path).unwrap(), b"wheel");
+        assert_eq!(http.download_file(&url, |b| b == b"wheel").unwrap(), path);
+        assert_eq!(server.hits("/files/x.whl"), 1);
+        assert!(
+            recorder
+                .events()
+                .contains(&Event::FromCache { url: url.clone() })
+        );
+        // A cached copy that fails the check is downloaded again.
+        http.download_file(&url, |_| false).unwrap();
+        assert_eq!(server.hits("/files/x.whl"), 2);
+        let mut offline = settings.clone();
+        offline.offline = true;
+        let http = Http::new(&offline, &crate::events::Silent);
+        let error = http
+            .download_file(&server.url("/files/y.whl"), |_| true)
+            .unwrap_err();
+        assert!(matches!(error, Error::Offline { .. }), "{error:?}");
     }
 }

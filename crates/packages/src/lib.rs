@@ -8,7 +8,7 @@
 //!   ([`edit`], [`template`]);
 //! - sources: a mip index, `github:`/`gitlab:` and their https URLs, plain URLs, package.json files
 //!   (remote or local) and local paths ([`uri`]); downloads with retries and a cache
-//!   ([`settings`] and the private `http`), package.json resolution with hashes and cycle detection
+//!   ([`settings`] and [`http`], which `belay-pip` shares), package.json resolution with hashes and cycle detection
 //!   (private `index`), a git clone fallback (private `git`);
 //! - the `.belay/dependencies` tree: one temporary folder per package swapped in by rename, the
 //!   ownership manifest `.belay/belay-run-packages.json`, `clean`, and the staging folder that
@@ -33,7 +33,7 @@ pub mod events;
 mod fetch;
 mod fsutil;
 mod git;
-mod http;
+pub mod http;
 mod index;
 pub mod manifest;
 pub mod names;
@@ -44,8 +44,11 @@ pub mod tree;
 pub mod uri;
 mod verify;
 
-#[cfg(test)]
-mod testutil;
+/// Test helpers (an HTTP server on 127.0.0.1...), also for `belay-pip`'s tests (feature
+/// `testutil`).
+#[cfg(any(test, feature = "testutil"))]
+#[doc(hidden)]
+pub mod testutil;
 
 pub use cache::{CacheInfo, cache_info, cache_list, cache_remove, cache_select};
 pub use commands::{
@@ -55,6 +58,7 @@ pub use config::{Config, Dependency, DependencySource, GroupConfig};
 pub use edit::DependencyValue;
 pub use errors::{ConfigError, Error, PythonSyntaxError, Result};
 pub use events::{Event, Report, Silent};
+pub use http::{Http, Page};
 pub use project::{
     Group, Project, find_cache_folder, find_dependencies_folder, find_project_folder,
     find_pyproject, load_groups, load_pyproject, load_toml,

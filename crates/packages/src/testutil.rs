@@ -18,18 +18,22 @@ struct State {
     failures: HashMap<String, VecDeque<u16>>,
     truncations: HashMap<String, usize>,
     hits: HashMap<String, usize>,
+    /// `Content-Type` headers to send, by path.
+    types: HashMap<String, String>,
+    /// The last `Accept` header received, by path.
+    accepts: HashMap<String, String>,
 }
 
 /// An HTTP/1.1 server answering GETs from an in-memory map of paths; each connection serves one
 /// request and closes.
-pub(crate) struct Server {
+pub struct Server {
     port: u16,
     state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
 }
 
 impl Server {
-    pub(crate) fn start() -> Server {
+    pub fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
@@ -50,11 +54,11 @@ impl Server {
     }
 
     /// `http://127.0.0.1:<port><path>`.
-    pub(crate) fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    pub(crate) fn file(&self, path: &str, bytes: &[u8]) {
+    pub fn file(&self, path: &str, bytes: &[u8]) {
         self.state
             .lock()
             .unwrap()
@@ -62,8 +66,23 @@ impl Server {
             .insert(path.to_string(), bytes.to_vec());
     }
 
+    /// A file served with a `Content-Type` header.
+    pub fn typed_file(&self, path: &str, bytes: &[u8], content_type: &str) {
+        self.file(path, bytes);
+        self.state
+            .lock()
+            .unwrap()
+            .types
+            .insert(path.to_string(), content_type.to_string());
+    }
+
+    /// The `Accept` header of the last request of `path`.
+    pub fn accept(&self, path: &str) -> Option<String> {
+        self.state.lock().unwrap().accepts.get(path).cloned()
+    }
+
     /// The next requests of `path` get these statuses (with an empty body), in order.
-    pub(crate) fn fail_next(&self, path: &str, statuses: &[u16]) {
+    pub fn fail_next(&self, path: &str, statuses: &[u16]) {
         self.state
             .lock()
             .unwrap()
@@ -74,7 +93,7 @@ impl Server {
     }
 
     /// The next `count` requests of `path` get half the body and a closed connection.
-    pub(crate) fn truncate_next(&self, path: &str, count: usize) {
+    pub fn truncate_next(&self, path: &str, count: usize) {
         self.state
             .lock()
             .unwrap()
@@ -82,7 +101,7 @@ impl Server {
             .insert(path.to_string(), count);
     }
 
-    pub(crate) fn hits(&self, path: &str) -> usize {
+    pub fn hits(&self, path: &str) -> usize {
         self.state
             .lock()
             .unwrap()
@@ -92,13 +111,13 @@ impl Server {
             .unwrap_or(0)
     }
 
-    pub(crate) fn total_hits(&self) -> usize {
+    pub fn total_hits(&self) -> usize {
         self.state.lock().unwrap().hits.values().sum()
     }
 
     /// Publishes a package in the index at `/pi`: its files under `/pi/file/xx/<hash>`, its
     /// package.json at `/pi/package/py/<name>/<version>.json` and `latest.json`.
-    pub(crate) fn index_package(
+    pub fn index_package(
         &self,
         name: &str,
         version: &str,
@@ -131,7 +150,7 @@ impl Drop for Server {
 }
 
 /// The first 8 hex digits of the sha256 (a mip index hash).
-pub(crate) fn short_hash(bytes: &[u8]) -> String {
+pub fn short_hash(bytes: &[u8]) -> String {
     sha256_hex(bytes)[..8].to_string()
 }
 
@@ -148,9 +167,18 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
     let text = String::from_utf8_lossy(&request);
     let target = text.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split('?').next().unwrap_or(target).to_string();
-    let (status, body, truncate) = {
+    let accept = text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        .map(|(_, value)| value.trim().to_string());
+    let (status, body, truncate, content_type) = {
         let mut state = state.lock().unwrap();
         *state.hits.entry(path.clone()).or_default() += 1;
+        if let Some(accept) = accept {
+            state.accepts.insert(path.clone(), accept);
+        }
+        let content_type = state.types.get(&path).cloned();
         let failure = state.failures.get_mut(&path).and_then(VecDeque::pop_front);
         let truncate = match state.truncations.get_mut(&path) {
             Some(count) if *count > 0 => {
@@ -160,9 +188,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
             _ => false,
         };
         match (failure, state.files.get(&path)) {
-            (Some(status), _) => (status, Vec::new(), false),
-            (None, Some(body)) => (200, body.clone(), truncate),
-            (None, None) => (404, b"not found".to_vec(), false),
+            (Some(status), _) => (status, Vec::new(), false, None),
+            (None, Some(body)) => (200, body.clone(), truncate, content_type),
+            (None, None) => (404, b"not found".to_vec(), false, None),
         }
     };
     let reason = match status {
@@ -171,8 +199,11 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         429 => "Too Many Requests",
         _ => "Status",
     };
+    let content_type = content_type
+        .map(|value| format!("Content-Type: {value}\r\n"))
+        .unwrap_or_default();
     let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(header.as_bytes());
@@ -187,10 +218,10 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
 
 /// Records every event.
 #[derive(Default)]
-pub(crate) struct Recorder(Mutex<Vec<Event>>);
+pub struct Recorder(Mutex<Vec<Event>>);
 
 impl Recorder {
-    pub(crate) fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<Event> {
         self.0.lock().unwrap().clone()
     }
 }
@@ -202,7 +233,7 @@ impl Report for Recorder {
 }
 
 /// Settings with the cache in `cache`, millisecond retries and a short timeout.
-pub(crate) fn fast_settings(cache: &Path) -> Settings {
+pub fn fast_settings(cache: &Path) -> Settings {
     let mut settings = Settings::new(cache);
     settings.retry_delay = Duration::from_millis(1);
     settings.timeout = Duration::from_secs(10);
@@ -210,7 +241,7 @@ pub(crate) fn fast_settings(cache: &Path) -> Settings {
 }
 
 /// Writes files (`path`, text) under `root`.
-pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -220,7 +251,7 @@ pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
 
 /// Every file and folder under `root` as sorted `/`-paths, files with their content
 /// (`path = text`), folders with a trailing `/`.
-pub(crate) fn tree(root: &Path) -> Vec<String> {
+pub fn tree(root: &Path) -> Vec<String> {
     fn walk(root: &Path, folder: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(folder) else {
             return;
@@ -248,7 +279,7 @@ pub(crate) fn tree(root: &Path) -> Vec<String> {
 }
 
 /// A project folder with the given pyproject text; returns its root.
-pub(crate) fn project_dir(parent: &Path, pyproject: &str) -> PathBuf {
+pub fn project_dir(parent: &Path, pyproject: &str) -> PathBuf {
     let root = parent.join("project");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("pyproject.toml"), pyproject).unwrap();
