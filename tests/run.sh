@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run every test: install the two real test boards and the host test packages if needed, then cargo's unit, protocol and
-# end-to-end tests (the end-to-end ones drive the boards through ptys), each fuzz target in its
+# Run every test: install the two real test boards, the host test packages and the PyPI wheels
+# (tests/pypi) if needed, then cargo's unit, protocol and end-to-end tests (the end-to-end ones drive the boards through ptys), each fuzz target in its
 # short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
 #
 #     bash tests/run.sh                 # everything
@@ -11,6 +11,7 @@ cd "$root"
 bash tests/boards/install.sh
 bash tests/host/install.sh
 bash tests/packages/install.sh
+bash tests/pypi/install.sh
 # One build for everything: the release profile, static (.cargo/config.toml), shared by the tests,
 # the static-binary checks and the benchmarks. RustPython 0.6 needs ruff 0.16.5, which declares
 # Rust 1.96; it builds fine on 1.95.
