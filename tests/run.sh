@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: install the two real test boards, the host test packages and the PyPI wheels
 # (tests/pypi) if needed, then cargo's unit, protocol and end-to-end tests (the end-to-end ones
-# drive the boards through ptys), each fuzz target in its short mode (60 s; BELAY_FUZZ_SECONDS changes it), and the static release binary's checks.
+# drive the boards through ptys), each fuzz target in its short mode (60 s; BELAY_FUZZ_SECONDS
+# changes it), and the static release binary's checks.
 #
 #     bash tests/run.sh                 # everything
 #     bash tests/run.sh ARGS...         # only `cargo test ARGS...` (e.g. `--test e2e faults::`)
