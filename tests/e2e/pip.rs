@@ -468,3 +468,13 @@ pub fn says(run: &Run, needle: &str, what: &str) {
         run.stderr
     );
 }
+
+/// An offline run's report says why it failed: offline, and nothing in the cache.
+pub fn says_offline(run: &Run) {
+    let text = run.stderr.to_lowercase();
+    assert!(
+        text.contains("offline") && text.contains("cache"),
+        "the report does not say offline and cache:\n{}",
+        run.stderr
+    );
+}

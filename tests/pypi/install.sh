@@ -12,6 +12,12 @@ cd "$here"
 
 PIP="pip==26.3"
 python="${PYTHON:-python3}"
+# pip evaluates markers with the Python that runs it: the differential tests need 3.11 or newer
+# (pytest's `python_version < "3.11"` markers false, as for the embedded 3.14).
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "tests/pypi/install.sh: needs Python 3.11 or newer (PYTHON=...)" >&2
+  exit 1
+}
 wheels="${BELAY_PYPI_WHEELS:-$HOME/.cache/belay-pypi-wheels}"
 
 if [ ! -f .venv/.ready ]; then

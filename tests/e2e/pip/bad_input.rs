@@ -234,11 +234,7 @@ fn offline_pip_install_with_an_empty_cache_fails_clearly() {
         "six",
     ]);
     failed(&run, "--offline, empty cache");
-    assert!(
-        run.stderr.to_lowercase().contains("offline"),
-        "the report does not say why:\n{}",
-        run.stderr
-    );
+    super::says_offline(&run);
     assert!(tree(&b).is_empty());
     // The same online fills the cache; then offline works.
     lab.belay_run(&["pip", "install", "--target", arg(&b), "-i", &simple, "six"])
@@ -256,4 +252,23 @@ fn offline_pip_install_with_an_empty_cache_fails_clearly() {
     ]);
     run.assert_ok();
     assert_eq!(dists(&c), super::set(&["six==1.17.0"]));
+    // `belay-run cache` lists and clears the host packages' entries too.
+    let list = lab.belay_run(&["cache", "list"]);
+    list.assert_ok();
+    assert!(!list.stdout.trim().is_empty(), "cache list shows nothing");
+    lab.belay_run(&["cache", "clear", "--all", "--yes"])
+        .assert_ok();
+    let d = lab.path("cleared");
+    let run = lab.belay_run(&[
+        "pip",
+        "install",
+        "--offline",
+        "--target",
+        arg(&d),
+        "-i",
+        &simple,
+        "six",
+    ]);
+    failed(&run, "--offline after cache clear");
+    assert!(tree(&d).is_empty());
 }

@@ -231,14 +231,44 @@ fn offline_with_an_empty_cache_fails_clearly() {
     let run = run(&lab, &["--offline", arg(&path)]);
     failed(&run, "--offline, empty cache");
     assert!(run.stdout.is_empty(), "the script ran: {}", run.stdout);
-    assert!(
-        run.stderr.to_lowercase().contains("offline"),
-        "the report does not say why:\n{}",
-        run.stderr
-    );
+    super::says_offline(&run);
     assert!(
         started.elapsed() < Duration::from_secs(30),
         "offline took long"
     );
     assert!(environments(&lab.cache()).is_empty());
+}
+
+#[test]
+fn an_interrupted_first_run_leaves_no_environment_to_reuse() {
+    // The server sends half of tabulate 0.9.0, then nothing: the first run is interrupted while
+    // it makes the environment. A second run (from a server that answers) must make it whole.
+    let held = "tabulate-0.9.0-py3-none-any.whl";
+    let lab = Lab::new("pep723-interrupted", &["--hold", held]);
+    let path = script(&lab, "interrupted.py", SCRIPT);
+    let child = with_index(&lab, &[arg(&path)])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning belay-run");
+    let _guard = watchdog(child.id(), LIMIT);
+    lab.server
+        .as_ref()
+        .unwrap()
+        .wait_for(&format!("held {held}"), LIMIT);
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "an interrupted first run succeeded");
+    assert!(out.stdout.is_empty(), "the script ran");
+
+    let other = super::PypiServer::start(&[], &[]);
+    let mut cmd = lab.belay_run_cmd(&[arg(&path)]);
+    cmd.env("PIP_INDEX_URL", other.simple());
+    let again = run_with_limit(cmd, LIMIT);
+    again.assert_ok();
+    assert_eq!(again.stdout, SCRIPT_SAYS);
 }
