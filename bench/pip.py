@@ -1,8 +1,9 @@
 """Host packages (issue 26): a cold install of rich and its dependencies from a local index into a
 fresh `--target` folder, belay-run against CPython's pip and uv, and the warm start-up of a PEP 723
-script (its environment already in the cache) against the same script without a block.
+script (its environment already in the cache, made by a first run of a script with the same block
+that imports rich) against the same script without a block.
 
-    python3 bench/pip.py [--runs N] [--belay-run PATH]
+    python3 bench/pip.py [--runs N] [--belay-run PATH] [--uv PATH]
 
 The index is tests/pypi/index_server.py over the real wheels of tests/pypi/wheels.txt (run
 tests/pypi/install.sh first: it also makes tests/pypi/.venv, whose pip 26.3 is measured); uv comes
@@ -55,11 +56,16 @@ def timed(cmd, env):
     took = time.perf_counter() - t0
     if done.returncode != 0:
         lines = [l.strip() for l in done.stderr.decode(errors="replace").splitlines() if l.strip()]
-        return lines[0] if lines else f"exit status {done.returncode}"
+        # miette's message line (`× ...`) rather than its code line, pip's `ERROR: ...`.
+        # A Python traceback: its last line.
+        told = [l.lstrip("× ") for l in lines if l.startswith(("×", "ERROR", "error"))] or lines
+        if told and told[0].startswith("Traceback"):
+            told = told[-1:]
+        return told[0] if told else f"exit status {done.returncode}"
     return took
 
 
-def cold_installs(belay_run, index):
+def cold_installs(belay_run, uv_binary, index):
     """name -> a function(scratch folder) giving the command and environment of one cold install."""
     def belay(tmp):
         cmd = [belay_run, "pip", "install", "--target", os.path.join(tmp, "t"), "-i", index, REQUIREMENT]
@@ -71,15 +77,15 @@ def cold_installs(belay_run, index):
         return cmd, clean_env(PIP_CACHE_DIR=os.path.join(tmp, "cache"))
 
     def uv(tmp):
-        cmd = [UV, "pip", "install", "--target", os.path.join(tmp, "t"), "--python-version", "3.14",
+        cmd = [uv_binary, "pip", "install", "--target", os.path.join(tmp, "t"), "--python-version", "3.14",
                "--python", sys.executable, "--index-url", index, REQUIREMENT]
         return cmd, clean_env(UV_CACHE_DIR=os.path.join(tmp, "cache"))
 
     tools = {"belay-run": belay, "pip 26.3": pip}
-    if os.path.exists(UV):
+    if os.path.exists(uv_binary):
         tools["uv"] = uv
     else:
-        print(f"(no {UV}: run bench/run.sh once to install uv into bench/.venv)", file=sys.stderr)
+        print(f"(no {uv_binary}: run bench/run.sh once to install uv into bench/.venv)", file=sys.stderr)
     return tools
 
 
@@ -103,9 +109,15 @@ def measure_startup(belay_run, index, runs):
             f.write(BLOCK + "pass\n")
         with open(without, "w") as f:
             f.write("pass\n")
-        first = timed([belay_run, with_block], env)  # makes the environment
+        # The first run makes the environment: a script with the same block that imports rich
+        # (so that a belay-run that ignored the block fails here instead of being timed).
+        check = os.path.join(tmp, "check.py")
+        with open(check, "w") as f:
+            f.write(BLOCK + "import rich\n")
+        first = timed([belay_run, check], env)
         if isinstance(first, str):
             results["with a block (warm)"].append(first)
+            return results
         for _ in range(runs):
             for name, script in (("with a block (warm)", with_block), ("without a block", without)):
                 results[name].append(timed([belay_run, script], env))
@@ -113,6 +125,8 @@ def measure_startup(belay_run, index, runs):
 
 
 def cell(samples):
+    if not samples:
+        return "not measured"
     failures = [s for s in samples if isinstance(s, str)]
     if failures:
         return f"failed: {failures[0]}"
@@ -123,12 +137,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--belay-run", default=BELAY_RUN)
+    ap.add_argument("--uv", default=UV, help="the uv binary (default: bench/.venv's)")
     args = ap.parse_args()
     if not os.path.exists(PIP_PYTHON):
         sys.exit("no tests/pypi/.venv: run tests/pypi/install.sh")
     server, index = start_index()
     try:
-        installs = measure_installs(cold_installs(args.belay_run, index), args.runs)
+        installs = measure_installs(cold_installs(args.belay_run, args.uv, index), args.runs)
         startup = measure_startup(args.belay_run, index, 4 * args.runs)
     finally:
         server.stdin.close()
@@ -146,7 +161,7 @@ def main():
     for name, samples in startup.items():
         print(f"| {name} | {cell(samples)} |")
     a, b = startup["with a block (warm)"], startup["without a block"]
-    if not any(isinstance(s, str) for s in a + b):
+    if a and b and not any(isinstance(s, str) for s in a + b):
         extra = (statistics.median(a) - statistics.median(b)) * 1000
         print(f"\nA warm `# /// script` block adds {extra:.1f} ms (goal: at most 10 ms).")
 
