@@ -11,13 +11,21 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
 PIP="pip==26.3"
-python="${PYTHON:-python3}"
-# pip evaluates markers with the Python that runs it: the differential tests need 3.11 or newer
-# (pytest's `python_version < "3.11"` markers false, as for the embedded 3.14).
-"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
-  echo "tests/pypi/install.sh: needs Python 3.11 or newer (PYTHON=...)" >&2
+# pip evaluates markers with the Python that runs it (whatever --python-version says): the
+# differential tests need 3.11 or newer, for which pytest's `python_version < "3.11"` markers are
+# false, as for the embedded 3.14. The first of these that is new enough:
+python=""
+for candidate in ${PYTHON:-} python3 python3.14 python3.13 python3.12 python3.11; do
+  if command -v "$candidate" >/dev/null 2>&1 \
+    && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    python="$candidate"
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  echo "tests/pypi/install.sh: needs Python 3.11 or newer with venv (set PYTHON=...)" >&2
   exit 1
-}
+fi
 wheels="${BELAY_PYPI_WHEELS:-$HOME/.cache/belay-pypi-wheels}"
 
 if [ ! -f .venv/.ready ]; then
