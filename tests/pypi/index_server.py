@@ -166,10 +166,11 @@ class Index:
                 "filename": dist.filename,
                 "url": self.href(dist, i, host, "../../"),
                 "hashes": {"sha256": dist.advertised_sha256},
-                "requires-python": dist.requires_python,
                 "size": dist.size,
                 "yanked": dist.yanked if dist.yanked is not None else False,
             }
+            if dist.requires_python:
+                entry["requires-python"] = dist.requires_python
             if not self.args.no_metadata:
                 entry["core-metadata"] = {"sha256": dist.metadata_sha256}
                 entry["dist-info-metadata"] = {"sha256": dist.metadata_sha256}
