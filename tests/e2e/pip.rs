@@ -18,13 +18,14 @@ mod differential;
 mod environments;
 mod scripts;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub(crate) use crate::packages::{Tree, files as tree};
 use crate::support::{Run, belay_run, python, root, run_with_limit, watchdog};
 
 /// The limit for one command (an install of pytest under the embedded interpreter included).
@@ -243,6 +244,14 @@ impl Lab {
         run_with_limit(self.belay_run_cmd(args), LIMIT)
     }
 
+    /// `belay-run pip install --target DEST -i <the lab's index> ARGS...`.
+    pub fn install_into(&self, dest: &Path, args: &[&str]) -> Run {
+        let simple = self.simple();
+        let mut all = vec!["pip", "install", "--target", arg(dest), "-i", &simple];
+        all.extend(args);
+        self.belay_run(&all)
+    }
+
     /// `belay-run ARGS...` with the virtual environment `venv` active (`VIRTUAL_ENV`).
     pub fn in_venv(&self, venv: &Path, args: &[&str]) -> Run {
         let mut cmd = self.belay_run_cmd(args);
@@ -371,30 +380,6 @@ pub fn dist_infos(site: &Path) -> BTreeSet<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".dist-info"))
         .collect()
-}
-
-/// Relative path (with `/`) -> bytes, of every file under `dir` (nothing when it is missing).
-pub type Tree = BTreeMap<String, Vec<u8>>;
-
-pub fn tree(dir: &Path) -> Tree {
-    fn walk(base: &Path, dir: &Path, out: &mut Tree) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap();
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    let mut out = Tree::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Files of an installation that are the installer's own, not the wheel's: not compared.

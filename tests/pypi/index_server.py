@@ -307,21 +307,22 @@ def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Everything that ends it sets STOPPING (which also lets held answers go): stdin's end,
+    # SIGTERM, Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: STOPPING.set())
+    if not args.no_stdin:
+        threading.Thread(target=stop_at_end_of_stdin, daemon=True).start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        if args.no_stdin:
-            server.serve_forever()
-        else:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            while sys.stdin.buffer.read(4096):
-                pass
-            STOPPING.set()
-            server.shutdown()
+        STOPPING.wait()
     except KeyboardInterrupt:
-        pass
-    finally:
         STOPPING.set()
+    server.shutdown()
 
+
+def stop_at_end_of_stdin():
+    sys.stdin.buffer.read()
+    STOPPING.set()
 
 if __name__ == "__main__":
     main()

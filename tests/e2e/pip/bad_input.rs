@@ -39,16 +39,7 @@ fn a_hash_mismatch_installs_nothing() {
         arg(&requirements),
     ]);
     assert!(!pip.status.success(), "pip accepted a wrong hash");
-    let run = lab.belay_run(&[
-        "pip",
-        "install",
-        "--target",
-        arg(&b),
-        "-i",
-        &simple,
-        "-r",
-        arg(&requirements),
-    ]);
+    let run = lab.install_into(&b, &["-r", arg(&requirements)]);
     failed(&run, "a wrong --hash");
     says(&run, "six", "a wrong --hash");
     assert!(run.stderr.contains("hash"), "{}", run.stderr);
@@ -64,16 +55,7 @@ fn a_hash_mismatch_installs_nothing() {
         &["--bad-hash", "tabulate-0.10.0-py3-none-any.whl"],
     );
     let b = lab.path("belay");
-    let run = lab.belay_run(&[
-        "pip",
-        "install",
-        "--target",
-        arg(&b),
-        "-i",
-        &lab.simple(),
-        "humanize",
-        "tabulate",
-    ]);
+    let run = lab.install_into(&b, &["humanize", "tabulate"]);
     failed(&run, "an index hash mismatch");
     says(
         &run,
@@ -113,7 +95,7 @@ fn a_wheel_that_names_a_path_outside_its_destination_is_refused() {
                 lab.belay_run(&["venv", arg(&dest)]).assert_ok();
                 lab.in_venv(&dest, &["pip", "install", arg(&made)])
             } else {
-                lab.belay_run(&["pip", "install", "--target", arg(&dest), arg(&made)])
+                lab.install_into(&dest, &[arg(&made)])
             };
             let what = format!("a wheel with {mode} escaping, into a {where_}");
             failed(&run, &what);
@@ -221,36 +203,24 @@ fn an_unreachable_index_fails_in_bounded_time_naming_the_url() {
 #[test]
 fn offline_pip_install_with_an_empty_cache_fails_clearly() {
     let lab = Lab::new("pip-offline", &[]);
-    let b = lab.path("belay");
     let simple = lab.simple();
-    let run = lab.belay_run(&[
-        "pip",
-        "install",
-        "--offline",
-        "--target",
-        arg(&b),
-        "-i",
-        &simple,
-        "six",
-    ]);
+    let install = |dest: &str, offline: bool| {
+        let mut args = vec!["pip", "install"];
+        if offline {
+            args.push("--offline");
+        }
+        args.extend(["--target", dest, "-i", &simple, "six"]);
+        lab.belay_run(&args)
+    };
+    let b = lab.path("belay");
+    let run = install(arg(&b), true);
     failed(&run, "--offline, empty cache");
     super::says_offline(&run);
     assert!(tree(&b).is_empty());
     // The same online fills the cache; then offline works.
-    lab.belay_run(&["pip", "install", "--target", arg(&b), "-i", &simple, "six"])
-        .assert_ok();
+    install(arg(&b), false).assert_ok();
     let c = lab.path("again");
-    let run = lab.belay_run(&[
-        "pip",
-        "install",
-        "--offline",
-        "--target",
-        arg(&c),
-        "-i",
-        &simple,
-        "six",
-    ]);
-    run.assert_ok();
+    install(arg(&c), true).assert_ok();
     assert_eq!(dists(&c), super::set(&["six==1.17.0"]));
     // `belay-run cache` lists and clears the host packages' entries too.
     let list = lab.belay_run(&["cache", "list"]);
@@ -259,16 +229,6 @@ fn offline_pip_install_with_an_empty_cache_fails_clearly() {
     lab.belay_run(&["cache", "clear", "--all", "--yes"])
         .assert_ok();
     let d = lab.path("cleared");
-    let run = lab.belay_run(&[
-        "pip",
-        "install",
-        "--offline",
-        "--target",
-        arg(&d),
-        "-i",
-        &simple,
-        "six",
-    ]);
-    failed(&run, "--offline after cache clear");
+    failed(&install(arg(&d), true), "--offline after cache clear");
     assert!(tree(&d).is_empty());
 }
