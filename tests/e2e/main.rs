@@ -14,6 +14,7 @@ mod host_cli;
 mod host_python;
 mod mount;
 mod packages;
+mod pip;
 mod ports;
 mod properties;
 mod results;

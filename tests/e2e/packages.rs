@@ -43,7 +43,7 @@ use crate::support::{
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// Relative path (with `/`) -> bytes.
-type Tree = BTreeMap<String, Vec<u8>>;
+pub(crate) type Tree = BTreeMap<String, Vec<u8>>;
 
 fn packages_dir() -> PathBuf {
     root().join("tests/packages")
@@ -216,7 +216,7 @@ fn served(expr: &str) -> String {
 
 /// Every file under `dir`; empty when `dir` does not exist. Folders themselves are not compared
 /// (Belay leaves empty ones behind, docs/belay-package-manager.md D6/D7).
-fn files(dir: &Path) -> Tree {
+pub(crate) fn files(dir: &Path) -> Tree {
     fn walk(base: &Path, dir: &Path, out: &mut Tree) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
