@@ -164,6 +164,11 @@ impl<'a> Index<'a> {
     fn read_files(&self, project: &PackageName) -> crate::Result<Vec<(Version, DistFile)>> {
         let mut listed = Vec::new();
         for base in self.options.index_urls() {
+            // A folder given as a path is read as its `file:` URL.
+            let base = match base.contains("://") {
+                true => base,
+                false => path_url(Path::new(&base)),
+            };
             let url = format!("{}/{project}/", base.trim_end_matches('/'));
             self.report.report(&Event::Querying {
                 project: project.to_string(),

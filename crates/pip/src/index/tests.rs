@@ -157,6 +157,13 @@ fn a_file_index_and_wheel_metadata() {
     let metadata = index.metadata(&files[0].1).unwrap();
     assert_eq!(metadata.requires_dist[0].to_string(), "mdurl~=0.1");
     assert!(index.files(&name("nothing-here")).unwrap().is_empty());
+    // The same index named by its folder's path.
+    let by_path = IndexOptions {
+        index_url: Some(local.root.path().join("simple").display().to_string()),
+        ..Default::default()
+    };
+    let other = Index::new(&by_path, &settings, &crate::Silent);
+    assert_eq!(other.files(&name("mdurl")).unwrap().len(), 1);
     // Each page is read once.
     index.files(&name("markdown-it-py")).unwrap();
     let queries = recorder

@@ -72,10 +72,18 @@ impl Setup {
     }
 
     fn resolve_with(&self, options: IndexOptions) -> crate::Result<Resolution> {
+        self.resolve_reporting(options, &crate::Silent)
+    }
+
+    fn resolve_reporting(
+        &self,
+        options: IndexOptions,
+        report: &dyn crate::Report,
+    ) -> crate::Result<Resolution> {
         let cache = tempfile::tempdir().unwrap();
         let settings = settings(cache.path());
         let target = target();
-        let index = Index::new(&options, &settings, &crate::Silent);
+        let index = Index::new(&options, &settings, report);
         let request = Request {
             requirements: &self.requirements,
             target: &target,
@@ -128,21 +136,10 @@ fn rich_and_its_dependencies_quickly() {
 #[test]
 fn each_page_is_asked_once() {
     let local = rich_index();
-    let cache = tempfile::tempdir().unwrap();
-    let settings = settings(cache.path());
     let recorder = Recorder::default();
-    let options = local.options();
-    let index = Index::new(&options, &settings, &recorder);
-    let setup = Setup::new(&["rich[jupyter]"]);
-    let target = target();
-    let request = Request {
-        requirements: &setup.requirements,
-        target: &target,
-        no_deps: false,
-        installed: &[],
-        upgrade: false,
-    };
-    resolve(&request, &index).unwrap();
+    Setup::new(&["rich[jupyter]"])
+        .resolve_reporting(local.options(), &recorder)
+        .unwrap();
     let events = recorder.0.lock().unwrap().clone();
     let mut queried: Vec<&str> = events
         .iter()
@@ -450,21 +447,10 @@ fn only_c_extensions_fail_naming_the_files() {
 #[test]
 fn an_extra_a_project_does_not_provide_is_a_warning() {
     let local = rich_index();
-    let cache = tempfile::tempdir().unwrap();
-    let settings = settings(cache.path());
     let recorder = Recorder::default();
-    let options = local.options();
-    let index = Index::new(&options, &settings, &recorder);
-    let setup = Setup::new(&["mdurl[nope]"]);
-    let target = target();
-    let request = Request {
-        requirements: &setup.requirements,
-        target: &target,
-        no_deps: false,
-        installed: &[],
-        upgrade: false,
-    };
-    let resolution = resolve(&request, &index).unwrap();
+    let resolution = Setup::new(&["mdurl[nope]"])
+        .resolve_reporting(local.options(), &recorder)
+        .unwrap();
     assert_eq!(pins(&resolution), ["mdurl==0.1.2"]);
     let events = recorder.0.lock().unwrap().clone();
     assert!(
