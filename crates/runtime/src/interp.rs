@@ -30,11 +30,18 @@ static FROZEN_STDLIB: &FrozenLib = FrozenLib::from_ref(STDLIB_BYTES);
 const STDLIB_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frozen_stdlib.bin"));
 
 /// What every program gets before it starts: SIGTERM and SIGHUP end it as Ctrl-C does, and an
-/// active virtual environment's site-packages are on sys.path (their `.pth` files honoured).
+/// active virtual environment's site-packages are on sys.path (their `.pth` files honoured), its
+/// folder `sys.prefix` and `sys.exec_prefix` (as CPython's in a venv).
 fn prepare(vm: &VirtualMachine) -> PyResult<()> {
     let scope = vm.new_scope_with_builtins();
     vm.run_string(scope, END_ON_SIGNALS, "<belay-run signals>")?;
-    let dirs = crate::pyenv::site_packages(vm.state.config.settings.isolated);
+    let isolated = vm.state.config.settings.isolated;
+    if let Some(venv) = crate::pyenv::active_venv(isolated) {
+        let venv = vm.ctx.new_str(venv.to_string_lossy().into_owned());
+        vm.sys_module.set_attr("prefix", venv.clone(), vm)?;
+        vm.sys_module.set_attr("exec_prefix", venv, vm)?;
+    }
+    let dirs = crate::pyenv::site_packages(isolated);
     if !dirs.is_empty() {
         let site = vm.import("site", 0)?;
         for dir in dirs {

@@ -72,13 +72,6 @@ pub fn settings(args: &PythonArgs, argv: Vec<String>) -> Settings {
         settings.stdio_errors = errors.filter(|e| !e.is_empty());
     }
     settings.utf8_mode = utf8_mode(&settings.xoptions, &env);
-    // Inside a virtual environment, `sys.prefix` and `sys.exec_prefix` are the environment (as
-    // CPython's): tools such as pip's own checks and `sysconfig` look there.
-    if let Some(venv) = active_venv(args.isolate) {
-        let venv = venv.to_string_lossy().into_owned();
-        settings.prefix = venv.clone();
-        settings.exec_prefix = venv;
-    }
     settings
 }
 
