@@ -13,7 +13,10 @@ use belay_pip::index::IndexOptions;
 /// The interpreter as packages see it: asked of a short-lived embedded interpreter, so that the
 /// marker values are the ones a script sees.
 pub fn target() -> Target {
-    let interp = crate::interp::interpreter(crate::pyenv::command_settings(Vec::new()));
+    let mut settings = crate::pyenv::command_settings(Vec::new());
+    // Ctrl-C keeps its default action: the commands that install defer it themselves.
+    settings.install_signal_handlers = false;
+    let interp = crate::interp::interpreter(settings);
     let asked = interp.enter(|vm| -> rustpython_vm::PyResult<String> {
         let scope = vm.new_scope_with_builtins();
         vm.run_string(

@@ -4,6 +4,8 @@
 //!
 //! - [`RawMode`]: the console passes every key through as typed (Ctrl-C included) until dropped.
 //! - [`die_of_sigint`]: end the process as Ctrl-C would, so the calling shell sees it.
+//! - [`defer_ctrl_c`], [`end_ctrl_c_deferral`]: Ctrl-C sets a flag instead, for work that must
+//!   end cleanly (an install's commit), then ends the process as usual.
 //! - [`prepare_c_runtime`]: what the C runtime needs before the interpreter starts.
 //! - [`device_kind`]: whether a path is a device (a serial port, `/dev/null`), never a script.
 

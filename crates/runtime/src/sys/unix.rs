@@ -38,6 +38,36 @@ pub fn die_of_sigint() -> ! {
     std::process::exit(130)
 }
 
+static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn note_ctrl_c(_: libc::c_int) {
+    CTRL_C.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// From now on Ctrl-C (SIGINT) only sets the returned flag, for work that must end cleanly (an
+/// install putting back what it moved); [`end_ctrl_c_deferral`] restores the default action.
+pub fn defer_ctrl_c() -> &'static std::sync::atomic::AtomicBool {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            note_ctrl_c as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+    &CTRL_C
+}
+
+/// Ctrl-C ends the process again; one that came while deferred ends it now.
+pub fn end_ctrl_c_deferral() {
+    // SAFETY: resetting a signal's disposition; no memory is involved.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+    }
+    if CTRL_C.load(std::sync::atomic::Ordering::SeqCst) {
+        die_of_sigint();
+    }
+}
+
 /// Before the interpreter starts: nothing to prepare on Unix.
 pub fn prepare_c_runtime() {}
 

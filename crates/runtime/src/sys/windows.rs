@@ -45,6 +45,17 @@ pub fn die_of_sigint() -> ! {
     std::process::exit(0xC000_013A_u32 as i32)
 }
 
+static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ctrl-C keeps its default action on Windows (the flag stays false): an install it interrupts
+/// leaves its staging folder, and the environment as it was until the commit.
+pub fn defer_ctrl_c() -> &'static std::sync::atomic::AtomicBool {
+    &CTRL_C
+}
+
+/// Nothing deferred on Windows.
+pub fn end_ctrl_c_deferral() {}
+
 // RustPython's `time` module reads the C runtime's `tzname`, `timezone` and `daylight` as data
 // (extern statics, `rustpython-host_env`'s `time::tz`). MinGW's import library has no data by
 // those names, only call stubs, so the statics would read machine code: `tzname` as two

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use belay_pip::index::{Index, IndexOptions};
-use belay_pip::install::{Layout, WheelToInstall, install};
+use belay_pip::install::{Layout, WheelToInstall, install_cancellable};
 use belay_pip::requirements::RequirementSet;
 use belay_pip::resolve::{Request, Resolved, resolve};
 use belay_pip::{Event, Report};
@@ -83,7 +83,12 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
             requested: dist.requested,
         });
     }
-    let done = install(&wheels, &layout, &report)?;
+    // Ctrl-C during the downloads ends the process (nothing is in place yet); during the
+    // install it cancels it, and everything moved is put back first.
+    let cancel = crate::sys::defer_ctrl_c();
+    let done = install_cancellable(&wheels, &layout, &report, cancel);
+    crate::sys::end_ctrl_c_deferral();
+    let done = done?;
     if !args.quiet {
         println!("Successfully installed {}", done.installed.join(" "));
     }

@@ -22,14 +22,14 @@ pub(super) fn list(args: &ListArgs) -> miette::Result<()> {
         ListFormat::Json => {
             let rows: Vec<_> = dists
                 .iter()
-                .map(|d| serde_json::json!({"name": d.metadata.name.to_string(), "version": d.version.to_string()}))
+                .map(|d| serde_json::json!({"name": d.display_name, "version": d.version.to_string()}))
                 .collect();
             let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
         }
         ListFormat::Columns => {
             let rows: Vec<(String, String)> = dists
                 .iter()
-                .map(|d| (d.metadata.name.to_string(), d.version.to_string()))
+                .map(|d| (d.display_name.clone(), d.version.to_string()))
                 .collect();
             let width = |f: fn(&(String, String)) -> usize, title: &str| {
                 rows.iter().map(f).max().unwrap_or(0).max(title.len())
@@ -38,10 +38,11 @@ pub(super) fn list(args: &ListArgs) -> miette::Result<()> {
                 width(|r| r.0.len(), "Package"),
                 width(|r| r.1.len(), "Version"),
             );
-            let _ = writeln!(out, "{:name_w$} {:version_w$}", "Package", "Version");
+            // As pip's columns: the last one is not padded.
+            let _ = writeln!(out, "{:name_w$} Version", "Package");
             let _ = writeln!(out, "{} {}", "-".repeat(name_w), "-".repeat(version_w));
             for (name, version) in rows {
-                let _ = writeln!(out, "{name:name_w$} {version:version_w$}");
+                let _ = writeln!(out, "{name:name_w$} {version}");
             }
         }
     }
@@ -78,9 +79,9 @@ pub(super) fn show(args: &ShowArgs) -> miette::Result<()> {
         let required_by: Vec<String> = all
             .iter()
             .filter(|other| requirement_names(other).contains(&dist.metadata.name.to_string()))
-            .map(|other| other.metadata.name.to_string())
+            .map(|other| other.display_name.clone())
             .collect();
-        let _ = writeln!(out, "Name: {}", m.name);
+        let _ = writeln!(out, "Name: {}", dist.display_name);
         let _ = writeln!(out, "Version: {}", m.version);
         let _ = writeln!(out, "Summary: {}", field(&m.summary));
         let _ = writeln!(out, "Home-page: {}", field(&m.home_page));
@@ -127,10 +128,10 @@ pub(super) fn uninstall(args: &UninstallArgs) -> miette::Result<()> {
             eprintln!("WARNING: Skipping {name} as it is not installed.");
             continue;
         };
-        let label = shown(&dist.metadata.name, &dist.version);
+        let label = shown(&dist.display_name, &dist.version);
         println!(
             "Found existing installation: {} {}",
-            dist.metadata.name, dist.version
+            dist.display_name, dist.version
         );
         if !args.yes && std::io::stdin().is_terminal() && !confirm(&label)? {
             continue;
