@@ -96,7 +96,10 @@ fn sync_folder(kind: Kind, no_startup: bool) {
         (Kind::Wasm, true) => "/sync_bare_target".to_string(),
     };
     let flag = if no_startup { "--no-startup" } else { "" };
-    let args: Vec<&str> = [dst.as_str(), flag].into_iter().filter(|a| !a.is_empty()).collect();
+    let args: Vec<&str> = [dst.as_str(), flag]
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .collect();
     check_script(kind, "sync.py", &args, "sync ok");
 }
 
