@@ -8,12 +8,13 @@ with `startup=""`.
 """
 import os
 import sys
+import time
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 
 PORT, SCRATCH = sys.argv[1], sys.argv[2]
-device = belay.Device(PORT, **({"startup": ""} if "--no-startup" in sys.argv[3:] else {}))
+device = belay.Device(PORT, **startup_options(sys.argv[3:]))
 HERE = os.path.abspath(__file__)
 
 
@@ -142,6 +143,10 @@ def ping_and_ask(x):
 
 
 assert ping_and_ask(21) == 42
+for _ in range(500):  # callbacks run on the host's event thread
+    if seen:
+        break
+    time.sleep(0.01)
 assert seen == [21], seen
 
 # A mount (host function under it), read and written through, and a sync.

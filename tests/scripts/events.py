@@ -1,19 +1,19 @@
 """Board → host events and host functions (README "Events and host functions").
 
-    events.py PORT BACKGROUND
+    events.py PORT BACKGROUND [--no-startup]
 
 BACKGROUND says how the board can emit while no call runs: `thread` (_thread), `timer` (the
-machine.Timer stand-in), or `none` (CircuitPython: no background code at all).
+machine.Timer stand-in), or `none` (CircuitPython: no background code at all). With --no-startup the device is made with `startup=""`.
 """
 import sys
 import threading
 import time
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 
 port, background = sys.argv[1], sys.argv[2]
-device = belay.Device(port, attempts=1)
+device = belay.Device(port, attempts=1, **startup_options(sys.argv[3:]))
 
 # --- events during a call, in order, with host times --------------------------------------------
 during = []

@@ -12,9 +12,10 @@ import sys
 import tempfile
 
 import belay
+from testlib import startup_options
 
 PORT, DST = sys.argv[1], sys.argv[2]
-device = belay.Device(PORT, **({"startup": ""} if "--no-startup" in sys.argv[3:] else {}))
+device = belay.Device(PORT, **startup_options(sys.argv[3:]))
 
 
 def write(root, rel, data):
