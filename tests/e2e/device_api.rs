@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::{Board, Kind, belay_run, check_script, root, run_script, watchdog};
+use crate::support::{
+    Board, Kind, belay_run, check_script, check_script_on, root, run_script, watchdog,
+};
 
 #[test]
 fn class_based_devices_unix() {
@@ -26,6 +28,35 @@ fn decorators_generators_threads_teardowns_unix() {
 fn decorators_generators_teardowns_wasm() {
     // The webassembly port has no _thread module.
     check_script(Kind::Wasm, "decorators.py", &["nothreads"], "decorators ok");
+}
+
+/// A 64 KiB unix board, the device made with `startup=""`: belay-run's board code (generators,
+/// threads, proxies, timed results) imports what it uses and fits the heap.
+fn on_a_64k_board_without_startup(script: &str, args: &[&str], last: &str) {
+    let board = Board::start_with(Kind::Unix, &["--heap", "64k"]);
+    let mut all = args.to_vec();
+    all.push("--no-startup");
+    check_script_on(&board, script, &all, last);
+}
+
+#[test]
+fn decorators_generators_threads_on_a_64k_board_without_startup_imports() {
+    on_a_64k_board_without_startup("decorators.py", &["threads"], "decorators ok");
+}
+
+#[test]
+fn proxy_objects_on_a_64k_board_without_startup_imports() {
+    on_a_64k_board_without_startup("proxies.py", &[], "proxies ok");
+}
+
+#[test]
+fn time_sync_and_return_time_on_a_64k_board_without_startup_imports() {
+    on_a_64k_board_without_startup("timing.py", &["native,viper"], "timing ok");
+}
+
+#[test]
+fn results_never_cross_between_host_threads_on_a_64k_board_without_startup_imports() {
+    on_a_64k_board_without_startup("threads.py", &["20", "8"], "threads ok");
 }
 
 #[test]
@@ -96,7 +127,10 @@ fn sync_folder(kind: Kind, no_startup: bool) {
         (Kind::Wasm, true) => "/sync_bare_target".to_string(),
     };
     let flag = if no_startup { "--no-startup" } else { "" };
-    let args: Vec<&str> = [dst.as_str(), flag].into_iter().filter(|a| !a.is_empty()).collect();
+    let args: Vec<&str> = [dst.as_str(), flag]
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .collect();
     check_script(kind, "sync.py", &args, "sync ok");
 }
 

@@ -6,7 +6,13 @@
 use crate::support::{Board, Kind, check_script_on};
 
 fn check(board: &Board, background: &str) {
-    let run = check_script_on(board, "events.py", &[background], "events ok");
+    check_with(board, &[background]);
+}
+
+/// [`check`] with the script's arguments: the background, then `--no-startup` if wanted.
+fn check_with(board: &Board, args: &[&str]) {
+    let background = args[0];
+    let run = check_script_on(board, "events.py", args, "events ok");
     // Reported on stderr: the board's overflow, with its exact count, and the raising callback
     // with its traceback.
     assert!(
@@ -46,6 +52,15 @@ fn check(board: &Board, background: &str) {
 #[test]
 fn events_unix_with_a_board_thread() {
     check(&Board::start(Kind::Unix), "thread");
+}
+
+/// With `startup=""` on a 64 KiB board: the events and host-function helpers import what they use.
+#[test]
+fn events_unix_on_a_64k_board_without_startup_imports() {
+    check_with(
+        &Board::start_with(Kind::Unix, &["--heap", "64k"]),
+        &["thread", "--no-startup"],
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! PyPI and the webassembly port from npm, installed by tests/boards/install.sh), each behind a
 //! pty as a USB board would be. One test binary; a module per area.
 
+mod board_names;
 mod circuitpython;
 mod cli_commands;
 mod cli_errors;

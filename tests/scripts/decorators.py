@@ -1,12 +1,16 @@
-"""Generators, threads, teardowns and options of the instance decorators."""
+"""Generators, threads, teardowns and options of the instance decorators.
+
+A last argument --no-startup makes the device with `startup=""` (no start-up imports).
+"""
 import io
 import sys
 import time
 
 import belay
+from testlib import startup_options
 
 PORT, HAS_THREADS = sys.argv[1], sys.argv[2] == "threads"
-device = belay.Device(PORT)
+device = belay.Device(PORT, **startup_options(sys.argv[3:]))
 
 
 @device.task

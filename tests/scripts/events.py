@@ -1,19 +1,19 @@
 """Board → host events and host functions (README "Events and host functions").
 
-    events.py PORT BACKGROUND
+    events.py PORT BACKGROUND [--no-startup]
 
 BACKGROUND says how the board can emit while no call runs: `thread` (_thread), `timer` (the
-machine.Timer stand-in), or `none` (CircuitPython: no background code at all).
+machine.Timer stand-in), or `none` (CircuitPython: no background code at all). With --no-startup the device is made with `startup=""`.
 """
 import sys
 import threading
 import time
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 
 port, background = sys.argv[1], sys.argv[2]
-device = belay.Device(port, attempts=1)
+device = belay.Device(port, attempts=1, **startup_options(sys.argv[3:]))
 
 # --- events during a call, in order, with host times --------------------------------------------
 during = []
@@ -62,15 +62,16 @@ device.on("flood")(lambda value, when: kept.append(value))
 
 @device.task
 def flood(n):
-    # Hold the board's writer off (as a host that stopped reading would), then let it go.
-    global _BE
-    writer, _BE = _BE, lambda: None
+    # Hold the board's writer off (as a host that stopped reading would), then let it go. The
+    # helper is swapped through globals(): binding its name in code is refused on the host.
+    g = globals()
+    writer, g["_BE"] = g["_BE"], lambda: None
     try:
         for i in range(n):
             belay_emit("flood", i)
     finally:
-        _BE = writer
-    _BE()
+        g["_BE"] = writer
+    writer()
 
 
 flood(10000)

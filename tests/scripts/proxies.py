@@ -1,12 +1,15 @@
-"""Proxy objects (belay tests/test_proxy_object.py, re-expressed)."""
+"""Proxy objects (belay tests/test_proxy_object.py, re-expressed).
+
+A last argument --no-startup makes the device with `startup=""` (no start-up imports).
+"""
 import sys
 from textwrap import dedent
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 from belay import ProxyObject
 
-device = belay.Device(sys.argv[1])
+device = belay.Device(sys.argv[1], **startup_options(sys.argv[2:]))
 
 
 device(

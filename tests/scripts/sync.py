@@ -12,9 +12,10 @@ import sys
 import tempfile
 
 import belay
+from testlib import startup_options
 
 PORT, DST = sys.argv[1], sys.argv[2]
-device = belay.Device(PORT, **({"startup": ""} if "--no-startup" in sys.argv[3:] else {}))
+device = belay.Device(PORT, **startup_options(sys.argv[3:]))
 
 
 def write(root, rel, data):
@@ -32,19 +33,19 @@ def board_read(rel):
 def board_tree(top=DST):
     """Every file below `top` on the board, as sorted relative paths (directories end in /)."""
     return device(
-        "sorted(__belay_tree(%r, ''))" % top
+        "sorted(_t_tree(%r, ''))" % top
     )
 
 
 device(
     """
-def __belay_tree(d, prefix):
+def _t_tree(d, prefix):
     import os  # local: with --no-startup the board's globals must not get `os` from this script
     out = []
     for e in os.ilistdir(d) if hasattr(os, 'ilistdir') else [(n, os.stat(d + '/' + n)[0]) for n in os.listdir(d)]:
         if e[1] & 0x4000:
             out.append(prefix + e[0] + '/')
-            out.extend(__belay_tree(d + '/' + e[0], prefix + e[0] + '/'))
+            out.extend(_t_tree(d + '/' + e[0], prefix + e[0] + '/'))
         else:
             out.append(prefix + e[0])
     return out
@@ -197,8 +198,8 @@ else:
 write(local, "hash.txt", "foobar")
 sync(local)
 assert board_read("hash.txt") == b"foobar"
-device("__belay_b = bytearray(4)")  # smaller than the file: the hash spans reads
-assert device(f"_BH({DST + '/hash.txt'!r}, __belay_b)") == 0xBF9CF968
-assert device(f"_BH({DST + '/nope'!r}, __belay_b)") == 0
+device("_t_buf = bytearray(4)")  # smaller than the file: the hash spans reads
+assert device(f"_BH({DST + '/hash.txt'!r}, _t_buf)") == 0xBF9CF968
+assert device(f"_BH({DST + '/nope'!r}, _t_buf)") == 0
 device.close()
 print("sync ok")

@@ -10,6 +10,12 @@ def expect(exc, fn):
     raise AssertionError(f"{exc.__name__} not raised")
 
 
+def startup_options(args):
+    """Device options for a script's arguments: `startup=""` when `--no-startup` is among them (no
+    start-up imports on the board, so belay-run's own board code must import what it uses)."""
+    return {"startup": ""} if "--no-startup" in args else {}
+
+
 def board_heap_free(device):
     """The board's free heap in bytes, after a garbage collection."""
     device("import gc")

@@ -2,7 +2,7 @@
 the thread that asked for it (floats, containers, proxies, generators, return_time), and the
 lazily sent helpers are defined once.
 
-    threads.py PORT ROUNDS THREADS
+    threads.py PORT ROUNDS THREADS [--no-startup]
 
 Each round connects afresh (nothing defined on the board yet), then THREADS threads start their
 calls together.
@@ -11,6 +11,7 @@ import sys
 import threading
 
 import belay
+from testlib import startup_options
 
 port, rounds, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
@@ -64,7 +65,7 @@ def round_of_calls(device):
 
 
 for r in range(rounds):
-    device = belay.Device(port)
+    device = belay.Device(port, **startup_options(sys.argv[4:]))
     round_of_calls(device)
     device.close()
 print("threads ok")

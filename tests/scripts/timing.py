@@ -1,12 +1,16 @@
-"""Clock synchronisation, return_time, emitters (belay tests/test_time_sync.py, on real boards)."""
+"""Clock synchronisation, return_time, emitters (belay tests/test_time_sync.py, on real boards).
+
+A last argument --no-startup makes the device with `startup=""` (no start-up imports).
+"""
 import datetime
 import sys
 import time
 
 import belay
+from testlib import startup_options
 
 port, expected_emitters = sys.argv[1], tuple(e for e in sys.argv[2].split(",") if e)
-device = belay.Device(port)
+device = belay.Device(port, **startup_options(sys.argv[3:]))
 assert device.implementation.emitters == expected_emitters, device.implementation.emitters
 
 offset = device.time_offset
@@ -52,7 +56,7 @@ else:
     raise AssertionError("a statement has no time")
 device.close()
 
-quiet = belay.Device(port, auto_sync_time=False)
+quiet = belay.Device(port, auto_sync_time=False, **startup_options(sys.argv[3:]))
 try:
     quiet.time_offset
 except ValueError as e:

@@ -16,7 +16,9 @@ use rustpython_vm::{
 use crate::board::Board;
 use crate::board::session::{Context, Output};
 use crate::errors::{self, FeatureUnavailableError};
-use crate::functions::options::{CO_GENERATOR, FunctionInfo, Kind, Options, check_name};
+use crate::functions::options::{
+    CO_GENERATOR, FunctionInfo, Kind, Options, check_globals, check_name,
+};
 use crate::functions::setup::Setup;
 use crate::functions::task::Task;
 use crate::functions::thread::Thread;
@@ -76,6 +78,15 @@ impl Executer {
             })?;
         if opts.register {
             check_name(&info.name, vm)?;
+        }
+        let file = Some((info.file.as_str(), source.def_line));
+        match zelf.kind {
+            Kind::Setup | Kind::Teardown => check_globals(
+                &source.body,
+                Some((info.file.as_str(), source.body_line)),
+                vm,
+            )?,
+            Kind::Task | Kind::Thread => check_globals(&source.code, file, vm)?,
         }
         let kind = zelf.kind;
         let board = zelf.board.clone();

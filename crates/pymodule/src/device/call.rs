@@ -9,6 +9,7 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyResult, VirtualMachine};
 use super::Device;
 use crate::board::session::Output;
 use crate::calls;
+use crate::functions::options::check_globals;
 use crate::proxy::object::ProxyObject;
 use crate::source::analysis::{import_names, is_expression};
 use crate::source::dedent;
@@ -68,6 +69,7 @@ impl Callable for Device {
         let return_time = args.return_time.into_bool();
         let (proxy, trusted) = (args.proxy.into_bool(), args.trusted.into_bool());
         let code = dedent(&cmd);
+        check_globals(&code, None, vm)?;
         let code = if args.minify.into_bool() {
             minify(&code)
         } else {

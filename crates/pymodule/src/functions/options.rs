@@ -7,6 +7,7 @@ use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 use belay_transport::wire::snippets::names;
 
 use crate::errors::{self, SpecialFunctionNameError};
+use crate::source::globals::global_bindings;
 
 pub const CO_VARARGS: u32 = 0x04;
 pub const CO_VARKEYWORDS: u32 = 0x08;
@@ -130,6 +131,36 @@ pub fn check_name(name: &str, vm: &VirtualMachine) -> PyResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Where checked code comes from, for the error's message: a host file and the file line of the
+/// code's first line, or none (a string given to `device(...)`).
+pub type CodeOrigin<'a> = Option<(&'a str, usize)>;
+
+/// Refuse code that would bind a name belay-run's board helpers use (`_Br`, `_Bo_...`, see
+/// `names::reserved`) as a board global: at top level, or through a `global` statement. Such a
+/// binding would silently break every later call, so it is refused before anything is sent.
+/// Reading those names is harmless and allowed.
+pub fn check_globals(code: &str, origin: CodeOrigin<'_>, vm: &VirtualMachine) -> PyResult<()> {
+    let Some(clash) = global_bindings(code)
+        .into_iter()
+        .find(|b| names::reserved(&b.name))
+    else {
+        return Ok(());
+    };
+    let place = match origin {
+        Some((file, first_line)) => format!("{file}, line {}", first_line + clash.line - 1),
+        None => format!("line {} of the code", clash.line),
+    };
+    Err(errors::new::<SpecialFunctionNameError>(
+        vm,
+        format!(
+            "{place}: '{name}' would be bound as a board global, but belay-run's board helpers \
+             use that name (every later call would break); rename it (names starting with \
+             _belay, __belay, or taken by the helpers: _Br, _Bo_..., see docs/protocol.md)",
+            name = clash.name
+        ),
+    ))
 }
 
 /// What the host knows about a decorated Python function.

@@ -14,7 +14,7 @@ use super::options::{FunctionInfo, Options};
 use super::wrapped_attr;
 use crate::board::Board;
 use crate::board::session::{Context, Output};
-use crate::errors::{self, PyboardException};
+use crate::errors::{self, PyboardException, SpecialFunctionNameError};
 use crate::values::to_source;
 
 /// A setup or teardown function: calling it runs its body at the board's global scope, with its
@@ -78,6 +78,17 @@ impl Setup {
             let k = k
                 .downcast::<PyStr>()
                 .map_err(|_| vm.new_type_error("argument name"))?;
+            if snippets::names::reserved(k.as_ref()) {
+                return Err(errors::new::<SpecialFunctionNameError>(
+                    vm,
+                    format!(
+                        "{}(): argument '{}' would be bound as a board global, but belay-run's \
+                         board helpers use that name; rename it",
+                        self.info.name,
+                        AsRef::<str>::as_ref(&k)
+                    ),
+                ));
+            }
             lines.push(snippets::assign(k.as_ref(), &to_source(encoder, &v, vm)?));
         }
         Ok(lines)

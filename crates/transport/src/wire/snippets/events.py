@@ -28,8 +28,10 @@ def _BE():
         finally:
             if _BG:
                 _BG.release()
-# A host function: ask, then read the host's one-line answer from the console.
+# A host function: ask, then read the host's one-line answer from the console. sys is imported
+# here: the user's code may have rebound the global name.
 def _Bh(n, a, k):
+    import sys
     _BE()
     _Bz('@MARKER@\x1dH' + repr((n, a, k)) + '\x1f')
     r = eval(sys.stdin.readline())

@@ -1,4 +1,3 @@
-import os
-def _BL(d):
+def _BL(d, os=__import__('os')):
     for n in os.listdir(d):
         yield (n, os.stat((d if d != '/' else '') + '/' + n)[0])

@@ -1,2 +1,1 @@
-import os
-_BL = os.ilistdir
+_BL = __import__('os').ilistdir

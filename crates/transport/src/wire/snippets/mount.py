@@ -1,21 +1,21 @@
 # A host folder mounted on the board (docs/protocol.md §7): a VFS whose every operation asks the
 # host (host function _Bfs, through _Bh, answered while a call or a `belay-run mount` terminal
 # runs). Defined with the first mount; needs the events helper.
-# errno is imported now: importing it while a mount is there would ask the mount, recursively.
-import errno, io
+# errno is imported now (importing it while a mount is there would ask the mount, recursively),
+# and bound as a default: user code may rebind the global names errno, io, os and sys.
 # One operation on the folder mounted at `at`: the host answers [0, value] or [name, number] for
 # an error ('ENOENT', 2): raised with this board's own number for the name where it has one.
-def _BJ(at, *a):
+def _BJ(at, *a, e=__import__('errno')):
     r = _Bh('_Bfs', (at,) + a, {})
     if r[0]:
-        raise OSError(getattr(errno, r[0], r[1]))
+        raise OSError(getattr(e, r[0], r[1]))
     return r[1]
 # An open file: read, readinto, readline, write, seek, tell, close; text files decode as UTF-8.
 # Data moves in pieces of at most 1 KiB each way (a piece's answer line is ~4 KiB of bytes
 # literal), so a small board's heap never holds more than a piece beyond the caller's own buffer.
 # `import` reads through readinto in small pieces: it is served from a read-ahead of one piece
 # (`b`), given back to the host (a relative seek) before any other operation.
-class _BW(io.IOBase):
+class _BW(__import__('io').IOBase):
     def __init__(s, at, fd, text):
         s.at = at
         s.fd = fd
@@ -130,7 +130,7 @@ class _BV:
 # Mount (on) or unmount the folder at `at`, as mpremote does: the working directory and the
 # front of sys.path are the mount's while it is there.
 def _BB(at, on):
-    import os
+    import os, sys
     try:
         import vfs as m
     except ImportError:

@@ -1,8 +1,8 @@
-import os
+# os is bound as a default argument, not a global: user code may rebind the global name os.
 # Delete what is below d except keep, printing each deleted path's repr on a line of its own
 # (nothing is kept in memory); with dry, delete nothing, print what would go. True when d is
 # left empty.
-def _BD(d, keep, dry):
+def _BD(d, keep, dry, os=__import__('os')):
     empty = True
     for e in _BL(d):
         p = (d if d != '/' else '') + '/' + e[0]
@@ -23,7 +23,7 @@ def _BD(d, keep, dry):
             os.remove(p)
         print(repr(p))
     return empty
-def _BS(dst, keep, dirs, files, dry):
+def _BS(dst, keep, dirs, files, dry, os=__import__('os')):
     if keep is not None:
         try:
             os.stat(dst)
