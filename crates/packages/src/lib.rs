@@ -44,9 +44,9 @@ pub mod tree;
 pub mod uri;
 mod verify;
 
-/// Test helpers (an HTTP server on 127.0.0.1...), also for `belay-pip`'s tests (feature
-/// `testutil`).
-#[cfg(any(test, feature = "testutil"))]
+/// Test helpers (an HTTP server on 127.0.0.1...), also for `belay-pip`'s tests. Always built,
+/// not behind a feature: a feature enabled by a dev-dependency would give the test build and the
+/// release binary different builds of this crate, so tests/run.sh would build belay-run twice.
 #[doc(hidden)]
 pub mod testutil;
 
