@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::errors::{Error, Result, io_err};
 
-/// The lowercase hex sha256 of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+/// The lowercase hex sha256 of `bytes` (also belay-pip's, for index hashes).
+pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {

@@ -58,6 +58,7 @@ pub use config::{Config, Dependency, DependencySource, GroupConfig};
 pub use edit::DependencyValue;
 pub use errors::{ConfigError, Error, PythonSyntaxError, Result};
 pub use events::{Event, Report, Silent};
+pub use fsutil::sha256_hex;
 pub use http::{Http, Page};
 pub use project::{
     Group, Project, find_cache_folder, find_dependencies_folder, find_project_folder,

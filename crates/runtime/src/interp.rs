@@ -35,13 +35,13 @@ const STDLIB_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frozen_std
 fn prepare(vm: &VirtualMachine) -> PyResult<()> {
     let scope = vm.new_scope_with_builtins();
     vm.run_string(scope, END_ON_SIGNALS, "<belay-run signals>")?;
-    let isolated = vm.state.config.settings.isolated;
-    if let Some(venv) = crate::pyenv::active_venv(isolated) {
-        let venv = vm.ctx.new_str(venv.to_string_lossy().into_owned());
-        vm.sys_module.set_attr("prefix", venv.clone(), vm)?;
-        vm.sys_module.set_attr("exec_prefix", venv, vm)?;
-    }
-    let dirs = crate::pyenv::site_packages(isolated);
+    let Some(venv) = crate::pyenv::active_venv(vm.state.config.settings.isolated) else {
+        return Ok(());
+    };
+    let prefix = vm.ctx.new_str(venv.to_string_lossy().into_owned());
+    vm.sys_module.set_attr("prefix", prefix.clone(), vm)?;
+    vm.sys_module.set_attr("exec_prefix", prefix, vm)?;
+    let dirs = crate::pyenv::site_packages(&venv);
     if !dirs.is_empty() {
         let site = vm.import("site", 0)?;
         for dir in dirs {

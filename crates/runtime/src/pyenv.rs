@@ -95,14 +95,10 @@ fn utf8_mode(xoptions: &[(String, Option<String>)], env: &Environment) -> i8 {
     }
 }
 
-/// The `site-packages` folders of the active virtual environment: `VIRTUAL_ENV` (unless `-I`),
-/// else a `pyvenv.cfg` beside the binary or one folder up (a venv's `bin/`), as CPython finds
-/// its own. A venv made by any Python 3 counts (`lib/python3.*/site-packages`): pure-Python
-/// packages do not care which.
-pub fn site_packages(isolated: bool) -> Vec<PathBuf> {
-    let Some(root) = active_venv(isolated) else {
-        return Vec::new();
-    };
+/// The `site-packages` folders of the virtual environment at `root` (found by [`active_venv`]).
+/// A venv made by any Python 3 counts (`lib/python3.*/site-packages`): pure-Python packages do
+/// not care which.
+pub fn site_packages(root: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(root.join("lib"))
         .into_iter()
         .flatten()
@@ -115,8 +111,8 @@ pub fn site_packages(isolated: bool) -> Vec<PathBuf> {
     found
 }
 
-/// The active virtual environment's folder: `VIRTUAL_ENV` (unless `isolated`), else a
-/// `pyvenv.cfg` beside the binary or one folder up.
+/// The active virtual environment's folder: `VIRTUAL_ENV` (unless `isolated`: `-I`), else a
+/// `pyvenv.cfg` beside the binary or one folder up (a venv's `bin/`), as CPython finds its own.
 pub fn active_venv(isolated: bool) -> Option<PathBuf> {
     let from_env = (!isolated)
         .then(|| std::env::var_os("VIRTUAL_ENV"))

@@ -331,10 +331,10 @@ impl<'a> Index<'a> {
             Some(path) => path,
             None => self
                 .http()
-                .download_file(&file.url, |bytes| fits(&sha256_hex(bytes)))?,
+                .download_file(&file.url, |bytes| fits(&belay_packages::sha256_hex(bytes)))?,
         };
         let bytes = std::fs::read(&path).map_err(|e| crate::Error::io("cannot read", &path, e))?;
-        let actual = sha256_hex(&bytes);
+        let actual = belay_packages::sha256_hex(&bytes);
         if !fits(&actual) {
             let expected = file
                 .sha256
@@ -412,16 +412,6 @@ fn path_url(path: &Path) -> String {
     url::Url::from_file_path(&path)
         .map(String::from)
         .unwrap_or_else(|()| format!("file://{}", path.display()))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    use std::fmt::Write;
-    let mut hex = String::with_capacity(64);
-    for byte in sha2::Sha256::digest(bytes) {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
 }
 
 /// A lock that a panicking thread left is still usable (the maps only grow).

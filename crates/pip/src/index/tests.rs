@@ -237,7 +237,7 @@ fn find_links_folders_and_pages() {
 fn an_http_index_json_first_metadata_from_pep_658() {
     let server = Server::start();
     let wheel = wheel_bytes("mdurl", "0.1.2", &[]);
-    let sha = sha256(&wheel);
+    let sha = belay_packages::sha256_hex(&wheel);
     let json = format!(
         r#"{{"meta": {{"api-version": "1.1"}}, "name": "mdurl", "files": [
             {{"filename": "mdurl-0.1.2-py3-none-any.whl", "url": "../../files/mdurl-0.1.2-py3-none-any.whl",

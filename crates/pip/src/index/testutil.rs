@@ -38,10 +38,6 @@ pub(crate) fn wheel_bytes(name: &str, version: &str, lines: &[&str]) -> Vec<u8> 
     cursor.into_inner()
 }
 
-pub(crate) fn sha256(bytes: &[u8]) -> String {
-    super::sha256_hex(bytes)
-}
-
 /// One file of a [`LocalIndex`].
 pub(crate) struct Listed {
     pub filename: String,
@@ -89,7 +85,7 @@ impl LocalIndex {
             .or_default()
             .push(Listed {
                 filename,
-                sha256: sha256(&bytes),
+                sha256: belay_packages::sha256_hex(&bytes),
                 attributes: attributes.to_string(),
             });
         self.write();

@@ -30,16 +30,12 @@ pub fn target() -> Target {
     asked
         .ok()
         .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_else(fallback_target)
+        .unwrap_or_else(target_as_built)
 }
 
 /// The interpreter as it is built (its Python version exact; the other values as the system
 /// names them): for `requires-python` before the interpreter starts, and should asking it fail.
 pub fn target_as_built() -> Target {
-    fallback_target()
-}
-
-fn fallback_target() -> Target {
     use rustpython_vm::version as v;
     Target {
         python: (v::MAJOR as u32, v::MINOR as u32, v::MICRO as u32),
@@ -74,6 +70,18 @@ pub fn download_settings(offline: bool) -> belay_packages::Settings {
 /// The index options of the environment (`UV_INDEX_URL`, `PIP_INDEX_URL`, ...).
 pub fn env_index_options() -> IndexOptions {
     IndexOptions::from_env(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+}
+
+/// The wheel of a resolved distribution on disk: a local file, or fetched (its hashes checked).
+pub fn wheel_of(
+    index: &belay_pip::index::Index<'_>,
+    dist: &belay_pip::resolve::Resolved,
+) -> belay_pip::Result<PathBuf> {
+    match (&dist.local, &dist.file) {
+        (Some(path), _) => Ok(path.clone()),
+        (None, Some(file)) => index.fetch(file, &dist.hashes),
+        (None, None) => Err(belay_pip::Error::NotInstalled(dist.name.to_string())),
+    }
 }
 
 /// The belay-run binary (what launchers and venvs run).

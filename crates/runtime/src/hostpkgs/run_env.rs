@@ -29,15 +29,8 @@ pub fn prepare(request: &RunRequest<'_>) -> belay_pip::Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let what = request.script.map_or("--with", |(name, _)| name);
-    let built = super::target_as_built();
-    if let Some(specifiers) = metadata.as_ref().and_then(|m| m.requires_python.as_ref())
-        && !built.satisfies(specifiers)
-    {
-        return Err(belay_pip::Error::RequiresPython {
-            what: what.to_string(),
-            specifier: specifiers.to_string(),
-            python: built.python_full_version(),
-        });
+    if let Some(metadata) = &metadata {
+        metadata.check_python(what, &super::target_as_built())?;
     }
     let mut requirements: Vec<String> = metadata
         .iter()
@@ -58,7 +51,10 @@ pub fn prepare(request: &RunRequest<'_>) -> belay_pip::Result<Vec<PathBuf>> {
         return Ok(vec![site]);
     }
     let mut set = RequirementSet::default();
-    set.add_arguments(&requirements)?;
+    if let Some(metadata) = &metadata {
+        set.add_parsed(&metadata.dependencies, what);
+    }
+    set.add_arguments(with)?;
     let target = super::target();
     let report = Progress;
     let index = belay_pip::index::Index::new(&options, &settings, &report);
@@ -72,13 +68,7 @@ pub fn prepare(request: &RunRequest<'_>) -> belay_pip::Result<Vec<PathBuf>> {
         },
         &index,
     )?;
-    let fetch = |dist: &Resolved| -> belay_pip::Result<PathBuf> {
-        match (&dist.local, &dist.file) {
-            (Some(path), _) => Ok(path.clone()),
-            (None, Some(file)) => index.fetch(file, &dist.hashes),
-            (None, None) => Err(belay_pip::Error::NotInstalled(dist.name.to_string())),
-        }
-    };
+    let fetch = |dist: &Resolved| super::wheel_of(&index, dist);
     let site = envcache::ensure(&settings.cache_dir, &key, &resolution, &fetch, &report)?;
     Ok(vec![site])
 }

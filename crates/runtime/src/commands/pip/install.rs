@@ -3,8 +3,6 @@
 //! then the wheels fetched and installed all or nothing. Prints as pip: `Would install ...`,
 //! `Successfully installed ...`.
 
-use std::path::PathBuf;
-
 use belay_pip::index::{Index, IndexOptions};
 use belay_pip::install::{Layout, WheelToInstall, install_cancellable};
 use belay_pip::requirements::RequirementSet;
@@ -77,7 +75,7 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
     let mut wheels = Vec::with_capacity(to_install.len());
     for dist in to_install {
         wheels.push(WheelToInstall {
-            path: fetch(&index, dist)?,
+            path: crate::hostpkgs::wheel_of(&index, dist)?,
             name: dist.name.clone(),
             version: dist.version.clone(),
             requested: dist.requested,
@@ -93,15 +91,6 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
         println!("Successfully installed {}", done.installed.join(" "));
     }
     Ok(())
-}
-
-/// The wheel of `dist` on disk: a local file, or fetched (its hashes checked).
-fn fetch(index: &Index<'_>, dist: &Resolved) -> belay_pip::Result<PathBuf> {
-    match (&dist.local, &dist.file) {
-        (Some(path), _) => Ok(path.clone()),
-        (None, Some(file)) => index.fetch(file, &dist.hashes),
-        (None, None) => Err(belay_pip::Error::NotInstalled(dist.name.to_string())),
-    }
 }
 
 /// The command line's index options.

@@ -11,48 +11,46 @@ use super::{display, shown, site_packages};
 
 pub(super) fn list(args: &ListArgs) -> miette::Result<()> {
     let site = site_packages(&args.path, "list")?;
-    let dists = installed::list(&site)?;
+    if let ListFormat::Freeze = args.format {
+        return print_freeze(&site);
+    }
+    let rows: Vec<(String, String)> = installed::list(&site)?
+        .into_iter()
+        .map(|d| (d.display_name, d.version.to_string()))
+        .collect();
     let mut out = std::io::stdout().lock();
-    match args.format {
-        ListFormat::Freeze => {
-            for line in installed::freeze(&site)? {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-        ListFormat::Json => {
-            let rows: Vec<_> = dists
-                .iter()
-                .map(|d| serde_json::json!({"name": d.display_name, "version": d.version.to_string()}))
-                .collect();
-            let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
-        }
-        ListFormat::Columns => {
-            let rows: Vec<(String, String)> = dists
-                .iter()
-                .map(|d| (d.display_name.clone(), d.version.to_string()))
-                .collect();
-            let width = |f: fn(&(String, String)) -> usize, title: &str| {
-                rows.iter().map(f).max().unwrap_or(0).max(title.len())
-            };
-            let (name_w, version_w) = (
-                width(|r| r.0.len(), "Package"),
-                width(|r| r.1.len(), "Version"),
-            );
-            // As pip's columns: the last one is not padded.
-            let _ = writeln!(out, "{:name_w$} Version", "Package");
-            let _ = writeln!(out, "{} {}", "-".repeat(name_w), "-".repeat(version_w));
-            for (name, version) in rows {
-                let _ = writeln!(out, "{name:name_w$} {version}");
-            }
-        }
+    if let ListFormat::Json = args.format {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|(name, version)| serde_json::json!({"name": name, "version": version}))
+            .collect();
+        let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    let width = |f: fn(&(String, String)) -> usize, title: &str| {
+        rows.iter().map(f).max().unwrap_or(0).max(title.len())
+    };
+    let (name_w, version_w) = (
+        width(|r| r.0.len(), "Package"),
+        width(|r| r.1.len(), "Version"),
+    );
+    // As pip's columns: the last one is not padded.
+    let _ = writeln!(out, "{:name_w$} Version", "Package");
+    let _ = writeln!(out, "{} {}", "-".repeat(name_w), "-".repeat(version_w));
+    for (name, version) in rows {
+        let _ = writeln!(out, "{name:name_w$} {version}");
     }
     Ok(())
 }
 
 pub(super) fn freeze(args: &PathArgs) -> miette::Result<()> {
-    let site = site_packages(args, "freeze")?;
+    print_freeze(&site_packages(args, "freeze")?)
+}
+
+/// `name==version` lines, as `pip freeze` and `pip list --format freeze` print them.
+fn print_freeze(site: &std::path::Path) -> miette::Result<()> {
     let mut out = std::io::stdout().lock();
-    for line in installed::freeze(&site)? {
+    for line in installed::freeze(site)? {
         let _ = writeln!(out, "{line}");
     }
     Ok(())
@@ -122,9 +120,12 @@ pub(super) fn uninstall(args: &UninstallArgs) -> miette::Result<()> {
     if names.is_empty() {
         miette::bail!("nothing to uninstall: name packages, or a requirements file with -r");
     }
-    let all = installed::list(&site)?;
     for name in names {
-        let Some(dist) = find(&all, &name) else {
+        let found = match PackageName::new(name.clone()) {
+            Ok(wanted) => installed::find(&site, &wanted)?,
+            Err(_) => None,
+        };
+        let Some(dist) = found else {
             eprintln!("WARNING: Skipping {name} as it is not installed.");
             continue;
         };
