@@ -366,6 +366,7 @@ impl Board {
         if self.args.auto_sync_time {
             startup::sync_clock(&session, 10, vm)?;
         }
+        startup::settle(&session, vm)?;
         *self.firmware.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(firmware);
         *lock(&self.emitters) = None;
         self.replace_session(Some(session));
@@ -381,6 +382,7 @@ impl Board {
         if self.args.auto_sync_time {
             startup::sync_clock(&session, 10, vm)?;
         }
+        startup::settle(&session, vm)?;
         Ok(())
     }
 

@@ -102,6 +102,16 @@ pub fn run_startup(
     Ok(())
 }
 
+/// The end of a connection's start-up: a garbage collection on the board (see
+/// [`snippets::COLLECT`]), so that the heap a user's first definition meets does not depend on
+/// how many clock samples the round trips took. A board without `gc` is left as it is.
+pub fn settle(session: &Session, vm: &VirtualMachine) -> PyResult<()> {
+    match session.run(vm, snippets::COLLECT.to_string(), Output::Stdout, &NO_MAP) {
+        Err(e) if errors::is::<PyboardException>(&e) => Ok(()),
+        other => other.map(drop),
+    }
+}
+
 /// Belay's `sync_time`: up to `samples` reads of the board clock, the fastest round trips decide
 /// the offset (device − host, seconds).
 pub fn sync_clock(session: &Session, samples: usize, vm: &VirtualMachine) -> PyResult<f64> {

@@ -300,6 +300,13 @@ pub fn clock() -> String {
     format!("{}()", names::MONOTONIC)
 }
 
+/// A full collection on the board, binding no name. Run once the connection's start-up is done:
+/// the clock samples leave a varying amount of garbage behind (as many as the round trips took),
+/// and without it the user's definitions would land above that garbage, at a height that
+/// depends on timing, splitting a small board's free heap where the next big buffer would go
+/// (docs/protocol.md §2).
+pub const COLLECT: &str = "__import__('gc').collect()";
+
 /// The board global that holds proxied object number `n`.
 pub fn proxy_object(n: u64) -> String {
     format!("{}{n}", names::PROXY_OBJECT)
