@@ -8,7 +8,9 @@
 //! - `environments`: `venv`, installing into it, console scripts, `list`/`freeze`/`show`/
 //!   `uninstall`, pytest;
 //! - `scripts`: PEP 723 blocks and `--with`;
-//! - `bad_input`: hashes, evil wheels, Ctrl-C, failed downloads, unreachable indexes, offline.
+//! - `bad_input`: hashes, evil wheels, Ctrl-C, failed downloads, unreachable indexes, offline;
+//! - `sdists`: source distributions built by their PEP 517 backends (setuptools, flit_core,
+//!   hatchling, poetry-core) under belay-run.
 //!
 //! No board: these need belay-run, a Python 3 for the server and the helpers, and the set-up.
 //! Every test has its own server, scratch folder (removed at the end) and belay-run cache.
@@ -17,6 +19,7 @@ mod bad_input;
 mod differential;
 mod environments;
 mod scripts;
+mod sdists;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -292,6 +295,18 @@ pub fn make_wheel(out: &Path, name: &str, version: &str, args: &[&str]) -> PathB
     let mut cmd = Command::new(python());
     cmd.arg("-B")
         .arg(pypi_dir().join("make_wheel.py"))
+        .args([arg(out), name, version])
+        .args(args);
+    let run = run_with_limit(cmd, LIMIT);
+    run.assert_ok();
+    PathBuf::from(run.stdout.trim())
+}
+
+/// tests/pypi/make_sdist.py: a small sdist in `out` built by a real backend; its path.
+pub fn make_sdist(out: &Path, name: &str, version: &str, args: &[&str]) -> PathBuf {
+    let mut cmd = Command::new(python());
+    cmd.arg("-B")
+        .arg(pypi_dir().join("make_sdist.py"))
         .args([arg(out), name, version])
         .args(args);
     let run = run_with_limit(cmd, LIMIT);

@@ -3,9 +3,10 @@
 
     index_server.py [--wheels DIR]... [--port N] [--no-stdin] [--format both|html|json]
                     [--no-metadata] [--yanked NAME==VERSION]... [--no-yanked] [--bad-hash FILE]...
+                    [--bad-metadata-hash FILE]...
                     [--slow SECONDS] [--hold FILE]
 
-It serves the wheels of its folders (default: ${BELAY_PYPI_WHEELS:-~/.cache/belay-pypi-wheels},
+It serves the wheels and sdists of its folders (default: ${BELAY_PYPI_WHEELS:-~/.cache/belay-pypi-wheels},
 filled by tests/pypi/install.sh; a later --wheels folder wins for a file name) over HTTP on
 127.0.0.1, prints the port as its first line on stdout, and serves until its stdin closes (a test
 that dies takes its server with it) or it is killed; --no-stdin serves until killed.
@@ -26,7 +27,7 @@ What it serves (BASE = http://127.0.0.1:PORT):
 
 Test modes: --yanked NAME==VERSION marks that release's files yanked (default: humanize==4.17.0;
 --no-yanked: none); --bad-hash FILE advertises a wrong sha256 for FILE (its bytes are served
-unchanged); --slow SECONDS waits that long before each file's body; --hold FILE sends the
+unchanged); --bad-metadata-hash FILE does the same for FILE's PEP 658 metadata; --slow SECONDS waits that long before each file's body; --hold FILE sends the
 first half of FILE, prints `held FILE` on stdout and sends nothing more until the server stops
 (a test interrupts its client then).
 """
@@ -39,6 +40,7 @@ import os
 import re
 import signal
 import sys
+import tarfile
 import threading
 import time
 import zipfile
@@ -69,8 +71,23 @@ def normalize(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+SDIST = (".tar.gz", ".zip")
+
+
+def sdist_metadata(path):
+    """An sdist's PKG-INFO (in its top folder)."""
+    if path.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            name = next(n for n in z.namelist() if re.fullmatch(r"[^/]+/PKG-INFO", n))
+            return z.read(name)
+    with tarfile.open(path) as t:
+        member = next(m for m in t.getmembers() if re.fullmatch(r"[^/]+/PKG-INFO", m.name))
+        return t.extractfile(member).read()
+
+
 class Dist:
-    """One wheel file: where it is, its hash, its METADATA and what that says."""
+    """One wheel or sdist file: where it is, its hash, its metadata (a wheel's METADATA, an
+    sdist's PKG-INFO) and what that says. PEP 658 metadata is served for wheels only."""
 
     def __init__(self, path):
         self.path = path
@@ -79,11 +96,16 @@ class Dist:
             data = f.read()
         self.size = len(data)
         self.sha256 = hashlib.sha256(data).hexdigest()
-        with zipfile.ZipFile(path) as z:
-            name = next(n for n in z.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
-            self.metadata = z.read(name)
-        self.metadata_sha256 = hashlib.sha256(self.metadata).hexdigest()
-        headers = HeaderParser().parsestr(self.metadata.decode("utf-8"))
+        self.sdist = self.filename.endswith(SDIST)
+        if self.sdist:
+            info = sdist_metadata(path)
+        else:
+            with zipfile.ZipFile(path) as z:
+                name = next(n for n in z.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
+                info = z.read(name)
+        self.metadata = None if self.sdist else info
+        self.metadata_sha256 = hashlib.sha256(info).hexdigest()
+        headers = HeaderParser().parsestr(info.decode("utf-8"))
         self.name = headers["Name"]
         self.version = headers["Version"]
         self.requires_python = headers.get("Requires-Python")
@@ -96,7 +118,7 @@ def load(folders, yanked, bad_hash):
     files = {}
     for folder in folders:
         for entry in sorted(os.listdir(folder)):
-            if entry.endswith(".whl"):
+            if entry.endswith((".whl",) + SDIST):
                 files[entry] = Dist(os.path.join(folder, entry))
     projects = {}
     for dist in sorted(files.values(), key=lambda d: d.filename):
@@ -133,6 +155,9 @@ class Index:
     def __init__(self, args):
         yanked = set() if args.no_yanked else {normalize_pin(p) for p in (args.yanked or DEFAULT_YANKED)}
         self.projects, self.files = load(args.wheels or [default_wheels()], yanked, set(args.bad_hash))
+        for name in args.bad_metadata_hash:
+            dist = self.files[name]
+            dist.metadata_sha256 = hashlib.sha256(b"not " + dist.metadata_sha256.encode()).hexdigest()
         self.args = args
 
     def href(self, dist, i, host, relative):
@@ -154,7 +179,7 @@ class Index:
             attrs.append(f'data-requires-python="{html.escape(dist.requires_python)}"')
         if dist.yanked is not None:
             attrs.append(f'data-yanked="{html.escape(dist.yanked)}"')
-        if not self.args.no_metadata:
+        if not self.args.no_metadata and not dist.sdist:
             for attr in ("data-dist-info-metadata", "data-core-metadata"):
                 attrs.append(f'{attr}="sha256={dist.metadata_sha256}"')
         return f"<a {' '.join(attrs)}>{html.escape(dist.filename)}</a><br/>"
@@ -171,7 +196,7 @@ class Index:
             }
             if dist.requires_python:
                 entry["requires-python"] = dist.requires_python
-            if not self.args.no_metadata:
+            if not self.args.no_metadata and not dist.sdist:
                 entry["core-metadata"] = {"sha256": dist.metadata_sha256}
                 entry["dist-info-metadata"] = {"sha256": dist.metadata_sha256}
             files.append(entry)
@@ -244,7 +269,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def file(self, name, body):
         index = self.index
-        if name.endswith(".metadata") and not index.args.no_metadata and name[: -len(".metadata")] in index.files:
+        served = index.files.get(name[: -len(".metadata")])
+        if name.endswith(".metadata") and not index.args.no_metadata and served and served.metadata:
             return self.reply(200, "binary/octet-stream", index.files[name[: -len(".metadata")]].metadata, body)
         dist = index.files.get(name)
         if dist is None:
@@ -299,6 +325,7 @@ def main():
     ap.add_argument("--yanked", action="append", metavar="NAME==VERSION")
     ap.add_argument("--no-yanked", action="store_true")
     ap.add_argument("--bad-hash", action="append", default=[], metavar="FILE")
+    ap.add_argument("--bad-metadata-hash", action="append", default=[], metavar="FILE")
     ap.add_argument("--slow", type=float, default=0.0, metavar="SECONDS")
     ap.add_argument("--hold", metavar="FILE")
     args = ap.parse_args()

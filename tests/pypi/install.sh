@@ -46,7 +46,10 @@ fi
 
 mkdir -p "$wheels"
 while read -r pin abi platforms; do
-  if [ -z "$abi" ]; then
+  if [ "$abi" = sdist ]; then
+    # A source distribution (pip prepares its metadata with the backend, in build isolation).
+    "${pip[@]}" download --no-deps --dest "$wheels" --no-binary=:all: "$pin"
+  elif [ -z "$abi" ]; then
     # A pure-Python wheel (what belay-run's interpreter can load), as pip selects it for 3.14.
     "${pip[@]}" download --no-deps --dest "$wheels" --only-binary=:all: --python-version 3.14 \
       --implementation py --abi none --platform any "$pin"
@@ -59,7 +62,8 @@ while read -r pin abi platforms; do
   fi
 done <<<"$pins"
 
-# Every pure pin must have given a *-none-any wheel of that exact version (never an sdist).
+# Every pure pin must have given a *-none-any wheel of that exact version (never an sdist), every
+# sdist pin its .tar.gz.
 "$python" - "$wheels" <<'EOF'
 import os, re, sys
 folder = sys.argv[1]
@@ -69,6 +73,9 @@ for f in os.listdir(folder):
     if f.endswith(".whl"):
         name, version, *rest = f[:-4].split("-")
         have.setdefault((norm(name), version), []).append(rest[-3:])
+    elif f.endswith(".tar.gz"):
+        name, _, version = f[: -len(".tar.gz")].rpartition("-")
+        have.setdefault((norm(name), version), []).append(["sdist"])
 bad = []
 for line in open("wheels.txt"):
     line = line.split("#")[0].split()
@@ -77,7 +84,8 @@ for line in open("wheels.txt"):
     name, version = line[0].split("==")
     tags = have.get((norm(name), version), [])
     pure = len(line) == 1
-    if not tags or (pure and not any(t[1:] == ["none", "any"] for t in tags)):
+    sdist = line[1:] == ["sdist"]
+    if not tags or (pure and not any(t[1:] == ["none", "any"] for t in tags)) or (sdist and ["sdist"] not in tags):
         bad.append(line[0])
 if bad:
     sys.exit("tests/pypi/install.sh: no fitting wheel for: " + ", ".join(bad))

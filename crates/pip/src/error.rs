@@ -40,6 +40,16 @@ pub enum Error {
         files: String,
     },
 
+    /// An sdist could not be built into a wheel that can be installed here.
+    #[error("{sdist}: cannot build a wheel: {message}{output}")]
+    #[diagnostic(code(belay_pip::build))]
+    Build {
+        sdist: String,
+        message: String,
+        /// The end of the backend's output (empty, or starting with a newline).
+        output: String,
+    },
+
     /// A file's hash is not the expected one.
     #[error("{file}: hash mismatch (expected {expected}, got {actual})")]
     #[diagnostic(code(belay_pip::hash))]

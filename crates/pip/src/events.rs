@@ -9,6 +9,8 @@ pub enum Event {
     Downloading { file: String, url: String },
     /// A file came from the cache.
     Cached { file: String },
+    /// Building a wheel from an sdist (its backend runs).
+    Building { file: String },
     /// The resolution is done: the distributions to install (`name==version`).
     Resolved(Vec<String>),
     /// Installing a distribution.

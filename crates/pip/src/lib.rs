@@ -13,11 +13,15 @@
 //! - installation of wheels into a virtual environment or a `--target` folder, by the wheel spec
 //!   (RECORD, `.data`, console scripts, INSTALLER), staged so that a failure leaves the previous
 //!   state ([`install`]); what is installed: list, freeze, show, uninstall ([`installed`]);
-//!   virtual environments ([`venv`]); PEP 723 environments in belay-run's cache ([`envcache`]).
+//!   virtual environments ([`venv`]); PEP 723 environments in belay-run's cache ([`envcache`]);
+//! - sdists built into wheels by their PEP 517 backend, run by an interpreter the caller gives
+//!   ([`build`]).
 //!
-//! It knows nothing of boards, of the interpreter (the marker values come in as a [`Target`]) or
+//! It knows nothing of boards, of the interpreter (the marker values come in as a [`Target`], the
+//! build hooks are run by a [`build::Hooks`] the caller gives) or
 //! of the command line (progress goes out as [`Event`]s).
 
+pub mod build;
 pub mod envcache;
 pub mod error;
 pub mod events;

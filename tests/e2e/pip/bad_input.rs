@@ -67,6 +67,25 @@ fn a_hash_mismatch_installs_nothing() {
         "files installed: {:?}",
         tree(&b).keys()
     );
+
+    // An index whose PEP 658 metadata hash does not match the metadata file it serves.
+    let lab = Lab::new(
+        "hash-metadata",
+        &["--bad-metadata-hash", "tabulate-0.10.0-py3-none-any.whl"],
+    );
+    let b = lab.path("belay");
+    let run = lab.install_into(&b, &["tabulate"]);
+    failed(&run, "a metadata hash mismatch");
+    says(
+        &run,
+        "tabulate-0.10.0-py3-none-any.whl.metadata: hash mismatch",
+        "a metadata hash mismatch",
+    );
+    assert!(
+        tree(&b).is_empty(),
+        "files installed: {:?}",
+        tree(&b).keys()
+    );
 }
 
 /// Every file under `dir` whose name is `name`.

@@ -65,7 +65,7 @@ fn same(lab: &Lab, case: &str, args: &[&str], expected: &[&str]) -> Both {
 }
 
 /// The same distributions and files in pip's folder `a` and belay-run's `b`.
-fn assert_same_install(case: &str, a: &Path, b: &Path) {
+pub(super) fn assert_same_install(case: &str, a: &Path, b: &Path) {
     assert_eq!(dist_infos(b), dist_infos(a), "{case}: dist-info folders");
     for info in dist_infos(a) {
         assert_eq!(

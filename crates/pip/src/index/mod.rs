@@ -1,7 +1,8 @@
 //! Where distributions come from: PEP 503 (HTML) and PEP 691 (JSON) simple indexes, `--find-links`
 //! folders and HTML pages, local wheel files; core metadata from PEP 658 files or the wheel
-//! itself; downloads checked against their `#sha256=` (and `--hash`) and kept in belay-run's cache
-//! (belay-packages' HTTP client: one client and one cache for both package managers).
+//! itself (an sdist's from the wheel built from it, when the index has a [`Builder`]); downloads
+//! checked against their `#sha256=` (and `--hash`) and kept in belay-run's cache (belay-packages'
+//! HTTP client: one client and one cache for both package managers).
 
 mod memo;
 mod simple;
@@ -14,6 +15,7 @@ use std::sync::Mutex;
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::PackageName;
 
+use crate::build::Builder;
 use crate::events::Event;
 use crate::metadata::Metadata;
 use crate::wheelname::{SdistName, WheelName};
@@ -106,6 +108,8 @@ pub struct DistFile {
     pub yanked: Option<String>,
     /// A PEP 658 metadata file is there (`<url>.metadata`).
     pub has_metadata_file: bool,
+    /// Its `sha256` hex digest, when the index gave one (checked before it is read).
+    pub metadata_sha256: Option<String>,
 }
 
 /// The `Accept` header of a project page: PEP 691 JSON first, HTML otherwise.
@@ -121,6 +125,10 @@ pub struct Index<'a> {
     projects: Memo<PackageName, Vec<(Version, DistFile)>>,
     links: Memo<(), Vec<DistFile>>,
     metadata: Memo<String, Metadata>,
+    /// What sdists are built with (`None`: sdists are not installable).
+    builder: Option<Builder<'a>>,
+    /// The wheel built from each sdist URL.
+    built: Memo<String, PathBuf>,
 }
 
 impl<'a> Index<'a> {
@@ -137,7 +145,25 @@ impl<'a> Index<'a> {
             projects: Memo::new(),
             links: Memo::new(),
             metadata: Memo::new(),
+            builder: None,
+            built: Memo::new(),
         }
+    }
+
+    /// Sdists are candidates too, built into wheels with `builder` when chosen.
+    pub fn with_builder(mut self, builder: Builder<'a>) -> Index<'a> {
+        self.builder = Some(builder);
+        self
+    }
+
+    /// Whether sdists can be built.
+    pub fn builds(&self) -> bool {
+        self.builder.is_some()
+    }
+
+    /// The download settings (the cache folder).
+    pub fn settings(&self) -> &'a belay_packages::Settings {
+        self.settings
     }
 
     /// Where its events go.
@@ -290,15 +316,35 @@ impl<'a> Index<'a> {
 
     fn read_metadata(&self, file: &DistFile) -> crate::Result<Metadata> {
         if WheelName::parse(&file.filename).is_none() {
-            return Err(crate::Error::Metadata {
-                origin: file.filename.clone(),
-                message: "not a wheel: its metadata needs a build".to_string(),
-            });
+            if !self.builds() {
+                return Err(crate::Error::Metadata {
+                    origin: file.filename.clone(),
+                    message: "not a wheel: its metadata needs a build".to_string(),
+                });
+            }
+            // An sdist's metadata is its built wheel's (PKG-INFO may leave fields dynamic).
+            let path = self.wheel(file, &[])?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            return wheel::read_metadata(&path, &name);
         }
         let remote = file_url_path(&file.url).is_none();
         let metadata = if file.has_metadata_file && remote {
             let url = format!("{}.metadata", file.url);
-            match self.http().get_addressed(&url, |_| true) {
+            // PEP 658: the file's hash is the one the index gave (a file that does not match is
+            // neither kept in the cache nor read).
+            let fits = |bytes: &[u8]| {
+                file.metadata_sha256
+                    .as_ref()
+                    .is_none_or(|h| h.eq_ignore_ascii_case(&belay_packages::sha256_hex(bytes)))
+            };
+            match self.http().get_addressed(&url, fits) {
+                Ok(bytes) if !fits(&bytes) => {
+                    return Err(crate::Error::Hash {
+                        file: url,
+                        expected: file.metadata_sha256.clone().unwrap_or_default(),
+                        actual: belay_packages::sha256_hex(&bytes),
+                    });
+                }
                 Ok(bytes) => Some(Metadata::parse(
                     &String::from_utf8_lossy(&bytes),
                     &format!("{}.metadata", file.filename),
@@ -315,6 +361,18 @@ impl<'a> Index<'a> {
                 let path = self.fetch(file, &[])?;
                 wheel::read_metadata(&path, &file.filename)
             }
+        }
+    }
+
+    /// The wheel to install for `file`: the file itself ([`Index::fetch`]), or for an sdist the
+    /// wheel built from it (once per sdist).
+    pub fn wheel(&self, file: &DistFile, hashes: &[String]) -> crate::Result<PathBuf> {
+        let path = self.fetch(file, hashes)?;
+        match (WheelName::parse(&file.filename), self.builder) {
+            (None, Some(builder)) => self.built.get_or_try(&file.url, || {
+                crate::build::wheel(self, builder, &path, &file.filename)
+            }),
+            _ => Ok(path),
         }
     }
 
@@ -366,6 +424,7 @@ impl DistFile {
             requires_python: None,
             yanked: None,
             has_metadata_file: false,
+            metadata_sha256: None,
         }
     }
 }
@@ -377,6 +436,8 @@ impl belay_packages::Report for Relay<'_> {
     fn report(&self, event: &belay_packages::Event) {
         let file = |url: &str| url.rsplit('/').next().unwrap_or(url).to_string();
         let ours = match event {
+            // A project page (`.../name/`): `Querying` said it.
+            belay_packages::Event::Downloading { url } if url.ends_with('/') => return,
             belay_packages::Event::Downloading { url } => Event::Downloading {
                 file: file(url),
                 url: url.clone(),

@@ -71,6 +71,10 @@ pub(super) fn parse_json(text: &str, url: &str) -> crate::Result<Vec<DistFile>> 
             Some(Value::Object(_)) => true,
             _ => false,
         };
+        let metadata_sha256 = metadata
+            .and_then(|m| m.get("sha256"))
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase);
         out.push(DistFile {
             filename: filename.to_string(),
             url,
@@ -81,6 +85,7 @@ pub(super) fn parse_json(text: &str, url: &str) -> crate::Result<Vec<DistFile>> 
                 .and_then(requires_python),
             yanked,
             has_metadata_file,
+            metadata_sha256,
         });
     }
     Ok(out)
@@ -127,6 +132,10 @@ pub(super) fn parse_html(text: &str, url: &str) -> crate::Result<Vec<DistFile>> 
             requires_python: attribute("data-requires-python").and_then(requires_python),
             yanked: attribute("data-yanked").map(str::to_string),
             has_metadata_file: metadata.is_some_and(|value| value != "false"),
+            // `sha256=<hex>` (PEP 658), or `true`.
+            metadata_sha256: metadata
+                .and_then(|value| value.strip_prefix("sha256="))
+                .map(str::to_ascii_lowercase),
         });
     }
     Ok(out)

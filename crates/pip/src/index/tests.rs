@@ -29,6 +29,11 @@ fn a_pep_503_page() {
     assert!(!first.has_metadata_file);
     assert_eq!(first.yanked, None);
     assert!(files[2].has_metadata_file);
+    assert_eq!(
+        files[2].metadata_sha256.as_deref(),
+        Some("de2a1ddd5c94bb4c9ea5d2b14d1cc1c4a1a6c44cb8f1ecf1cd06bbd0a2bc7c8e")
+    );
+    assert_eq!(first.metadata_sha256, None);
     // A relative link is joined to the page's URL.
     assert_eq!(
         files[3].url,
@@ -47,6 +52,10 @@ fn a_pep_691_page() {
     assert_eq!(files.len(), 4);
     assert!(!files[0].has_metadata_file);
     assert!(files[1].has_metadata_file);
+    assert_eq!(
+        files[1].metadata_sha256.as_deref(),
+        Some("de2a1ddd5c94bb4c9ea5d2b14d1cc1c4a1a6c44cb8f1ecf1cd06bbd0a2bc7c8e")
+    );
     assert_eq!(
         files[1].url,
         "https://pypi.org/packages/b3/38/mdurl-0.1.2-py3-none-any.whl"

@@ -225,6 +225,7 @@ impl<'a> Provider<'a> {
         let mut refused = Vec::new();
         for (version, file) in self.index.files(name)? {
             let why = match WheelName::parse(&file.filename) {
+                None if self.index.builds() => None,
                 None => Some("a source distribution (not built here)".to_string()),
                 Some(wheel) => wheel.refusal(target),
             };
@@ -247,7 +248,13 @@ impl<'a> Provider<'a> {
             .into_iter()
             .rev()
             .map(|(version, mut files)| {
-                files.sort_by(|a, b| a.filename.cmp(&b.filename));
+                // Wheels first: an sdist is built only for a version without one.
+                files.sort_by_key(|file| {
+                    (
+                        WheelName::parse(&file.filename).is_none(),
+                        file.filename.clone(),
+                    )
+                });
                 Candidate { version, files }
             })
             .collect();
@@ -511,5 +518,6 @@ fn url_file(url: &url::Url) -> crate::Result<DistFile> {
         requires_python: None,
         yanked: None,
         has_metadata_file: false,
+        metadata_sha256: None,
     })
 }

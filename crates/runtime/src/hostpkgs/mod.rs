@@ -3,6 +3,7 @@
 //! go, the settings of the downloads, and the environments of PEP 723 scripts and `--with`
 //! ([`run_env`]).
 
+pub mod build;
 pub mod run_env;
 
 use std::path::PathBuf;
@@ -72,14 +73,15 @@ pub fn env_index_options() -> IndexOptions {
     IndexOptions::from_env(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
 }
 
-/// The wheel of a resolved distribution on disk: a local file, or fetched (its hashes checked).
+/// The wheel of a resolved distribution on disk: a local file, or fetched (its hashes checked), or
+/// built from its sdist.
 pub fn wheel_of(
     index: &belay_pip::index::Index<'_>,
     dist: &belay_pip::resolve::Resolved,
 ) -> belay_pip::Result<PathBuf> {
     match (&dist.local, &dist.file) {
         (Some(path), _) => Ok(path.clone()),
-        (None, Some(file)) => index.fetch(file, &dist.hashes),
+        (None, Some(file)) => index.wheel(file, &dist.hashes),
         (None, None) => Err(belay_pip::Error::NotInstalled(dist.name.to_string())),
     }
 }

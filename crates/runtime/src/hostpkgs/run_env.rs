@@ -57,7 +57,11 @@ pub fn prepare(request: &RunRequest<'_>) -> belay_pip::Result<Vec<PathBuf>> {
     set.add_arguments(with)?;
     let target = super::target();
     let report = Progress;
-    let index = belay_pip::index::Index::new(&options, &settings, &report);
+    let builder = belay_pip::build::Builder {
+        hooks: &super::build::ChildHooks,
+        target: &target,
+    };
+    let index = belay_pip::index::Index::new(&options, &settings, &report).with_builder(builder);
     let resolution = resolve(
         &Request {
             requirements: &set,

@@ -38,7 +38,11 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
     let target = crate::hostpkgs::target();
     let settings = crate::hostpkgs::download_settings(args.index.offline);
     let report = Progress { quiet: args.quiet };
-    let index = Index::new(&options, &settings, &report);
+    let builder = belay_pip::build::Builder {
+        hooks: &crate::hostpkgs::build::ChildHooks,
+        target: &target,
+    };
+    let index = Index::new(&options, &settings, &report).with_builder(builder);
     let resolution = resolve(
         &Request {
             requirements: &set,
@@ -132,6 +136,7 @@ impl Report for Progress {
             Event::Querying { project, .. } => eprintln!("Collecting {project}"),
             Event::Downloading { file, .. } => eprintln!("  Downloading {file}"),
             Event::Cached { file } => eprintln!("  Using cached {file}"),
+            Event::Building { file } => eprintln!("  Building a wheel from {file}"),
             Event::Installing { name, version } => {
                 eprintln!("Installing {}", shown(name, version))
             }
