@@ -197,11 +197,7 @@ fn install_requirements(
     let mut set = RequirementSet::default();
     set.add_parsed(requirements, "build-system.requires");
     set.options = index.options().clone();
-    let installed: Vec<_> = crate::installed::list(env)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|dist| (dist.name, dist.version))
-        .collect();
+    let installed = crate::installed::list(env).unwrap_or_default();
     let report = Downloads(index.report());
     let wheels_only = Index::new(index.options(), index.settings(), &report);
     let resolution = resolve(

@@ -29,8 +29,9 @@ pub struct Request<'a> {
     pub target: &'a Target,
     /// `--no-deps`: the named requirements only.
     pub no_deps: bool,
-    /// Distributions already installed (kept unless a requirement excludes them, or `upgrade`).
-    pub installed: &'a [(PackageName, Version)],
+    /// Distributions already installed (kept unless a requirement excludes them, or `upgrade`;
+    /// a kept one's own requirements still count, from its installed METADATA).
+    pub installed: &'a [crate::installed::Installed],
     /// `-U`: the newest versions even where an installed one satisfies.
     pub upgrade: bool,
 }
@@ -149,7 +150,7 @@ fn run(
         let Pkg::Dist(name) = package else {
             continue;
         };
-        let kept = provider.installed.get(name) == Some(version);
+        let kept = provider.installed.get(name).map(|i| &i.version) == Some(version);
         let file = if kept {
             None
         } else {

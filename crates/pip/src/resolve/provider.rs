@@ -78,7 +78,7 @@ pub struct Provider<'a> {
     index: &'a Index<'a>,
     env: MarkerEnvironment,
     pre: bool,
-    pub installed: HashMap<PackageName, Version>,
+    pub installed: HashMap<PackageName, &'a crate::installed::Installed>,
     /// The projects the user named.
     requested: HashSet<PackageName>,
     constraints: HashMap<PackageName, Range>,
@@ -110,7 +110,11 @@ impl<'a> Provider<'a> {
             index,
             env: request.target.marker_environment(),
             pre: set.options.pre || index.options().pre,
-            installed: request.installed.iter().cloned().collect(),
+            installed: request
+                .installed
+                .iter()
+                .map(|dist| (dist.name.clone(), dist))
+                .collect(),
             requested: set
                 .requirements
                 .iter()
@@ -339,10 +343,10 @@ impl<'a> Provider<'a> {
         // (pip's `only-if-needed`).
         let upgrade = self.request.upgrade && self.requested.contains(name);
         if !upgrade
-            && let Some(version) = self.installed.get(name)
-            && range.contains(version)
+            && let Some(dist) = self.installed.get(name)
+            && range.contains(&dist.version)
         {
-            return Ok(Some(version.clone()));
+            return Ok(Some(dist.version.clone()));
         }
         let project = self.project(name)?;
         let pre = self.pre_allowed(name, &project);
@@ -397,12 +401,13 @@ impl<'a> Provider<'a> {
             .borrow()
             .get(&(name.clone(), version.clone()))
             .cloned();
-        // An installed version kept without a file: its own dependencies were satisfied when
-        // it was installed.
-        let Some(file) = file else {
-            return Ok(deps);
+        // An installed version kept without a file: its requirements are its METADATA's (what
+        // it needs may have been removed since).
+        let metadata = match (file, self.installed.get(name)) {
+            (Some(file), _) => self.index.metadata(&file)?,
+            (None, Some(dist)) if dist.version == *version => dist.metadata.clone(),
+            (None, _) => return Ok(deps),
         };
-        let metadata = self.index.metadata(&file)?;
         if let Some(extra) = extra
             && !metadata.provides_extra.contains(extra)
         {

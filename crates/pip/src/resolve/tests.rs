@@ -1,5 +1,3 @@
-use std::str::FromStr;
-
 use super::*;
 use crate::index::IndexOptions;
 use crate::index::testutil::{LocalIndex, Recorder, files_dir, settings, target};
@@ -50,7 +48,7 @@ struct Setup {
     requirements: RequirementSet,
     no_deps: bool,
     upgrade: bool,
-    installed: Vec<(PackageName, Version)>,
+    installed: Vec<crate::installed::Installed>,
 }
 
 impl Setup {
@@ -97,10 +95,6 @@ impl Setup {
 
 fn pins(resolution: &Resolution) -> Vec<String> {
     resolution.dists.iter().map(Resolved::pin).collect()
-}
-
-fn version(text: &str) -> Version {
-    Version::from_str(text).unwrap()
 }
 
 #[test]
@@ -320,11 +314,44 @@ fn constraints_no_deps_and_hashes() {
     assert!(error.to_string().contains("pinned with =="), "{error}");
 }
 
+/// An installed distribution whose METADATA requires `requires`.
+fn installed(name: &str, version: &str, requires: &[&str]) -> crate::installed::Installed {
+    let text = format!(
+        "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{}",
+        requires
+            .iter()
+            .map(|r| format!("Requires-Dist: {r}\n"))
+            .collect::<String>()
+    );
+    let metadata = crate::metadata::Metadata::parse(&text, "METADATA").unwrap();
+    crate::installed::Installed {
+        name: metadata.name.clone(),
+        display_name: name.to_string(),
+        version: metadata.version.clone(),
+        dist_info: std::path::PathBuf::from(format!("{name}-{version}.dist-info")),
+        metadata,
+        installer: None,
+        requested: true,
+    }
+}
+
+#[test]
+fn a_kept_installed_version_still_brings_its_requirements() {
+    // markdown-it-py 2.2.0 is installed, mdurl (which it requires) is not any more.
+    let local = rich_index();
+    let mut setup = Setup::new(&["markdown-it-py"]);
+    setup.installed = vec![installed("markdown-it-py", "2.2.0", &["mdurl~=0.1"])];
+    let resolution = setup.resolve(&local).unwrap();
+    assert_eq!(pins(&resolution), ["markdown-it-py==2.2.0", "mdurl==0.1.2"]);
+    assert_eq!(resolution.dists[0].file, None, "markdown-it-py is kept");
+    assert!(resolution.dists[1].file.is_some(), "mdurl is installed");
+}
+
 #[test]
 fn installed_versions_are_kept_unless_upgrading() {
     let local = rich_index();
     let mut setup = Setup::new(&["mdurl"]);
-    setup.installed = vec![(PackageName::from_str("mdurl").unwrap(), version("0.1.0"))];
+    setup.installed = vec![installed("mdurl", "0.1.0", &[])];
     let resolution = setup.resolve(&local).unwrap();
     assert_eq!(pins(&resolution), ["mdurl==0.1.0"]);
     assert_eq!(resolution.dists[0].file, None);
@@ -335,11 +362,8 @@ fn installed_versions_are_kept_unless_upgrading() {
     // `-U` upgrades what was named, not its installed dependencies (pip's only-if-needed).
     let mut setup = Setup::new(&["markdown-it-py"]);
     setup.installed = vec![
-        (PackageName::from_str("mdurl").unwrap(), version("0.1.0")),
-        (
-            PackageName::from_str("markdown-it-py").unwrap(),
-            version("2.2.0"),
-        ),
+        installed("mdurl", "0.1.0", &[]),
+        installed("markdown-it-py", "2.2.0", &["mdurl~=0.1"]),
     ];
     setup.upgrade = true;
     assert_eq!(
@@ -348,7 +372,7 @@ fn installed_versions_are_kept_unless_upgrading() {
     );
     // A requirement that excludes the installed version replaces it.
     let mut setup = Setup::new(&["mdurl>0.1.0"]);
-    setup.installed = vec![(PackageName::from_str("mdurl").unwrap(), version("0.1.0"))];
+    setup.installed = vec![installed("mdurl", "0.1.0", &[])];
     assert_eq!(pins(&setup.resolve(&local).unwrap()), ["mdurl==0.1.2"]);
 }
 

@@ -30,11 +30,7 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
     options.merge(&command_line(&args.index));
     set.options = options.clone();
     let layout = destination(args)?;
-    let installed: Vec<_> = belay_pip::installed::list(&layout.site_packages)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| (d.name, d.version))
-        .collect();
+    let installed = belay_pip::installed::list(&layout.site_packages).unwrap_or_default();
     let target = crate::hostpkgs::target();
     let settings = crate::hostpkgs::download_settings(args.index.offline);
     let report = Progress { quiet: args.quiet };
