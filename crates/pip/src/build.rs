@@ -215,12 +215,10 @@ fn install_requirements(
         let Some(file) = &dist.file else {
             continue;
         };
-        wheels.push(WheelToInstall {
-            path: wheels_only.fetch(file, &dist.hashes)?,
-            name: dist.name.clone(),
-            version: dist.version.clone(),
-            requested: false,
-        });
+        wheels.push(WheelToInstall::of(
+            dist,
+            wheels_only.fetch(file, &dist.hashes)?,
+        ));
     }
     install(
         &wheels,

@@ -98,12 +98,7 @@ pub fn ensure(
             .map_err(|e| Error::io("create a staging folder in", &environments, e))?;
         let mut wheels = Vec::new();
         for dist in &resolution.dists {
-            wheels.push(WheelToInstall {
-                path: fetch(dist)?,
-                name: dist.name.clone(),
-                version: dist.version.clone(),
-                requested: dist.requested,
-            });
+            wheels.push(WheelToInstall::of(dist, fetch(dist)?));
         }
         let staged = layout(stage.path());
         std::fs::create_dir_all(&staged.site_packages)

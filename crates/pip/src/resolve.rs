@@ -51,6 +51,8 @@ pub struct Resolved {
     pub requested: bool,
     /// A local wheel named directly.
     pub local: Option<PathBuf>,
+    /// The URL (a path as a `file:` URL) the user named the wheel by (PEP 610).
+    pub direct_url: Option<String>,
 }
 
 /// A resolution: every distribution, sorted by name.
@@ -170,10 +172,8 @@ fn run(
             .filter(|entry| entry.requirement.name == *name)
             .flat_map(|entry| entry.hashes.iter().cloned())
             .collect();
-        let local = provider
-            .pinned
-            .get(name)
-            .and_then(|(_, file)| local_path(&file.url));
+        let pinned = provider.pinned.get(name).map(|(_, file)| file);
+        let local = pinned.and_then(|file| local_path(&file.url));
         dists.push(Resolved {
             name: name.clone(),
             version: version.clone(),
@@ -182,6 +182,7 @@ fn run(
             extras: dist_extras,
             requested: requested.contains(name),
             local,
+            direct_url: pinned.map(|file| file.url.clone()),
         });
     }
     dists.sort_by(|a, b| a.name.cmp(&b.name));

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Lab, PypiServer, announced, arg, check_records, dist_infos, dists, failed, installers_own,
-    make_wheel, record_paths, says, set, sha256, tree, wheel, wheels_dir,
+    make_wheel, normalized_json, record_paths, says, set, sha256, tree, wheel, wheels_dir,
 };
 use crate::support::Run;
 
@@ -224,13 +224,29 @@ fn yanked_files_only_for_an_exact_pin() {
     same(&lab, "pinned", &["humanize==4.17.0"], &["humanize==4.17.0"]);
 }
 
+/// PEP 610: the distributions named by URL or path have the same `direct_url.json` in both.
+fn same_direct_urls(both: &Both, infos: &[&str]) {
+    for info in infos {
+        let read = |dir: &Path| {
+            let path = dir.join(info).join("direct_url.json");
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        };
+        assert_eq!(
+            normalized_json(&read(&both.b)),
+            normalized_json(&read(&both.a)),
+            "{info}/direct_url.json"
+        );
+    }
+}
+
 #[test]
 fn urls_and_local_wheel_paths() {
     let lab = Lab::new("urls", &[]);
     let attrs = format!("{}/files/attrs-26.1.0-py3-none-any.whl", lab.base);
     let click = format!("click @ {}/files/click-8.5.1-py3-none-any.whl", lab.base);
     let urls = ["attrs==26.1.0", "click==8.5.1"];
-    same(&lab, "urls", &[&attrs, &click], &urls);
+    let both = same(&lab, "urls", &[&attrs, &click], &urls);
+    same_direct_urls(&both, &["attrs-26.1.0.dist-info", "click-8.5.1.dist-info"]);
     // A wheel built here: a console script, a .data file, a dependency from the index.
     let made = lab.make_wheel(
         "hello-pkg",
@@ -255,6 +271,11 @@ fn urls_and_local_wheel_paths() {
     assert!(
         both.b.join("bin/hello-pkg").is_file(),
         "no launcher in bin/"
+    );
+    same_direct_urls(&both, &["hello_pkg-1.0.dist-info"]);
+    assert!(
+        !both.b.join("six-1.17.0.dist-info/direct_url.json").exists(),
+        "a dependency from the index got a direct_url.json"
     );
     assert!(both.b.join("share/hello-pkg/hello.txt").is_file());
 }

@@ -15,6 +15,7 @@ fn resolved(name: &str, version: &str, wheel: &Path) -> Resolved {
         extras: Vec::new(),
         requested: true,
         local: Some(wheel.to_path_buf()),
+        direct_url: None,
     }
 }
 

@@ -116,6 +116,21 @@ pub struct WheelToInstall {
     pub version: Version,
     /// Named by the user (`REQUESTED`).
     pub requested: bool,
+    /// The URL the user named the wheel by: `direct_url.json` (PEP 610) is written for it.
+    pub direct_url: Option<String>,
+}
+
+impl WheelToInstall {
+    /// The wheel at `path` for the resolved distribution `dist`.
+    pub fn of(dist: &crate::resolve::Resolved, path: PathBuf) -> WheelToInstall {
+        WheelToInstall {
+            path,
+            name: dist.name.clone(),
+            version: dist.version.clone(),
+            requested: dist.requested,
+            direct_url: dist.direct_url.clone(),
+        }
+    }
 }
 
 /// What an install did.
@@ -188,7 +203,7 @@ fn apply(
         });
         let root = tx.stage().join(format!("new-{index}"));
         let mut dist = wheel::stage(wheel, &root, &layout.python, &|| tx.check())?;
-        finish_dist_info(&mut dist, wheel.requested, layout)?;
+        finish_dist_info(&mut dist, wheel, layout)?;
         staged.push(dist);
     }
     let mut done = InstallReport::default();
@@ -256,8 +271,22 @@ fn add_file(dist: &mut Staged, scheme: Scheme, path: String, content: &[u8]) -> 
     Ok(())
 }
 
-/// Launchers for the entry points, `INSTALLER`, `REQUESTED` and the rewritten RECORD.
-fn finish_dist_info(dist: &mut Staged, requested: bool, layout: &Layout) -> crate::Result<()> {
+/// PEP 610's `direct_url.json` for a wheel named by `url`, with the sha256 of its file, as pip
+/// writes it.
+fn direct_url_json(url: &str, wheel: &Path) -> crate::Result<String> {
+    let bytes = std::fs::read(wheel).map_err(|e| Error::io("read", wheel, e))?;
+    let hash = belay_packages::sha256_hex(&bytes);
+    let archive = serde_json::json!({"hash": format!("sha256={hash}"), "hashes": {"sha256": hash}});
+    Ok(serde_json::json!({"archive_info": archive, "url": url}).to_string())
+}
+
+/// Launchers for the entry points, `INSTALLER`, `REQUESTED`, `direct_url.json` and the
+/// rewritten RECORD.
+fn finish_dist_info(
+    dist: &mut Staged,
+    wheel: &WheelToInstall,
+    layout: &Layout,
+) -> crate::Result<()> {
     if let Some(text) = dist.entry_points.take() {
         let entries = scripts::entry_points(&text).map_err(|message| Error::Wheel {
             wheel: dist.dist_info.clone(),
@@ -275,8 +304,17 @@ fn finish_dist_info(dist: &mut Staged, requested: bool, layout: &Layout) -> crat
         format!("{info}/INSTALLER"),
         b"belay-run\n",
     )?;
-    if requested {
+    if wheel.requested {
         add_file(dist, Scheme::Site, format!("{info}/REQUESTED"), b"")?;
+    }
+    if let Some(url) = &wheel.direct_url {
+        let json = direct_url_json(url, &wheel.path)?;
+        add_file(
+            dist,
+            Scheme::Site,
+            format!("{info}/direct_url.json"),
+            json.as_bytes(),
+        )?;
     }
     let mut rows: Vec<record::Row> = dist
         .files

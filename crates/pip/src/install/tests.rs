@@ -277,6 +277,7 @@ fn a_wheel_without_record_or_of_another_project_is_refused() {
         name: "x".parse().unwrap(),
         version: "1".parse().unwrap(),
         requested: true,
+        direct_url: None,
     };
     let error = install(std::slice::from_ref(&wheel), &venv(tmp.path()), &Silent).unwrap_err();
     assert!(

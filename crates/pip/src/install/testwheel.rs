@@ -131,6 +131,7 @@ impl TestWheel {
             name: pep508_rs::PackageName::from_str(&self.name).unwrap(),
             version: pep440_rs::Version::from_str(&self.version).unwrap(),
             requested,
+            direct_url: None,
         }
     }
 }

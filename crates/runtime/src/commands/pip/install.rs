@@ -74,12 +74,10 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
     }
     let mut wheels = Vec::with_capacity(to_install.len());
     for dist in to_install {
-        wheels.push(WheelToInstall {
-            path: crate::hostpkgs::wheel_of(&index, dist)?,
-            name: dist.name.clone(),
-            version: dist.version.clone(),
-            requested: dist.requested,
-        });
+        wheels.push(WheelToInstall::of(
+            dist,
+            crate::hostpkgs::wheel_of(&index, dist)?,
+        ));
     }
     // Ctrl-C during the downloads ends the process (nothing is in place yet); during the
     // install it cancels it, and everything moved is put back first.
