@@ -390,3 +390,43 @@ fn listing_without_ilistdir() {
         "print(1)\n"
     );
 }
+
+/// Bytes no compression shrinks (a xorshift stream): the most a copy can cost on the wire and
+/// on the board.
+pub fn noise(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9e37_79b9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+/// A small board (the unix port with a 64 KiB heap; `fs` opens it with `startup=""`): a file
+/// larger than the whole heap goes both ways in bounded pieces, byte for byte, and its SHA-256 is
+/// computed on the board without holding it.
+#[test]
+fn copies_a_file_larger_than_a_64k_heap_both_ways() {
+    let scratch = Scratch::new("cp-64k");
+    let board = Board::start_with(Kind::Unix, &["--heap", "64k"]);
+    let data = noise(100 * 1024);
+    let src = scratch.0.join("big.bin");
+    std::fs::write(&src, &data).unwrap();
+    let on_board = scratch.0.join("board.bin");
+    let at = format!(":{}", on_board.display());
+    assert_eq!(
+        fs_ok(&board, &["cp", src.to_str().unwrap(), &at]),
+        format!("Complete: 1 file (100.00 KiB) copied to {at}.\n")
+    );
+    assert!(std::fs::read(&on_board).unwrap() == data);
+    assert_eq!(
+        fs_ok(&board, &["sha256sum", &at]),
+        format!("{}  {at}\n", host_sha256(&src))
+    );
+    let back = scratch.0.join("back.bin");
+    fs_ok(&board, &["cp", &at, back.to_str().unwrap()]);
+    assert!(std::fs::read(&back).unwrap() == data);
+}

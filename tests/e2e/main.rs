@@ -19,6 +19,7 @@ mod pip;
 mod ports;
 mod properties;
 mod results;
+mod small_heap;
 mod stuck;
 mod support;
 mod sync_report;

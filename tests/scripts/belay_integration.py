@@ -6,10 +6,10 @@ sees. See tests/ACCEPTANCE.md for the full map.
 import sys
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 from belay import Device, PyboardException
 
-device = Device(sys.argv[1])
+device = Device(sys.argv[1], **startup_options(sys.argv))
 
 
 # --- test_call.py

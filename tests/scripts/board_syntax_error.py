@@ -6,8 +6,9 @@ SyntaxError names the bad line of the task, not its decorator.
 import sys
 
 import belay
+from testlib import startup_options
 
-device = belay.Device(sys.argv[1])
+device = belay.Device(sys.argv[1], **startup_options(sys.argv))
 
 
 def line_of(marker):

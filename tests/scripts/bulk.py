@@ -3,8 +3,9 @@ import os
 import sys
 
 import belay
+from testlib import startup_options
 
-device = belay.Device(sys.argv[1])
+device = belay.Device(sys.argv[1], **startup_options(sys.argv))
 
 
 @device.task

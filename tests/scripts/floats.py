@@ -12,10 +12,11 @@ import threading
 import time
 
 import belay
+from testlib import startup_options
 
 port, kind = sys.argv[1], sys.argv[2]
 single = kind == "single"
-device = belay.Device(port)
+device = belay.Device(port, **startup_options(sys.argv))
 
 
 def f32(x):

@@ -13,12 +13,12 @@ import struct
 import sys
 
 import belay
-from testlib import board_heap_free
+from testlib import board_heap_free, startup_options
 
 PORT, COUNT, SEED = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 BATCH = 100
 rng = random.Random(SEED)
-device = belay.Device(PORT)
+device = belay.Device(PORT, **startup_options(sys.argv))
 
 
 @device.task

@@ -2,8 +2,9 @@
 import sys
 
 import belay
+from testlib import startup_options
 
-device = belay.Device(sys.argv[1])
+device = belay.Device(sys.argv[1], **startup_options(sys.argv))
 
 
 @device.setup

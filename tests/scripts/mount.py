@@ -11,7 +11,7 @@ import sys
 import time
 
 import belay
-from testlib import expect
+from testlib import expect, startup_options
 
 port, folder, kind = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(folder + "/pkg", exist_ok=True)
@@ -29,7 +29,9 @@ with open(outside + "/secret.txt", "w") as f:
 os.symlink(outside, folder + "/escape")
 os.symlink(folder + "/pkg", folder + "/alias")
 
-device = belay.Device(port, attempts=1)
+device = belay.Device(port, attempts=1, **startup_options(sys.argv))
+# The expressions below use os and sys: with startup="" (--no-startup) nothing imported them yet.
+device("import os, sys")
 device.mount(folder)
 
 # --- import a package from the folder and run it ---------------------------------------------

@@ -2,9 +2,10 @@
 import sys
 
 import belay
+from testlib import startup_options
 
 port = sys.argv[1]
-device = belay.Device(port)
+device = belay.Device(port, **startup_options(sys.argv))
 
 
 @device.task
@@ -22,7 +23,7 @@ except belay.ConnectionLost:
 else:
     raise AssertionError("a closed device still answered")
 
-with belay.Device(port) as again:
+with belay.Device(port, **startup_options(sys.argv)) as again:
     assert again("7 * 6") == 42
     # Connecting soft-resets the board: the old definitions are gone.
     try:
@@ -32,6 +33,6 @@ with belay.Device(port) as again:
     else:
         raise AssertionError("state survived the soft reset")
 
-left_open = belay.Device(port)
+left_open = belay.Device(port, **startup_options(sys.argv))
 assert left_open("1") == 1
 print("reconnect ok")

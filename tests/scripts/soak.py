@@ -13,10 +13,10 @@ import sys
 import time
 
 import belay
-from testlib import board_heap_free, rss_kib
+from testlib import board_heap_free, rss_kib, startup_options
 
 PORT, CALLS = sys.argv[1], int(sys.argv[2])
-device = belay.Device(PORT)
+device = belay.Device(PORT, **startup_options(sys.argv))
 
 
 @device.task

@@ -4,8 +4,9 @@ import sys
 import time
 
 import belay
+from testlib import startup_options
 
-device = belay.Device(sys.argv[1], timeout=0.5)
+device = belay.Device(sys.argv[1], timeout=0.5, **startup_options(sys.argv))
 
 
 @device.task

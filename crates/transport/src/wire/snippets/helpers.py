@@ -12,13 +12,15 @@ _Bz=sys.stdout.write
 # (CircuitPython), _Bm is 0 here and the host defines the clock next (supervisor_clock.py).
 try:_Bm,_Bs,_Bd=time.ticks_ms,time.ticks_add,time.ticks_diff
 except AttributeError:_Bm=0
-# The result: marker, then the value, or its packed form (_BX, defined with the codecs).
+# The result: marker, then the value, or its packed form (_BX, defined with the codecs; it writes
+# long bytes itself, in pieces, and returns 1).
 # repr() of a float is not exact on MicroPython: until the host defined the float helpers, a
 # float, or a container whose repr may hold one ('.' or 'e'), is kept in _Bv; a host that reads a
 # float in the result asks for _Bv again, exactly. Once they are defined (_Bw, _Bu), such values
 # are written exactly at once.
 def _Br(v,p=''):
-    r='_BX'in globals()and _BX(v)
+    r='_BX'in globals()and _BX(v,'@MARKER@'+p)
+    if r==1:return
     if not r:
         r=repr(v);t=type(v)
         if t is float or t in(list,tuple,dict,set)and('.'in r or'e'in r):
