@@ -89,6 +89,10 @@ fn each(f: impl Fn(Variant)) {
         .for_each(f);
 }
 
+/// An example's arguments for one round (blink, reading, ...) and for two, without pauses.
+const ONCE: [&str; 4] = ["-n", "1", "--period", "0"];
+const TWICE: [&str; 4] = ["-n", "2", "--period", "0"];
+
 /// A temperature line's value, checked to be what the stand-in sensor can produce.
 fn temperature(line: &str, prefix: &str) -> f64 {
     let value = line
@@ -104,7 +108,7 @@ fn temperature(line: &str, prefix: &str) -> f64 {
 #[test]
 fn blink_led_without_startup() {
     for v in Variant::NO_STARTUP {
-        let run = v.on_board("01_blink_led/main.py", &["-n", "2", "--period", "0"]);
+        let run = v.on_board("01_blink_led/main.py", &TWICE);
         let one = "Printing from device; turning LED to True.\nhost: LED pin reads 1\n\
                    Printing from device; turning LED to False.\nhost: LED pin reads 0\n";
         assert_eq!(run.stdout, one.repeat(2));
@@ -114,7 +118,7 @@ fn blink_led_without_startup() {
 #[test]
 fn blink_neopixel() {
     each(|v| {
-        let run = v.on_board("02_blink_neopixel/main.py", &["-n", "2", "--period", "0"]);
+        let run = v.on_board("02_blink_neopixel/main.py", &TWICE);
         let cycle =
             "red: pixel is (255, 0, 0)\ngreen: pixel is (0, 255, 0)\nblue: pixel is (0, 0, 255)\n";
         assert_eq!(run.stdout, cycle.repeat(2));
@@ -156,18 +160,10 @@ fn thread_blinks_while_the_host_reads() {
         // The webassembly port has no _thread: the board's ImportError reaches the user.
         Kind::Wasm => {
             let board = v.board();
-            let run = v.example(
-                "04_thread/main.py",
-                &board.port,
-                &["-n", "1", "--period", "0"],
-            );
+            let run = v.example("04_thread/main.py", &board.port, &ONCE);
             assert_eq!(run.code(), Some(1), "{run:?}");
-            assert!(
-                run.stderr
-                    .contains("ImportError: no module named '_thread'"),
-                "{}",
-                run.stderr
-            );
+            let missing = "ImportError: no module named '_thread'";
+            assert!(run.stderr.contains(missing), "{}", run.stderr);
         }
     });
 }
@@ -257,10 +253,7 @@ fn external_modules_and_file_sync() {
 #[test]
 fn device_subclassing() {
     each(|v| {
-        let run = v.on_board(
-            "08_device_subclassing/main.py",
-            &["-n", "2", "--period", "0"],
-        );
+        let run = v.on_board("08_device_subclassing/main.py", &TWICE);
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines.len(), 4, "{}", run.stdout);
         for (i, line) in lines.iter().enumerate() {
@@ -271,10 +264,7 @@ fn device_subclassing() {
             };
             temperature(line, prefix);
         }
-        let run = v.on_board(
-            "08B_device_subclassing/main.py",
-            &["-n", "2", "--period", "0"],
-        );
+        let run = v.on_board("08B_device_subclassing/main.py", &TWICE);
         let temps: Vec<f64> = run
             .stdout
             .lines()
@@ -295,16 +285,8 @@ fn device_subclassing_on_two_boards_at_once() {
             "08B_device_subclassing/main_multiple_devices.py",
         ] {
             let mut cmd = on_unix.command(None, script);
-            cmd.args([
-                "--device1",
-                &unix.port,
-                "--device2",
-                &wasm.port,
-                "-n",
-                "2",
-                "--period",
-                "0",
-            ]);
+            cmd.args(["--device1", &unix.port, "--device2", &wasm.port])
+                .args(TWICE);
             let run = run_with_limit(cmd, Duration::from_secs(90));
             run.assert_ok();
             let lines: Vec<&str> = run.stdout.lines().collect();
@@ -328,16 +310,8 @@ fn webrepl() {
         let board = NetBoard::start("webrepl", "s3cret");
         let port = format!("ws://{}", board.address);
         let mut cmd = v.command(None, "09_webrepl/main.py");
-        cmd.args([
-            "--port",
-            &port,
-            "--password",
-            "s3cret",
-            "-n",
-            "2",
-            "--period",
-            "0",
-        ]);
+        cmd.args(["--port", &port, "--password", "s3cret"])
+            .args(TWICE);
         let run = run_with_limit(cmd, Duration::from_secs(90));
         run.assert_ok();
         assert_eq!(
@@ -449,4 +423,41 @@ fn host_functions() {
              countdown -> [4, 3, 2, 1]\n"
         );
     });
+}
+
+/// The `circuitpython.py` variants (whole output checked in circuitpython/examples.rs) with
+/// `startup=""` on the CircuitPython board: none needs `board`, `digitalio`, ... from the start-up.
+#[test]
+fn circuitpython_variants_without_startup() {
+    let board = Board::start_with(Kind::Unix, &["--circuitpython"]);
+    let v = Variant {
+        no_startup: true,
+        ..Variant::new(Kind::Unix)
+    };
+    let dst = std::env::temp_dir().join(format!("belay-example06-cp-{}", std::process::id()));
+    let dst = dst.to_string_lossy().into_owned();
+    let runs: [(&str, &[&str], &str); 7] = [
+        ("01_blink_led", &ONCE, "host: LED reads False"),
+        ("02_blink_neopixel", &ONCE, "blue: sent GRB (0, 0, 255)"),
+        ("03_read_adc", &ONCE, "Temperature: 25.4C"),
+        ("04_thread", &ONCE, "Temperature: 25.4C"),
+        ("05_exception", &[], "Exception: This is raised on-device."),
+        (
+            "06_external_modules_and_file_sync",
+            &["--count", "1", "--period", "0", "--dst", &dst],
+            "Hello from a file synced to the board!",
+        ),
+        ("10_generators", &["--limit", "1", "--period", "0"], "1"),
+    ];
+    for (name, args, last) in runs {
+        let run = v.example(&format!("{name}/circuitpython.py"), &board.port, args);
+        run.assert_ok();
+        assert_eq!(
+            run.stdout.lines().last(),
+            Some(last),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dst);
 }
