@@ -453,7 +453,7 @@ fn circuitpython_variants_without_startup() {
         let run = v.example(&format!("{name}/circuitpython.py"), &board.port, args);
         run.assert_ok();
         assert_eq!(
-            run.stdout.lines().last(),
+            run.stdout.trim_end().lines().last(),
             Some(last),
             "{name}: {}",
             run.stdout
