@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Build belay-run, start a real MicroPython test board behind a pty and run an example on it.
 #
-#   bash examples/run.sh [--board unix|wasm] [EXAMPLE] [EXAMPLE ARGS...]
+#   bash examples/run.sh [--board unix|wasm] [--no-startup] [EXAMPLE] [EXAMPLE ARGS...]
 #   bash examples/run.sh 01_blink_led --count 5
+#
+# --no-startup makes every Device with startup="" (no convenience imports on the board), through
+# tests/examples/without_startup.py.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 board=unix
-if [ "${1:-}" = "--board" ]; then board="$2"; shift 2; fi
+runner=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --board) board="$2"; shift 2 ;;
+    --no-startup) runner=(tests/examples/without_startup.py); shift ;;
+    *) break ;;
+  esac
+done
 example="${1:-01_blink_led}"
 [ $# -gt 0 ] && shift
 
@@ -25,4 +35,4 @@ extra=()
 if [ "$board" = unix ] && [ "$example" = 06_external_modules_and_file_sync ]; then
   extra=(--dst "$(mktemp -d)/board")
 fi
-"$bin" --port "$port" "examples/$example/main.py" "${extra[@]}" "$@"
+"$bin" --port "$port" "${runner[@]}" "examples/$example/main.py" "${extra[@]}" "$@"

@@ -21,6 +21,8 @@ device = belay.Device(args.port)
 
 @device.setup
 def setup():
+    from machine import Pin
+
     led = Pin(25, Pin.OUT)
 
 

@@ -16,6 +16,7 @@ parser.add_argument("--period", type=float, default=0.5, help="seconds per colou
 args = parser.parse_args()
 
 device = belay.Device(args.port)
+device("import board, digitalio")
 device("from neopixel_write import neopixel_write")
 device("pin = digitalio.DigitalInOut(board.GP16)")
 device("pin.direction = digitalio.Direction.OUTPUT")

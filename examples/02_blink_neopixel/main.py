@@ -21,6 +21,7 @@ device = belay.Device(args.port)
 
 @device.setup
 def setup():
+    from machine import Pin
     from neopixel import NeoPixel
 
     pixel = NeoPixel(Pin(16), 1)

@@ -20,6 +20,8 @@ device = belay.Device(args.port)
 
 @device.task
 def read_temperature():
+    from machine import ADC
+
     sensor = ADC(4)  # wired to the internal temperature sensor
     volts = sensor.read_u16() * 3.3 / 65535
     return 27 - (volts - 0.706) / 0.001721  # the RP2040 datasheet's conversion

@@ -23,6 +23,8 @@ device = belay.Device(args.port)
 def setup():
     from time import sleep
 
+    from machine import ADC, Pin
+
     led = Pin(25, Pin.OUT)  # a Raspberry Pi Pico's LED
     toggles = 0
 

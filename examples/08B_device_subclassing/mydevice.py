@@ -5,6 +5,8 @@ from belay import Device
 class MyDevice(Device):
     @Device.setup(autoinit=True)  # runs on the board whenever a MyDevice connects
     def setup():
+        from machine import ADC, Pin
+
         try:
             led_pin = Pin.board.LED  # boards whose firmware names their LED
         except (TypeError, AttributeError):

@@ -14,6 +14,8 @@ from belay import Device
 class MyDevice(Device):
     @Device.setup(autoinit=True)  # runs as soon as a MyDevice connects
     def setup():
+        from machine import ADC, Pin
+
         led_pin = Pin(25, Pin.OUT)
         sensor_temp = ADC(4)
 

@@ -23,6 +23,8 @@ device = belay.Device(args.port, password=args.password)
 
 @device.task
 def set_led(counter, state):
+    from machine import Pin
+
     Pin(25, Pin.OUT).value(state)
     return counter
 

@@ -18,6 +18,8 @@ device = belay.Device(args.port)
 
 @device.task
 def count(limit):
+    from machine import Pin
+
     i = 0
     while True:
         Pin(25, Pin.OUT).value(i % 2)  # the LED blinks as the count goes up

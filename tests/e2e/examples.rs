@@ -1,33 +1,97 @@
 //! Every example in examples/ that needs no real display runs under belay-run against the test
 //! boards (with their hardware stand-ins), and its output is checked. 07_lcd needs a real
-//! display and is not run.
+//! display and is not run. Each also runs with `startup=""` (issue 27: board code imports what
+//! it uses), on the webassembly board and on a unix board with a small board's 64 KiB heap.
 
+use std::process::Command;
 use std::time::Duration;
 
 use crate::support::{Board, Kind, NetBoard, Run, belay_run, root, run_with_limit};
 
-/// Run `examples/<path>` with `args` (the port is given as `--port`).
-fn example(path: &str, port: &str, args: &[&str]) -> Run {
-    let mut cmd = belay_run();
-    cmd.arg("--port")
-        .arg(port)
-        .arg(root().join("examples").join(path))
-        .args(args);
-    run_with_limit(cmd, Duration::from_secs(90))
+/// A test board and how an example's devices are made on it.
+#[derive(Debug, Clone, Copy)]
+struct Variant {
+    kind: Kind,
+    /// The unix port's heap (`board.py --heap`); None: its default.
+    heap: Option<&'static str>,
+    /// Devices made with `startup=""` (through tests/examples/without_startup.py): no convenience
+    /// imports on the board.
+    no_startup: bool,
 }
 
-/// Start a `kind` board and run an example on it, which must succeed.
-fn on_board(kind: Kind, path: &str, args: &[&str]) -> Run {
-    let board = Board::start(kind);
-    let run = example(path, &board.port, args);
-    run.assert_ok();
-    run
+impl Variant {
+    const fn new(kind: Kind) -> Variant {
+        Variant {
+            kind,
+            heap: None,
+            no_startup: false,
+        }
+    }
+
+    /// The examples as they are, on the unix and the webassembly board.
+    const DEFAULT: [Variant; 2] = [Variant::new(Kind::Unix), Variant::new(Kind::Wasm)];
+
+    /// `startup=""` on the webassembly board and on a 64 KiB unix board.
+    const NO_STARTUP: [Variant; 2] = [
+        Variant {
+            heap: Some("64k"),
+            no_startup: true,
+            ..Variant::new(Kind::Unix)
+        },
+        Variant {
+            no_startup: true,
+            ..Variant::new(Kind::Wasm)
+        },
+    ];
+
+    fn board(self) -> Board {
+        eprintln!("example run on {self:?}");
+        match self.heap {
+            Some(heap) => Board::start_with(self.kind, &["--heap", heap]),
+            None => Board::start(self.kind),
+        }
+    }
+
+    /// belay-run, given `port` if any, running `examples/<path>`.
+    fn command(self, port: Option<&str>, path: &str) -> Command {
+        let mut cmd = belay_run();
+        if let Some(port) = port {
+            cmd.arg("--port").arg(port);
+        }
+        if self.no_startup {
+            cmd.arg(root().join("tests/examples/without_startup.py"));
+        }
+        cmd.arg(root().join("examples").join(path));
+        cmd
+    }
+
+    /// Run `examples/<path>` with `args` on `port`.
+    fn example(self, path: &str, port: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(Some(port), path);
+        cmd.args(args);
+        run_with_limit(cmd, Duration::from_secs(90))
+    }
+
+    /// Start a board and run an example on it, which must succeed.
+    fn on_board(self, path: &str, args: &[&str]) -> Run {
+        let board = self.board();
+        let run = self.example(path, &board.port, args);
+        run.assert_ok();
+        run
+    }
 }
 
-fn both(f: impl Fn(Kind)) {
-    f(Kind::Unix);
-    f(Kind::Wasm);
+/// `f` for every variant: the examples as they are, then with `startup=""`.
+fn each(f: impl Fn(Variant)) {
+    Variant::DEFAULT
+        .into_iter()
+        .chain(Variant::NO_STARTUP)
+        .for_each(f);
 }
+
+/// An example's arguments for one round (blink, reading, ...) and for two, without pauses.
+const ONCE: [&str; 4] = ["-n", "1", "--period", "0"];
+const TWICE: [&str; 4] = ["-n", "2", "--period", "0"];
 
 /// A temperature line's value, checked to be what the stand-in sensor can produce.
 fn temperature(line: &str, prefix: &str) -> f64 {
@@ -40,14 +104,21 @@ fn temperature(line: &str, prefix: &str) -> f64 {
     t
 }
 
+/// 01_blink_led as it is runs in walking_skeleton.rs; here with `startup=""`.
+#[test]
+fn blink_led_without_startup() {
+    for v in Variant::NO_STARTUP {
+        let run = v.on_board("01_blink_led/main.py", &TWICE);
+        let one = "Printing from device; turning LED to True.\nhost: LED pin reads 1\n\
+                   Printing from device; turning LED to False.\nhost: LED pin reads 0\n";
+        assert_eq!(run.stdout, one.repeat(2));
+    }
+}
+
 #[test]
 fn blink_neopixel() {
-    both(|kind| {
-        let run = on_board(
-            kind,
-            "02_blink_neopixel/main.py",
-            &["-n", "2", "--period", "0"],
-        );
+    each(|v| {
+        let run = v.on_board("02_blink_neopixel/main.py", &TWICE);
         let cycle =
             "red: pixel is (255, 0, 0)\ngreen: pixel is (0, 255, 0)\nblue: pixel is (0, 0, 255)\n";
         assert_eq!(run.stdout, cycle.repeat(2));
@@ -56,8 +127,8 @@ fn blink_neopixel() {
 
 #[test]
 fn read_adc() {
-    both(|kind| {
-        let run = on_board(kind, "03_read_adc/main.py", &["-n", "4", "--period", "0"]);
+    each(|v| {
+        let run = v.on_board("03_read_adc/main.py", &["-n", "4", "--period", "0"]);
         let temps: Vec<f64> = run
             .stdout
             .lines()
@@ -73,34 +144,28 @@ fn read_adc() {
 
 #[test]
 fn thread_blinks_while_the_host_reads() {
-    let run = on_board(
-        Kind::Unix,
-        "04_thread/main.py",
-        &["-n", "3", "--period", "0.05"],
-    );
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{}", run.stdout);
-    for line in &lines[..3] {
-        temperature(line, "Temperature: ");
-    }
-    assert_eq!(
-        lines[3],
-        "The LED thread is still running: it has toggled more than once."
-    );
-    // The webassembly port has no _thread: the board's ImportError reaches the user.
-    let board = Board::start(Kind::Wasm);
-    let run = example(
-        "04_thread/main.py",
-        &board.port,
-        &["-n", "1", "--period", "0"],
-    );
-    assert_eq!(run.code(), Some(1), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("ImportError: no module named '_thread'"),
-        "{}",
-        run.stderr
-    );
+    each(|v| match v.kind {
+        Kind::Unix => {
+            let run = v.on_board("04_thread/main.py", &["-n", "3", "--period", "0.05"]);
+            let lines: Vec<&str> = run.stdout.lines().collect();
+            assert_eq!(lines.len(), 4, "{}", run.stdout);
+            for line in &lines[..3] {
+                temperature(line, "Temperature: ");
+            }
+            assert_eq!(
+                lines[3],
+                "The LED thread is still running: it has toggled more than once."
+            );
+        }
+        // The webassembly port has no _thread: the board's ImportError reaches the user.
+        Kind::Wasm => {
+            let board = v.board();
+            let run = v.example("04_thread/main.py", &board.port, &ONCE);
+            assert_eq!(run.code(), Some(1), "{run:?}");
+            let missing = "ImportError: no module named '_thread'";
+            assert!(run.stderr.contains(missing), "{}", run.stderr);
+        }
+    });
 }
 
 #[test]
@@ -111,9 +176,9 @@ fn exception_is_remapped_to_the_host_file() {
         .lines()
         .position(|l| l.contains("raise Exception(\"This is raised on-device.\")"))
         .unwrap();
-    both(|kind| {
-        let board = Board::start(kind);
-        let mut run = example("05_exception/main.py", &board.port, &[]);
+    each(|v| {
+        let board = v.board();
+        let mut run = v.example("05_exception/main.py", &board.port, &[]);
         run.assert_ok();
         // Traceback lines keep the board's line endings.
         run.stdout = run.stdout.replace("\r\n", "\n");
@@ -135,7 +200,7 @@ fn exception_is_remapped_to_the_host_file() {
             "{}",
             run.stdout
         );
-        let run = example("05_exception/main.py", &board.port, &["--uncaught"]);
+        let run = v.example("05_exception/main.py", &board.port, &["--uncaught"]);
         assert_eq!(run.code(), Some(1), "{run:?}");
         assert!(
             run.stderr
@@ -153,16 +218,16 @@ fn exception_is_remapped_to_the_host_file() {
 
 #[test]
 fn external_modules_and_file_sync() {
-    both(|kind| {
-        let board = Board::start(kind);
+    each(|v| {
+        let board = v.board();
         // On the unix port the board's filesystem is the host's: sync into a fresh folder.
         let host_dst = std::env::temp_dir().join(format!("belay-example06-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&host_dst);
-        let dst = match kind {
+        let dst = match v.kind {
             Kind::Unix => host_dst.to_string_lossy().into_owned(),
             Kind::Wasm => "/app".to_string(),
         };
-        let run = example(
+        let run = v.example(
             "06_external_modules_and_file_sync/main.py",
             &board.port,
             &["-n", "1", "--period", "0", "--dst", &dst],
@@ -176,7 +241,7 @@ fn external_modules_and_file_sync() {
              Reading a synced file from a task. Contents:\n\
              Hello from a file synced to the board!\n"
         );
-        if kind == Kind::Unix {
+        if v.kind == Kind::Unix {
             for file in ["led.py", "somemodule/led.py", "hello_world.txt"] {
                 assert!(host_dst.join(file).is_file(), "{file} not synced");
             }
@@ -187,12 +252,8 @@ fn external_modules_and_file_sync() {
 
 #[test]
 fn device_subclassing() {
-    both(|kind| {
-        let run = on_board(
-            kind,
-            "08_device_subclassing/main.py",
-            &["-n", "2", "--period", "0"],
-        );
+    each(|v| {
+        let run = v.on_board("08_device_subclassing/main.py", &TWICE);
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines.len(), 4, "{}", run.stdout);
         for (i, line) in lines.iter().enumerate() {
@@ -203,11 +264,7 @@ fn device_subclassing() {
             };
             temperature(line, prefix);
         }
-        let run = on_board(
-            kind,
-            "08B_device_subclassing/main.py",
-            &["-n", "2", "--period", "0"],
-        );
+        let run = v.on_board("08B_device_subclassing/main.py", &TWICE);
         let temps: Vec<f64> = run
             .stdout
             .lines()
@@ -220,29 +277,23 @@ fn device_subclassing() {
 /// One Device subclass on a unix board and a webassembly board at once.
 #[test]
 fn device_subclassing_on_two_boards_at_once() {
-    let unix = Board::start(Kind::Unix);
-    let wasm = Board::start(Kind::Wasm);
-    for script in [
-        "08_device_subclassing/main_multiple_devices.py",
-        "08B_device_subclassing/main_multiple_devices.py",
-    ] {
-        let mut cmd = belay_run();
-        cmd.arg(root().join("examples").join(script)).args([
-            "--device1",
-            &unix.port,
-            "--device2",
-            &wasm.port,
-            "-n",
-            "2",
-            "--period",
-            "0",
-        ]);
-        let run = run_with_limit(cmd, Duration::from_secs(90));
-        run.assert_ok();
-        let lines: Vec<&str> = run.stdout.lines().collect();
-        assert_eq!(lines.len(), 4, "{}", run.stdout);
-        for (i, line) in lines.iter().enumerate() {
-            temperature(line, &format!("Temperature {}: ", i % 2 + 1));
+    for [on_unix, on_wasm] in [Variant::DEFAULT, Variant::NO_STARTUP] {
+        let unix = on_unix.board();
+        let wasm = on_wasm.board();
+        for script in [
+            "08_device_subclassing/main_multiple_devices.py",
+            "08B_device_subclassing/main_multiple_devices.py",
+        ] {
+            let mut cmd = on_unix.command(None, script);
+            cmd.args(["--device1", &unix.port, "--device2", &wasm.port])
+                .args(TWICE);
+            let run = run_with_limit(cmd, Duration::from_secs(90));
+            run.assert_ok();
+            let lines: Vec<&str> = run.stdout.lines().collect();
+            assert_eq!(lines.len(), 4, "{}", run.stdout);
+            for (i, line) in lines.iter().enumerate() {
+                temperature(line, &format!("Temperature {}: ", i % 2 + 1));
+            }
         }
     }
 }
@@ -250,35 +301,30 @@ fn device_subclassing_on_two_boards_at_once() {
 /// The WebREPL example against a real board behind MicroPython's WebREPL protocol.
 #[test]
 fn webrepl() {
-    let board = NetBoard::start("webrepl", "s3cret");
-    let port = format!("ws://{}", board.address);
-    let mut cmd = belay_run();
-    cmd.arg(root().join("examples/09_webrepl/main.py")).args([
-        "--port",
-        &port,
-        "--password",
-        "s3cret",
-        "-n",
-        "2",
-        "--period",
-        "0",
-    ]);
-    let run = run_with_limit(cmd, Duration::from_secs(90));
-    run.assert_ok();
-    assert_eq!(
-        run.stdout,
-        "Connecting to the board\nLED on  counter 0\nLED off counter 0\nLED on  counter 1\nLED off counter 1\n"
-    );
+    for no_startup in [false, true] {
+        let v = Variant {
+            no_startup,
+            ..Variant::new(Kind::Unix)
+        };
+        eprintln!("example run on {v:?} behind WebREPL");
+        let board = NetBoard::start("webrepl", "s3cret");
+        let port = format!("ws://{}", board.address);
+        let mut cmd = v.command(None, "09_webrepl/main.py");
+        cmd.args(["--port", &port, "--password", "s3cret"])
+            .args(TWICE);
+        let run = run_with_limit(cmd, Duration::from_secs(90));
+        run.assert_ok();
+        assert_eq!(
+            run.stdout,
+            "Connecting to the board\nLED on  counter 0\nLED off counter 0\nLED on  counter 1\nLED off counter 1\n"
+        );
+    }
 }
 
 #[test]
 fn generators() {
-    both(|kind| {
-        let run = on_board(
-            kind,
-            "10_generators/main.py",
-            &["--limit", "4", "--period", "0"],
-        );
+    each(|v| {
+        let run = v.on_board("10_generators/main.py", &["--limit", "4", "--period", "0"]);
         assert_eq!(
             run.stdout,
             "0\n1\n2\n3\n4\nDevice: foo\nDevice: bar\nDevice: baz\n"
@@ -288,8 +334,8 @@ fn generators() {
 
 #[test]
 fn proxy_objects() {
-    both(|kind| {
-        let run = on_board(kind, "11_proxy_objects/main.py", &[]);
+    each(|v| {
+        let run = v.on_board("11_proxy_objects/main.py", &[]);
         assert_eq!(
             run.stdout,
             "We got the attribute \"Bob Smith\".\n\
@@ -302,12 +348,8 @@ fn proxy_objects() {
 /// Timestamps of all three methods are host times of now, in order.
 #[test]
 fn time_sync() {
-    both(|kind| {
-        let run = on_board(
-            kind,
-            "12_time_sync/main.py",
-            &["-n", "3", "--period", "0.05"],
-        );
+    each(|v| {
+        let run = v.on_board("12_time_sync/main.py", &["-n", "3", "--period", "0.05"]);
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert!(
             lines[0].starts_with("Device time offset: "),
@@ -355,8 +397,8 @@ fn local_date() -> String {
 /// A board timer's readings reach host callbacks while the host only waits.
 #[test]
 fn events() {
-    both(|kind| {
-        let run = on_board(kind, "13_events/main.py", &["-n", "4", "--period", "40"]);
+    each(|v| {
+        let run = v.on_board("13_events/main.py", &["-n", "4", "--period", "40"]);
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines.len(), 5, "{}", run.stdout);
         for (i, line) in lines[..4].iter().enumerate() {
@@ -371,8 +413,8 @@ fn events() {
 
 #[test]
 fn host_functions() {
-    both(|kind| {
-        let run = on_board(kind, "14_host_functions/main.py", &[]);
+    each(|v| {
+        let run = v.on_board("14_host_functions/main.py", &[]);
         assert_eq!(
             run.stdout,
             "board: step 0, total 0\nboard: step 1, total 1\nboard: step 2, total 3\n\
@@ -381,4 +423,41 @@ fn host_functions() {
              countdown -> [4, 3, 2, 1]\n"
         );
     });
+}
+
+/// The `circuitpython.py` variants (whole output checked in circuitpython/examples.rs) with
+/// `startup=""` on the CircuitPython board: none needs `board`, `digitalio`, ... from the start-up.
+#[test]
+fn circuitpython_variants_without_startup() {
+    let board = Board::start_with(Kind::Unix, &["--circuitpython"]);
+    let v = Variant {
+        no_startup: true,
+        ..Variant::new(Kind::Unix)
+    };
+    let dst = std::env::temp_dir().join(format!("belay-example06-cp-{}", std::process::id()));
+    let dst = dst.to_string_lossy().into_owned();
+    let runs: [(&str, &[&str], &str); 7] = [
+        ("01_blink_led", &ONCE, "host: LED reads False"),
+        ("02_blink_neopixel", &ONCE, "blue: sent GRB (0, 0, 255)"),
+        ("03_read_adc", &ONCE, "Temperature: 25.4C"),
+        ("04_thread", &ONCE, "Temperature: 25.4C"),
+        ("05_exception", &[], "Exception: This is raised on-device."),
+        (
+            "06_external_modules_and_file_sync",
+            &["--count", "1", "--period", "0", "--dst", &dst],
+            "Hello from a file synced to the board!",
+        ),
+        ("10_generators", &["--limit", "1", "--period", "0"], "1"),
+    ];
+    for (name, args, last) in runs {
+        let run = v.example(&format!("{name}/circuitpython.py"), &board.port, args);
+        run.assert_ok();
+        assert_eq!(
+            run.stdout.trim_end().lines().last(),
+            Some(last),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dst);
 }
