@@ -32,7 +32,7 @@ pub use io::login::Credentials;
 pub use io::port::{ConnectOptions, SerialOptions};
 pub use io::timed::{ReadOutcome, TimedRead, Until, read_stdin};
 pub use repl::call::{ExecEvent, ExecHandle, STDOUT_IN_FLIGHT};
-pub use repl::connection::{Collected, Connection, PendingConnection};
+pub use repl::connection::{Collected, Connection, INTERRUPT_TIMEOUT, PendingConnection};
 pub use repl::events::{BoardEvent, EVENT_BACKLOG, EventSource};
 pub use repl::passthrough::{Passthrough, PassthroughSender};
 pub use repl::raw_repl::{PasteMode, RawRepl, ReplOptions};

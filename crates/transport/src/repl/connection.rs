@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
 use crate::error::{Result, TransportError};
+use crate::io::bounded_write::BoundedWrites;
 use crate::io::port::{ConnectOptions, SharedWriter, write_all};
 use crate::io::timed::{AbortSignal, TimedRead};
 use crate::repl::call::{CallOutput, ExecEvent, ExecHandle, call};
@@ -30,6 +31,8 @@ use crate::wire::splitter::ReplySplitter;
 
 /// How long dropping a connection may take (see [`Connection::close`]).
 const DROP_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long [`Connection::interrupt`] may take.
+pub const INTERRUPT_TIMEOUT: Duration = Duration::from_secs(1);
 
 enum Command {
     Exec {
@@ -56,6 +59,8 @@ pub struct Connection {
     commands: Sender<Command>,
     /// The port's writer, for interrupts; set once connected, cleared when closed.
     writer: Arc<Mutex<Option<SharedWriter>>>,
+    /// Interrupts, which give up after [`INTERRUPT_TIMEOUT`].
+    interrupts: BoundedWrites,
     /// Wakes the protocol thread (`None` only when it could not be created: no thread runs).
     abort: Option<Arc<AbortSignal>>,
     next_id: AtomicU64,
@@ -151,6 +156,7 @@ impl Connection {
             conn: Connection {
                 commands: cmd_tx,
                 writer,
+                interrupts: BoundedWrites::default(),
                 abort,
                 next_id: AtomicU64::new(1),
                 thread: Mutex::new(thread),
@@ -273,23 +279,31 @@ impl Connection {
         Err(TransportError::Closed)
     }
 
-    /// Send Ctrl-C to the board now, even while a command runs.
+    /// Send Ctrl-C to the board now, even while a command runs. Returns within
+    /// [`INTERRUPT_TIMEOUT`] whatever the board does, as [`Connection::close`] does: if the board
+    /// has not taken the bytes by then (it stopped reading and the line is full, or the protocol
+    /// thread's own write is stuck behind it), fails with [`TransportError::ConnectionLost`]; a
+    /// Ctrl-C that has not started to go out by then never does.
     pub fn interrupt(&self) -> Result<()> {
-        self.write_now(b"\x03\x03", "sending Ctrl-C")
+        let writer = self.writer()?;
+        self.interrupts
+            .write_all(&writer, b"\x03\x03", INTERRUPT_TIMEOUT)
+            .map_err(|e| TransportError::ConnectionLost(format!("sending Ctrl-C failed: {e}")))
     }
 
     /// Write `bytes` to the board at once, from this thread, even while a command runs.
     fn write_now(&self, bytes: &[u8], what: &str) -> Result<()> {
-        let writer = self
-            .writer
+        write_all(&self.writer()?, bytes)
+            .map_err(|e| TransportError::ConnectionLost(format!("{what} failed: {e}")))
+    }
+
+    /// The port's writer, while connected.
+    fn writer(&self) -> Result<SharedWriter> {
+        self.writer
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        match writer {
-            Some(w) => write_all(&w, bytes)
-                .map_err(|e| TransportError::ConnectionLost(format!("{what} failed: {e}"))),
-            None => Err(TransportError::Closed),
-        }
+            .clone()
+            .ok_or(TransportError::Closed)
     }
 
     /// Leave the raw REPL, close the port and stop the thread; returns within `timeout` in
