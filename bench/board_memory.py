@@ -31,15 +31,8 @@ KIB = 1024
 PORT = [None]  # the worker's board
 
 
-def noise(n, x=0x9E3779B9):
-    """Bytes no compression shrinks (xorshift32)."""
-    out = bytearray(n)
-    for i in range(n):
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        out[i] = x & 0xFF
-    return bytes(out)
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "scripts"))
+from testlib import noise  # noqa: E402  (the test scripts' helpers)
 
 
 # ---- rows: (name, description, sizes); each worker is row_<name>(device, size, scratch) -------

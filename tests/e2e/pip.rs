@@ -292,21 +292,19 @@ impl Drop for Lab {
 
 /// tests/pypi/make_wheel.py: a small wheel in `out`; its path.
 pub fn make_wheel(out: &Path, name: &str, version: &str, args: &[&str]) -> PathBuf {
-    let mut cmd = Command::new(python());
-    cmd.arg("-B")
-        .arg(pypi_dir().join("make_wheel.py"))
-        .args([arg(out), name, version])
-        .args(args);
-    let run = run_with_limit(cmd, LIMIT);
-    run.assert_ok();
-    PathBuf::from(run.stdout.trim())
+    make("make_wheel.py", out, name, version, args)
 }
 
 /// tests/pypi/make_sdist.py: a small sdist in `out` built by a real backend; its path.
 pub fn make_sdist(out: &Path, name: &str, version: &str, args: &[&str]) -> PathBuf {
+    make("make_sdist.py", out, name, version, args)
+}
+
+/// tests/pypi/SCRIPT OUT NAME VERSION ARGS...: the path it printed.
+fn make(script: &str, out: &Path, name: &str, version: &str, args: &[&str]) -> PathBuf {
     let mut cmd = Command::new(python());
     cmd.arg("-B")
-        .arg(pypi_dir().join("make_sdist.py"))
+        .arg(pypi_dir().join(script))
         .args([arg(out), name, version])
         .args(args);
     let run = run_with_limit(cmd, LIMIT);

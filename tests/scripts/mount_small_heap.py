@@ -8,6 +8,7 @@ import os
 import sys
 
 import belay
+from testlib import assert_small_board
 
 port, folder = sys.argv[1], sys.argv[2]
 os.makedirs(folder, exist_ok=True)
@@ -71,16 +72,7 @@ def long_line(name):
     return len(a), b
 
 
-@device.task
-def heap_free():
-    import gc
-
-    gc.collect()
-    return gc.mem_free()
-
-
-free = heap_free()
-assert free < 70000, f"not a small board: {free} bytes free"
+assert_small_board(device)
 assert write_big("big.bin", 64) == 16384
 with open(os.path.join(folder, "big.bin"), "rb") as f:
     assert f.read() == bytes(range(256)) * 64

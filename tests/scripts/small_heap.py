@@ -8,32 +8,13 @@ import os
 import sys
 
 import belay
+from testlib import assert_small_board, noise
 
 port, scratch, case = sys.argv[1], sys.argv[2], sys.argv[3]
 device = belay.Device(port, startup="", attempts=1)
 
 
-def noise(n, x=0x9E3779B9):
-    """Bytes no compression shrinks (xorshift32)."""
-    out = bytearray(n)
-    for i in range(n):
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        out[i] = x & 0xFF
-    return bytes(out)
-
-
-@device.task
-def heap_free():
-    import gc
-
-    gc.collect()
-    return gc.mem_free()
-
-
-free = heap_free()
-assert free < 70000, f"not a small board: {free} bytes free"
+assert_small_board(device)
 
 if case == "sync":
     # device.sync of a folder with a 100 KiB file: hashed on the board and written in pieces.

@@ -22,6 +22,24 @@ def board_heap_free(device):
     return device("gc.collect() or gc.mem_free()")
 
 
+def noise(n, x=0x9E3779B9):
+    """Bytes no compression shrinks (xorshift32)."""
+    out = bytearray(n)
+    for i in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out[i] = x & 0xFF
+    return bytes(out)
+
+
+def assert_small_board(device):
+    """The board is a small one (a unix board started with `--heap 64k`): its free heap."""
+    free = board_heap_free(device)
+    assert free < 70000, f"not a small board: {free} bytes free"
+    return free
+
+
 def rss_kib():
     """This process's resident memory, in KiB."""
     for line in open("/proc/self/status"):
