@@ -3,7 +3,7 @@ fresh `--target` folder, belay-run against CPython's pip and uv, and the warm st
 script (its environment already in the cache, made by a first run of a script with the same block
 that imports rich) against the same script without a block.
 
-    python3 bench/pip.py [--runs N] [--belay-run PATH] [--uv PATH]
+    python3 bench/pip.py [--runs N] [--belay-run PATH] [--uv PATH] [--rate BYTES_PER_SECOND]
 
 The index is tests/pypi/index_server.py over the real wheels of tests/pypi/wheels.txt (run
 tests/pypi/install.sh first: it also makes tests/pypi/.venv, whose pip 26.3 is measured); uv comes
@@ -32,9 +32,10 @@ REQUIREMENT = "rich"
 BLOCK = '# /// script\n# dependencies = ["rich"]\n# ///\n'
 
 
-def start_index():
-    """tests/pypi/index_server.py; (process, index URL)."""
-    proc = subprocess.Popen([sys.executable, "-B", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def start_index(rate):
+    """tests/pypi/index_server.py, its answers paced at `rate` bytes/s (0: free); (process, index URL)."""
+    pace = ["--rate", str(rate)] if rate else []
+    proc = subprocess.Popen([sys.executable, "-B", SERVER, *pace], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     port = proc.stdout.readline().decode().strip()
     if not port:
         sys.exit("tests/pypi/index_server.py did not start (run tests/pypi/install.sh)")
@@ -138,10 +139,13 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--belay-run", default=BELAY_RUN)
     ap.add_argument("--uv", default=UV, help="the uv binary (default: bench/.venv's)")
+    ap.add_argument(
+        "--rate", type=int, default=0, help="pace the index at this many bytes/s (a slow link; default: free)"
+    )
     args = ap.parse_args()
     if not os.path.exists(PIP_PYTHON):
         sys.exit("no tests/pypi/.venv: run tests/pypi/install.sh")
-    server, index = start_index()
+    server, index = start_index(args.rate)
     try:
         installs = measure_installs(cold_installs(args.belay_run, args.uv, index), args.runs)
         startup = measure_startup(args.belay_run, index, 4 * args.runs)
@@ -149,8 +153,9 @@ def main():
         server.stdin.close()
         server.wait(timeout=10)
     base = installs["pip 26.3"]
+    link = f"paced at {args.rate} bytes/s" if args.rate else "free (loopback)"
     print(f"Cold install of `{REQUIREMENT}` (rich 15.0.0, markdown-it-py, mdurl, pygments) from a local index "
-          f"into a fresh folder, empty cache; median of {args.runs} runs:\n")
+          f"({link}) into a fresh folder, empty cache; median of {args.runs} runs:\n")
     print("| tool | cold install ms | vs pip |\n|---|---:|---:|")
     for name, samples in installs.items():
         ok = not any(isinstance(s, str) for s in samples + base)

@@ -4,7 +4,7 @@
     index_server.py [--wheels DIR]... [--port N] [--no-stdin] [--format both|html|json]
                     [--no-metadata] [--yanked NAME==VERSION]... [--no-yanked] [--bad-hash FILE]...
                     [--bad-metadata-hash FILE]...
-                    [--slow SECONDS] [--hold FILE]
+                    [--slow SECONDS] [--rate BYTES_PER_SECOND] [--hold FILE]
 
 It serves the wheels and sdists of its folders (default: ${BELAY_PYPI_WHEELS:-~/.cache/belay-pypi-wheels},
 filled by tests/pypi/install.sh; a later --wheels folder wins for a file name) over HTTP on
@@ -27,7 +27,8 @@ What it serves (BASE = http://127.0.0.1:PORT):
 
 Test modes: --yanked NAME==VERSION marks that release's files yanked (default: humanize==4.17.0;
 --no-yanked: none); --bad-hash FILE advertises a wrong sha256 for FILE (its bytes are served
-unchanged); --bad-metadata-hash FILE does the same for FILE's PEP 658 metadata; --slow SECONDS waits that long before each file's body; --hold FILE sends the
+unchanged); --bad-metadata-hash FILE does the same for FILE's PEP 658 metadata; --slow SECONDS waits that long before each file's body; --rate paces every answer's body at
+that many bytes a second (a slow link to a real index, for bench/pip.py); --hold FILE sends the
 first half of FILE, prints `held FILE` on stdout and sends nothing more until the server stops
 (a test interrupts its client then).
 """
@@ -307,8 +308,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if body:
+        if not body:
+            return
+        rate = self.index.args.rate
+        if not rate:
             self.wfile.write(data)
+            return
+        # A paced link: RATE bytes a second, in pieces of at most 1/50 s.
+        piece = max(1, rate // 50)
+        for at in range(0, len(data), piece):
+            chunk = data[at : at + piece]
+            self.wfile.write(chunk)
+            self.wfile.flush()
+            time.sleep(len(chunk) / rate)
 
 
 PRINT_LOCK = threading.Lock()
@@ -327,6 +339,7 @@ def main():
     ap.add_argument("--bad-hash", action="append", default=[], metavar="FILE")
     ap.add_argument("--bad-metadata-hash", action="append", default=[], metavar="FILE")
     ap.add_argument("--slow", type=float, default=0.0, metavar="SECONDS")
+    ap.add_argument("--rate", type=int, default=0, metavar="BYTES_PER_SECOND")
     ap.add_argument("--hold", metavar="FILE")
     args = ap.parse_args()
 
