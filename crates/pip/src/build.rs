@@ -210,16 +210,17 @@ fn install_requirements(
         },
         &wheels_only,
     )?;
-    let mut wheels = Vec::new();
-    for dist in &resolution.dists {
-        let Some(file) = &dist.file else {
-            continue;
-        };
-        wheels.push(WheelToInstall::of(
+    let to_fetch: Vec<_> = resolution
+        .dists
+        .iter()
+        .filter_map(|dist| dist.file.as_ref().map(|file| (dist, file)))
+        .collect();
+    let wheels = crate::parallel::try_map(&to_fetch, |(dist, file)| {
+        Ok(WheelToInstall::of(
             dist,
             wheels_only.fetch(file, &dist.hashes)?,
-        ));
-    }
+        ))
+    })?;
     install(
         &wheels,
         &Layout::target(env, &builder.hooks.python()),

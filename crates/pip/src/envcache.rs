@@ -80,7 +80,7 @@ pub fn ensure(
     cache: &Path,
     block_key: &str,
     resolution: &Resolution,
-    fetch: &dyn Fn(&Resolved) -> crate::Result<PathBuf>,
+    fetch: &(dyn Fn(&Resolved) -> crate::Result<PathBuf> + Sync),
     report: &dyn crate::Report,
 ) -> crate::Result<PathBuf> {
     if !is_key(block_key) {
@@ -96,10 +96,9 @@ pub fn ensure(
             .prefix(".staging-")
             .tempdir_in(&environments)
             .map_err(|e| Error::io("create a staging folder in", &environments, e))?;
-        let mut wheels = Vec::new();
-        for dist in &resolution.dists {
-            wheels.push(WheelToInstall::of(dist, fetch(dist)?));
-        }
+        let wheels = crate::parallel::try_map(&resolution.dists, |dist| {
+            Ok(WheelToInstall::of(dist, fetch(dist)?))
+        })?;
         let staged = layout(stage.path());
         std::fs::create_dir_all(&staged.site_packages)
             .map_err(|e| Error::io("create", &staged.site_packages, e))?;

@@ -29,6 +29,7 @@ pub mod index;
 pub mod install;
 pub mod installed;
 pub mod metadata;
+pub mod parallel;
 pub mod requirements;
 pub mod resolve;
 pub mod script;

@@ -1,6 +1,6 @@
-use std::cell::Cell;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
 use crate::Silent;
@@ -67,13 +67,13 @@ fn ensure_installs_once_and_lookup_finds_it_without_fetching() {
     let resolution = resolution(tmp.path());
     let block = key(&[b"dependencies = ['aaa', 'bbb']"]);
     assert_eq!(lookup(&cache, &block), None);
-    let fetched = Cell::new(0);
+    let fetched = AtomicUsize::new(0);
     let fetch = |d: &Resolved| {
-        fetched.set(fetched.get() + 1);
+        fetched.fetch_add(1, Ordering::Relaxed);
         local(d)
     };
     let site = ensure(&cache, &block, &resolution, &fetch, &Silent).unwrap();
-    assert_eq!(fetched.get(), 2);
+    assert_eq!(fetched.load(Ordering::Relaxed), 2);
     assert!(site.join("aaa.py").is_file() && site.join("bbb/__init__.py").is_file());
     assert_eq!(
         crate::installed::freeze(&site).unwrap(),
@@ -86,7 +86,7 @@ fn ensure_installs_once_and_lookup_finds_it_without_fetching() {
         ensure(&cache, &other, &resolution, &fetch, &Silent).unwrap(),
         site
     );
-    assert_eq!(fetched.get(), 2);
+    assert_eq!(fetched.load(Ordering::Relaxed), 2);
     assert_eq!(lookup(&cache, &other), Some(site));
     assert_eq!(names(&cache.join(ENVIRONMENTS)).len(), 1);
     assert_eq!(names(&cache.join(SCRIPTS)), {

@@ -72,13 +72,13 @@ pub(super) fn run(args: &InstallArgs) -> miette::Result<()> {
         }
         return Ok(());
     }
-    let mut wheels = Vec::with_capacity(to_install.len());
-    for dist in to_install {
-        wheels.push(WheelToInstall::of(
+    // Downloaded (or built) side by side.
+    let wheels = belay_pip::parallel::try_map(&to_install, |dist| {
+        Ok(WheelToInstall::of(
             dist,
             crate::hostpkgs::wheel_of(&index, dist)?,
-        ));
-    }
+        ))
+    })?;
     // Ctrl-C during the downloads ends the process (nothing is in place yet); during the
     // install it cancels it, and everything moved is put back first.
     let cancel = crate::sys::defer_ctrl_c();
