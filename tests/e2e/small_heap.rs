@@ -63,7 +63,11 @@ fn device_sync_of_a_file_larger_than_the_heap_without_startup() {
 /// 1 MiB file in 10 000-byte pieces of its own; mount_small_heap.py is its small-board form in
 /// mount.rs), literal_roundtrip.py (batches of 100 random values whose repr() on the board can
 /// exceed what a fragmented 64 KiB heap gives at once), and the scripts that need another board
-/// (CircuitPython, network, stats, float32) or test the host alone.
+/// (CircuitPython, network, stats, float32) or test the host alone. Also not here: events.py
+/// timer, whose connections made while the board's 2 ms timer still streams events sometimes time
+/// out waiting for the raw REPL (1 run in about 3 under load, on any heap: the open cause behind
+/// issue 27's flaky `events::events_wasm_with_a_timer_in_plain_raw_mode`); it passes on a 64 KiB
+/// board when that race is not hit, and runs in events.rs on the default heap.
 const SCRIPTS: &[(&str, &[&str], &str)] = &[
     ("literals.py", &[], "literals ok 34"),
     ("exceptions.py", &[], "exceptions ok"),
@@ -80,7 +84,6 @@ const SCRIPTS: &[(&str, &[&str], &str)] = &[
     ("sync.py", &["{scratch}/nested"], "sync ok"),
     ("board_names.py", &["{scratch}"], "board names ok"),
     ("events.py", &["thread"], "events ok"),
-    ("events.py", &["timer"], "events ok"),
     ("timeout.py", &[], "timeout ok"),
     ("soak.py", &["2000"], "soak: 2000 calls"),
 ];
